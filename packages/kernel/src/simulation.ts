@@ -1,0 +1,130 @@
+/**
+ * A simulation: one event queue, one seed, and everything that runs on them.
+ *
+ * `createSimulation({ seed })` wires the queue, the random streams, the
+ * network, the actor host, metrics, the trace and the logger together. The
+ * same seed and the same calls give the same trace hash in any process.
+ */
+import type { SchedulerLike } from 'rxjs';
+import type { AnyActorLogic, AnyActorRef } from 'xstate';
+import type { Clock } from './xstate-clock.ts';
+import { ActorHost, type ActorPort, type SpawnOptions } from './actor-host.ts';
+import { checkInteger, checkNonNegative, KernelInputError } from './errors.ts';
+import { EventQueue } from './event-queue.ts';
+import { createLogger, type Logger, type LoggingOptions } from './logger.ts';
+import { Metrics, type MetricsOptions } from './metrics.ts';
+import { Network, type NetworkOptions } from './network.ts';
+import { createRandom, type RandomStream } from './random.ts';
+import { createRxScheduler } from './rx-scheduler.ts';
+import { Trace } from './trace.ts';
+import { createXstateClock } from './xstate-clock.ts';
+
+export interface SimulationOptions {
+  /** The seed that decides every random draw: an integer 0..4294967295. Required. */
+  seed: number;
+  network?: NetworkOptions;
+  metrics?: MetricsOptions;
+  logging?: LoggingOptions;
+  /** Keep every trace record in memory (`sim.trace.full`). @defaultValue false */
+  keepFullTrace?: boolean;
+  /** Events allowed at one virtual instant before a LivelockError. @defaultValue 1_000_000 */
+  maxEventsPerInstant?: number;
+}
+
+export interface Simulation {
+  readonly seed: number;
+  /** Current virtual time in ms. */
+  readonly now: number;
+  readonly queue: EventQueue;
+  /** The root random stream; fork it by name for your own components. */
+  readonly random: RandomStream;
+  readonly network: Network;
+  readonly metrics: Metrics;
+  readonly trace: Trace;
+  readonly logger: Logger;
+  /** RxJS scheduler on virtual time: pass it to `timer`, `delay`, `interval`. */
+  readonly scheduler: SchedulerLike;
+  /** An xstate `Clock` on virtual time, for actors you create outside `spawn`. */
+  readonly clock: Clock;
+  readonly actors: ActorHost;
+  /** Spawns an xstate actor with a unique id into the simulation's shared system. */
+  spawn: ActorHost['spawn'];
+  /** Sends an event from outside (or on behalf of `from`) through the network. */
+  send(from: string, to: string, event: { type: string }, options?: { latencyMs?: number }): void;
+  /** Runs for `durationMs` of virtual time. Returns the number of events fired. */
+  runFor(durationMs: number): number;
+  /** Runs until virtual time `timeMs`. */
+  runUntil(timeMs: number): number;
+  /** Runs until no event is left (or `maxEvents`). */
+  runUntilIdle(maxEvents?: number): number;
+}
+
+const simulations = new WeakMap<object, ActorHost>();
+
+export function createSimulation(options: SimulationOptions): Simulation {
+  if (options === null || typeof options !== 'object') {
+    throw new KernelInputError('createSimulation', 'options', options, 'an object such as { seed: 42 }');
+  }
+  const seed = checkInteger('createSimulation', 'options.seed', options.seed, 0);
+  const queue = new EventQueue({ maxEventsPerInstant: options.maxEventsPerInstant });
+  const random = createRandom(seed);
+  const trace = new Trace(options.keepFullTrace ?? false);
+  const logger = createLogger(() => queue.now, options.logging);
+  const metrics = new Metrics(queue, options.metrics);
+  let host!: ActorHost;
+  const network = new Network(queue, random.fork('network'), {
+    deliver: (env) => host.deliver(env),
+    dropped: (env, reason) => host.dropped(env, reason),
+  }, options.network);
+  host = new ActorHost(queue, network, random.fork('actors'), trace, logger);
+  simulations.set(host.rootSystem, host);
+
+  const sim: Simulation = {
+    seed,
+    get now() {
+      return queue.now;
+    },
+    queue,
+    random,
+    network,
+    metrics,
+    trace,
+    logger,
+    scheduler: createRxScheduler(queue),
+    clock: createXstateClock(queue),
+    actors: host,
+    spawn: (logic, spawnOptions) => host.spawn(logic, spawnOptions),
+    send(from, to, event, sendOptions) {
+      if (!event || typeof event.type !== 'string') {
+        throw new KernelInputError('send', 'event', event, 'an event object with a string `type`');
+      }
+      network.send(from, to, event, undefined, sendOptions?.latencyMs);
+    },
+    runFor(durationMs) {
+      checkNonNegative('runFor', 'durationMs', durationMs);
+      return queue.runUntil(queue.now + durationMs);
+    },
+    runUntil: (timeMs) => queue.runUntil(timeMs),
+    runUntilIdle: (maxEvents) => queue.runUntilIdle(maxEvents),
+  };
+  return sim;
+}
+
+/**
+ * The kernel port of an actor spawned by a simulation: use it inside actions
+ * to send, draw random numbers, read virtual time and log.
+ *
+ * ```ts
+ * actions: ({ self, context }) => portOf(self).send(context.peer, { type: 'PING' })
+ * ```
+ */
+export function portOf(self: AnyActorRef): ActorPort {
+  const host = simulations.get((self as { system?: object })?.system ?? {});
+  if (host === undefined) {
+    throw new KernelInputError('portOf', 'self', (self as { id?: string })?.id ?? self, 'an actor spawned with sim.spawn(...)');
+  }
+  return host.portOf(self);
+}
+
+/** Host side of `spawn` options, re-exported for typing helpers. */
+export type { SpawnOptions, AnyActorLogic };
