@@ -8,9 +8,9 @@
  * Prints events/s of each, their ratio and heap bytes per idle actor, then one JSON line.
  */
 import { createSimulation, portOf } from '@stampede/kernel';
-import { assign, fromTransition, setup, type AnyActorLogic } from 'xstate';
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { type AnyActorLogic, assign, fromTransition, setup } from 'xstate';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc (pnpm bench does)');
@@ -32,41 +32,80 @@ function baseline(n: number, m: number): { events: number; seconds: number } {
   const rng = xoroshiro128plus(42);
   const less = (i: number, j: number) => time[i]! < time[j]! || (time[i] === time[j] && seq[i]! < seq[j]!);
   const swap = (i: number, j: number) => {
-    let t = time[i]!; time[i] = time[j]!; time[j] = t;
-    t = seq[i]!; seq[i] = seq[j]!; seq[j] = t;
-    const g = target[i]!; target[i] = target[j]!; target[j] = g;
-    const k = kind[i]!; kind[i] = kind[j]!; kind[j] = k;
+    let t = time[i]!;
+    time[i] = time[j]!;
+    time[j] = t;
+    t = seq[i]!;
+    seq[i] = seq[j]!;
+    seq[j] = t;
+    const g = target[i]!;
+    target[i] = target[j]!;
+    target[j] = g;
+    const k = kind[i]!;
+    kind[i] = kind[j]!;
+    kind[j] = k;
   };
   const push = (t: number, to: number, k: number) => {
     if (size === cap) {
       cap *= 2;
-      const grow = <T extends Float64Array | Int32Array | Uint8Array>(a: T, C: new (n: number) => T) => { const b = new C(cap); b.set(a); return b; };
-      time = grow(time, Float64Array); seq = grow(seq, Float64Array); target = grow(target, Int32Array); kind = grow(kind, Uint8Array);
+      const grow = <T extends Float64Array | Int32Array | Uint8Array>(a: T, C: new (n: number) => T) => {
+        const b = new C(cap);
+        b.set(a);
+        return b;
+      };
+      time = grow(time, Float64Array);
+      seq = grow(seq, Float64Array);
+      target = grow(target, Int32Array);
+      kind = grow(kind, Uint8Array);
     }
     let i = size++;
-    time[i] = t; seq[i] = nextSeq++; target[i] = to; kind[i] = k;
-    while (i > 0) { const p = (i - 1) >> 1; if (!less(i, p)) break; swap(i, p); i = p; }
+    time[i] = t;
+    seq[i] = nextSeq++;
+    target[i] = to;
+    kind[i] = k;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!less(i, p)) break;
+      swap(i, p);
+      i = p;
+    }
   };
   const pop = () => {
     size--;
     if (size > 0) {
       swap(0, size);
       let i = 0;
-      for (;;) { const l = 2 * i + 1; if (l >= size) break; let c = l; if (l + 1 < size && less(l + 1, l)) c = l + 1; if (!less(c, i)) break; swap(i, c); i = c; }
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= size) break;
+        let c = l;
+        if (l + 1 < size && less(l + 1, l)) c = l + 1;
+        if (!less(c, i)) break;
+        swap(i, c);
+        i = c;
+      }
     }
   };
   let now = 0;
-  for (let a = 0; a < n; a++) { sent[a] = 1; push(MIN_LAT + (MAX_LAT - MIN_LAT) * uniformFloat64(rng), Math.floor(uniformFloat64(rng) * n), 0); }
+  for (let a = 0; a < n; a++) {
+    sent[a] = 1;
+    push(MIN_LAT + (MAX_LAT - MIN_LAT) * uniformFloat64(rng), Math.floor(uniformFloat64(rng) * n), 0);
+  }
   let events = 0;
   const start = process.hrtime.bigint();
   while (size > 0) {
-    now = time[0]!; const to = target[0]!; const k = kind[0]!;
+    now = time[0]!;
+    const to = target[0]!;
+    const k = kind[0]!;
     pop();
     events++;
     switch (k) {
       case 0: // message
         received[to]!++;
-        if (sent[to]! < m) { sent[to]!++; push(now + MIN_LAT + (MAX_LAT - MIN_LAT) * uniformFloat64(rng), Math.floor(uniformFloat64(rng) * n), 0); }
+        if (sent[to]! < m) {
+          sent[to]!++;
+          push(now + MIN_LAT + (MAX_LAT - MIN_LAT) * uniformFloat64(rng), Math.floor(uniformFloat64(rng) * n), 0);
+        }
         break;
     }
   }
@@ -109,15 +148,21 @@ const peerReducer = (input: { n: number; m: number }) =>
     { n: input.n, m: input.m, sent: 0, received: 0 },
   );
 
-function kernel(n: number, m: number, variant: 'machine' | 'reducer'): { events: number; seconds: number; bytesPerActor: number; hash: string } {
-  gc!(); gc!();
+function kernel(
+  n: number,
+  m: number,
+  variant: 'machine' | 'reducer',
+): { events: number; seconds: number; bytesPerActor: number; hash: string } {
+  gc!();
+  gc!();
   const before = process.memoryUsage().heapUsed;
   const sim = createSimulation({ seed: 42, network: { minLatencyMs: MIN_LAT, maxLatencyMs: MAX_LAT } });
   for (let a = 0; a < n; a++) {
     const logic: AnyActorLogic = variant === 'machine' ? peer : peerReducer({ n, m });
     sim.spawn(logic, { id: `a${a}`, input: { n, m } });
   }
-  gc!(); gc!();
+  gc!();
+  gc!();
   const bytesPerActor = (process.memoryUsage().heapUsed - before) / n;
   for (let a = 0; a < n; a++) {
     const snap = sim.actors.get(`a${a}`).getSnapshot();

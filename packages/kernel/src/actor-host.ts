@@ -11,13 +11,13 @@
  */
 import { Observable } from 'rxjs';
 import {
-  createActor,
-  createMachine,
   type Actor,
   type AnyActorLogic,
   type AnyActorRef,
-  type InspectionEvent,
+  createActor,
+  createMachine,
   type InputFrom,
+  type InspectionEvent,
   type SnapshotFrom,
 } from 'xstate';
 import { checkId, KernelInputError } from './errors.ts';
@@ -25,7 +25,7 @@ import type { EventQueue, ScheduledEvent } from './event-queue.ts';
 import type { Logger } from './logger.ts';
 import type { Envelope, Network } from './network.ts';
 import type { RandomStream } from './random.ts';
-import { TRACE_DELIVER, TRACE_DROP, TRACE_LIFECYCLE, TRACE_STATE, type DropReason, type Trace } from './trace.ts';
+import { type DropReason, TRACE_DELIVER, TRACE_DROP, TRACE_LIFECYCLE, TRACE_STATE, type Trace } from './trace.ts';
 
 /** What an actor may do to the world: everything goes through the kernel. */
 export interface ActorPort {
@@ -55,7 +55,9 @@ export class ActorFailedError extends Error {
     readonly during: string,
     override readonly cause: unknown,
   ) {
-    super(`Actor '${actorId}' failed at virtual time ${timeMs} ms while handling ${during}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    super(
+      `Actor '${actorId}' failed at virtual time ${timeMs} ms while handling ${during}: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
   }
 }
 
@@ -139,7 +141,12 @@ export class ActorHost {
       clock: {
         setTimeout: (fn: () => void, ms: number): ScheduledEvent => {
           if (!(ms >= 0) || ms === Infinity) {
-            throw new KernelInputError('xstate clock setTimeout', 'delay (from an `after` or a delayed action)', ms, 'a finite number >= 0');
+            throw new KernelInputError(
+              'xstate clock setTimeout',
+              'delay (from an `after` or a delayed action)',
+              ms,
+              'a finite number >= 0',
+            );
           }
           const rec = this.current;
           return this.queue.schedule(ms, this.fireTimerFn, { fn, rec }, rec?.id);
@@ -168,10 +175,20 @@ export class ActorHost {
   spawn<TLogic extends AnyActorLogic>(logic: TLogic, options: SpawnOptions<TLogic>): Actor<TLogic> {
     const id = checkId('spawn', 'options.id', options?.id);
     if (this.actors.has(id)) {
-      throw new KernelInputError('spawn', 'options.id', id, 'an id not already used by another actor (stop or remove it first, or pick another id)');
+      throw new KernelInputError(
+        'spawn',
+        'options.id',
+        id,
+        'an id not already used by another actor (stop or remove it first, or pick another id)',
+      );
     }
     if (!logic || typeof (logic as AnyActorLogic).transition !== 'function') {
-      throw new KernelInputError('spawn', 'logic', logic, 'xstate actor logic (a machine from setup(...).createMachine(...), or fromCallback/fromPromise/...)');
+      throw new KernelInputError(
+        'spawn',
+        'logic',
+        logic,
+        'xstate actor logic (a machine from setup(...).createMachine(...), or fromCallback/fromPromise/...)',
+      );
     }
     const rec: Hosted = {
       id,
@@ -193,7 +210,12 @@ export class ActorHost {
   get<TLogic extends AnyActorLogic = AnyActorLogic>(id: string): Actor<TLogic> {
     const rec = this.actors.get(id);
     if (rec?.actor === undefined) {
-      throw new KernelInputError('actor', 'id', id, rec ? 'a running actor (this one is crashed; restart it first)' : `the id of a spawned actor (known: ${this.sample()})`);
+      throw new KernelInputError(
+        'actor',
+        'id',
+        id,
+        rec ? 'a running actor (this one is crashed; restart it first)' : `the id of a spawned actor (known: ${this.sample()})`,
+      );
     }
     return rec.actor as Actor<TLogic>;
   }

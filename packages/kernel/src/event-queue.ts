@@ -12,7 +12,7 @@
  * everything already queued for it; the livelock guard stops a run that does
  * this without end.
  */
-import { LivelockError, checkInteger, checkNonNegative, KernelInputError } from './errors.ts';
+import { checkInteger, checkNonNegative, KernelInputError, LivelockError } from './errors.ts';
 
 /** A scheduled event. Opaque to callers except as a handle for `cancel`. */
 export interface ScheduledEvent {
@@ -51,12 +51,7 @@ export class EventQueue {
   fired = 0;
 
   constructor(options: EventQueueOptions = {}) {
-    this.maxEventsPerInstant = checkInteger(
-      'createEventQueue',
-      'options.maxEventsPerInstant',
-      options.maxEventsPerInstant ?? 1_000_000,
-      1,
-    );
+    this.maxEventsPerInstant = checkInteger('createEventQueue', 'options.maxEventsPerInstant', options.maxEventsPerInstant ?? 1_000_000, 1);
   }
 
   /** Current virtual time in ms. */

@@ -8,7 +8,7 @@
  * link (each message draws its own latency), at most once, no duplication;
  * a partition drops at send time; a hold buffers at arrival time.
  */
-import { Subject, type Observable } from 'rxjs';
+import { type Observable, Subject } from 'rxjs';
 import { checkNonNegative, checkProbability, KernelInputError } from './errors.ts';
 import type { EventQueue } from './event-queue.ts';
 import type { RandomStream } from './random.ts';
@@ -100,7 +100,12 @@ export class Network {
     const min = checkNonNegative('createSimulation', 'network.minLatencyMs', options.minLatencyMs ?? 1);
     const max = checkNonNegative('createSimulation', 'network.maxLatencyMs', options.maxLatencyMs ?? Math.max(5, min));
     if (max < min) {
-      throw new KernelInputError('createSimulation', 'network.maxLatencyMs', max, `>= network.minLatencyMs (${min}): maximum latency must not be below the minimum`);
+      throw new KernelInputError(
+        'createSimulation',
+        'network.maxLatencyMs',
+        max,
+        `>= network.minLatencyMs (${min}): maximum latency must not be below the minimum`,
+      );
     }
     this.minLatencyMs = min;
     this.spanLatencyMs = max - min;
@@ -117,9 +122,15 @@ export class Network {
     c.sent++;
     const env: Envelope = { from, to, event, sentAtMs: this.queue.now };
     if (this.sentSubject?.observed) this.sentSubject.next(env);
-    if (this.partitions.length > 0 && matches(this.partitions, from, to)) return this.drop(env, 'partition');
+    if (this.partitions.length > 0 && matches(this.partitions, from, to)) {
+      this.drop(env, 'partition');
+      return;
+    }
     const rng = random ?? this.random;
-    if (this.lossProbability > 0 && rng.chance(this.lossProbability)) return this.drop(env, 'loss');
+    if (this.lossProbability > 0 && rng.chance(this.lossProbability)) {
+      this.drop(env, 'loss');
+      return;
+    }
     let delay = latencyMs;
     if (delay === undefined) {
       delay = this.minLatencyMs + (this.spanLatencyMs > 0 ? this.spanLatencyMs * rng.next() : 0);

@@ -37,7 +37,10 @@ export class RandomStream {
   readonly seed: number;
 
   /** Use `createRandom(seed)` or `stream.fork(name)`. */
-  constructor(seed: number, readonly name: string) {
+  constructor(
+    seed: number,
+    readonly name: string,
+  ) {
     this.seed = seed >>> 0;
     this.gen = xoroshiro128plus(this.seed);
   }

@@ -9,7 +9,7 @@
  * Gotcha: operators default to the real `asyncScheduler` when no scheduler is
  * passed; always pass this one inside a simulation.
  */
-import { Subscription, type SchedulerAction, type SchedulerLike } from 'rxjs';
+import { type SchedulerAction, type SchedulerLike, Subscription } from 'rxjs';
 import { checkNonNegative } from './errors.ts';
 import type { EventQueue, ScheduledEvent } from './event-queue.ts';
 

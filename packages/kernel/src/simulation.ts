@@ -7,7 +7,6 @@
  */
 import type { SchedulerLike } from 'rxjs';
 import type { AnyActorLogic, AnyActorRef } from 'xstate';
-import type { Clock } from './xstate-clock.ts';
 import { ActorHost, type ActorPort, type SpawnOptions } from './actor-host.ts';
 import { checkInteger, checkNonNegative, KernelInputError } from './errors.ts';
 import { EventQueue } from './event-queue.ts';
@@ -17,6 +16,7 @@ import { Network, type NetworkOptions } from './network.ts';
 import { createRandom, type RandomStream } from './random.ts';
 import { createRxScheduler } from './rx-scheduler.ts';
 import { Trace } from './trace.ts';
+import type { Clock } from './xstate-clock.ts';
 import { createXstateClock } from './xstate-clock.ts';
 
 export interface SimulationOptions {
@@ -72,10 +72,15 @@ export function createSimulation(options: SimulationOptions): Simulation {
   const logger = createLogger(() => queue.now, options.logging);
   const metrics = new Metrics(queue, options.metrics);
   let host!: ActorHost;
-  const network = new Network(queue, random.fork('network'), {
-    deliver: (env) => host.deliver(env),
-    dropped: (env, reason) => host.dropped(env, reason),
-  }, options.network);
+  const network = new Network(
+    queue,
+    random.fork('network'),
+    {
+      deliver: (env) => host.deliver(env),
+      dropped: (env, reason) => host.dropped(env, reason),
+    },
+    options.network,
+  );
   host = new ActorHost(queue, network, random.fork('actors'), trace, logger);
   simulations.set(host.rootSystem, host);
 
@@ -127,4 +132,4 @@ export function portOf(self: AnyActorRef): ActorPort {
 }
 
 /** Host side of `spawn` options, re-exported for typing helpers. */
-export type { SpawnOptions, AnyActorLogic };
+export type { AnyActorLogic, SpawnOptions };

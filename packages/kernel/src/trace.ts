@@ -6,7 +6,7 @@
  * covers virtual time, actor ids, event types and state values only: never
  * xstate session ids (a process-wide counter) or anything from the wall clock.
  */
-import { Subject, type Observable } from 'rxjs';
+import { type Observable, Subject } from 'rxjs';
 import { hashString } from './random.ts';
 
 export type TraceRecord =

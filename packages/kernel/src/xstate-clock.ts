@@ -12,6 +12,7 @@ import type { ActorOptions, AnyActorLogic } from 'xstate';
 
 /** xstate's clock interface (not exported by name from 'xstate'). */
 export type Clock = NonNullable<ActorOptions<AnyActorLogic>['clock']>;
+
 import { checkNonNegative } from './errors.ts';
 import type { EventQueue, ScheduledEvent } from './event-queue.ts';
 

@@ -104,6 +104,8 @@ describe('actor host', () => {
   });
 
   it('portOf refuses an actor that the simulation did not spawn', () => {
-    expect(() => portOf({ id: 'stranger', system: {} } as never)).toThrow("portOf: self must be an actor spawned with sim.spawn(...), got \"stranger\"");
+    expect(() => portOf({ id: 'stranger', system: {} } as never)).toThrow(
+      'portOf: self must be an actor spawned with sim.spawn(...), got "stranger"',
+    );
   });
 });

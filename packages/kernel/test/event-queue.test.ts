@@ -82,31 +82,34 @@ describe('EventQueue', () => {
     expect(() => q.runUntil(50)).toThrow('EventQueue.runUntil: untilMs must be a finite time >= now (100 ms), got 50');
   });
 
-  test.prop([
-    fc.array(fc.record({ delay: fc.integer({ min: 0, max: 1000 }), cancel: fc.boolean() }), { maxLength: 200 }),
-  ])('fires exactly the uncancelled events, ordered by (time, schedule order)', (plan) => {
-    const q = new EventQueue();
-    const fired: number[] = [];
-    const handles = plan.map((p, i) => q.schedule(p.delay, (x: number) => fired.push(x), i));
-    plan.forEach((p, i) => p.cancel && q.cancel(handles[i]!));
-    q.runUntilIdle();
-    const expected = plan
-      .map((p, i) => ({ ...p, i }))
-      .filter((p) => !p.cancel)
-      .sort((a, b) => a.delay - b.delay || a.i - b.i)
-      .map((p) => p.i);
-    expect(fired).toEqual(expected);
-  });
-
-  test.prop([fc.array(fc.integer({ min: 0, max: 500 }), { minLength: 1, maxLength: 50 }), fc.array(fc.integer({ min: 0, max: 300 }), { maxLength: 10 })])(
-    'timers fire at their own time, whatever jumps the caller makes',
-    (delays, jumps) => {
+  test.prop([fc.array(fc.record({ delay: fc.integer({ min: 0, max: 1000 }), cancel: fc.boolean() }), { maxLength: 200 })])(
+    'fires exactly the uncancelled events, ordered by (time, schedule order)',
+    (plan) => {
       const q = new EventQueue();
-      const firedAt: number[] = [];
-      delays.forEach((d) => q.schedule(d, () => firedAt.push(q.now)));
-      for (const j of jumps) q.runUntil(q.now + j);
+      const fired: number[] = [];
+      const handles = plan.map((p, i) => q.schedule(p.delay, (x: number) => fired.push(x), i));
+      plan.forEach((p, i) => {
+        if (p.cancel) q.cancel(handles[i]!);
+      });
       q.runUntilIdle();
-      expect(firedAt).toEqual([...delays].sort((a, b) => a - b));
+      const expected = plan
+        .map((p, i) => ({ ...p, i }))
+        .filter((p) => !p.cancel)
+        .sort((a, b) => a.delay - b.delay || a.i - b.i)
+        .map((p) => p.i);
+      expect(fired).toEqual(expected);
     },
   );
+
+  test.prop([
+    fc.array(fc.integer({ min: 0, max: 500 }), { minLength: 1, maxLength: 50 }),
+    fc.array(fc.integer({ min: 0, max: 300 }), { maxLength: 10 }),
+  ])('timers fire at their own time, whatever jumps the caller makes', (delays, jumps) => {
+    const q = new EventQueue();
+    const firedAt: number[] = [];
+    for (const d of delays) q.schedule(d, () => firedAt.push(q.now));
+    for (const j of jumps) q.runUntil(q.now + j);
+    q.runUntilIdle();
+    expect(firedAt).toEqual([...delays].sort((a, b) => a - b));
+  });
 });

@@ -6,8 +6,14 @@ describe('metrics', () => {
     const sim = createSimulation({ seed: 1, metrics: { sampleIntervalMs: 1000 } });
     const attempts = sim.metrics.counter('reconnect.attempts');
     const pending = sim.metrics.gauge('router.pending');
-    sim.queue.schedule(500, () => { attempts.add(3); pending.set(7); });
-    sim.queue.schedule(2500, () => { attempts.add(); pending.set(2); });
+    sim.queue.schedule(500, () => {
+      attempts.add(3);
+      pending.set(7);
+    });
+    sim.queue.schedule(2500, () => {
+      attempts.add();
+      pending.set(2);
+    });
     sim.runUntil(4000);
     const series = Object.fromEntries(sim.metrics.series().map((s) => [s.name, [...s.values]]));
     expect(sim.metrics.series()[0]!.timesMs).toEqual(new Float64Array([1000, 2000, 3000, 4000]));

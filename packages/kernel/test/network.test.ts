@@ -116,7 +116,11 @@ describe('network', () => {
       'network.lossProbability must be a probability between 0 and 1, got 2',
     );
     const { sim } = setupPair();
-    expect(() => sim.network.latencySpike({ extraLatencyMs: -5, durationMs: 10 })).toThrow('network.latencySpike: extraLatencyMs must be a finite number >= 0, got -5');
-    expect(() => sim.send('a', 'b', { type: 'X' }, { latencyMs: Number.NaN })).toThrow('send: options.latencyMs must be a finite number >= 0, got NaN');
+    expect(() => sim.network.latencySpike({ extraLatencyMs: -5, durationMs: 10 })).toThrow(
+      'network.latencySpike: extraLatencyMs must be a finite number >= 0, got -5',
+    );
+    expect(() => sim.send('a', 'b', { type: 'X' }, { latencyMs: Number.NaN })).toThrow(
+      'send: options.latencyMs must be a finite number >= 0, got NaN',
+    );
   });
 });

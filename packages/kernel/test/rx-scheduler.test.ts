@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { delay, interval, of, take, timer } from 'rxjs';
+import { describe, expect, it } from 'vitest';
 import { createSimulation } from '../src/index.ts';
 
 describe('RxJS scheduler on virtual time', () => {
@@ -17,7 +17,9 @@ describe('RxJS scheduler on virtual time', () => {
     const sim = createSimulation({ seed: 1 });
     const seen: [string, number][] = [];
     sim.runUntil(100);
-    of('a', 'b').pipe(delay(250, sim.scheduler)).subscribe((v) => seen.push([v, sim.now]));
+    of('a', 'b')
+      .pipe(delay(250, sim.scheduler))
+      .subscribe((v) => seen.push([v, sim.now]));
     sim.runUntilIdle();
     expect(seen).toEqual([
       ['a', 350],
@@ -28,7 +30,9 @@ describe('RxJS scheduler on virtual time', () => {
   it('interval ticks on the same timeline as xstate timers and messages, and stops when unsubscribed', () => {
     const sim = createSimulation({ seed: 1 });
     const ticks: number[] = [];
-    interval(1000, sim.scheduler).pipe(take(3)).subscribe(() => ticks.push(sim.now));
+    interval(1000, sim.scheduler)
+      .pipe(take(3))
+      .subscribe(() => ticks.push(sim.now));
     const sub = interval(700, sim.scheduler).subscribe(() => ticks.push(-sim.now));
     sim.runUntil(2000);
     sub.unsubscribe();
@@ -40,7 +44,9 @@ describe('RxJS scheduler on virtual time', () => {
   it('timer with a period reschedules itself', () => {
     const sim = createSimulation({ seed: 1 });
     const ticks: number[] = [];
-    timer(100, 50, sim.scheduler).pipe(take(4)).subscribe(() => ticks.push(sim.now));
+    timer(100, 50, sim.scheduler)
+      .pipe(take(4))
+      .subscribe(() => ticks.push(sim.now));
     sim.runUntilIdle();
     expect(ticks).toEqual([100, 150, 200, 250]);
   });
