@@ -1,0 +1,215 @@
+/**
+ * Rollout controller: Kubernetes Deployment semantics for the router or the
+ * manager deployment.
+ *
+ * It owns the pods of every revision, creates and terminates them by
+ * rolling-update rules (maxSurge / maxUnavailable with Kubernetes rounding,
+ * readiness, minReadySeconds), scales on the autoscaler's request, rolls out
+ * a new pod template or rolls back to the previous one, and kills pods when a
+ * fault says so. With a validation gate (routers), it watches the connected
+ * fraction from rollout start until a window after it completes, and rolls
+ * back by itself on a breach.
+ */
+import { portOf, type Simulation } from '@stampede/kernel';
+import { type AnyActorLogic, setup } from 'xstate';
+import { planRollingStep, resolveRollingUpdate } from '../kube/rolling-update.ts';
+import type { ControllerEvent } from '../messages.ts';
+import type { PoolParams, RolloutStrategy } from '../params.ts';
+import type { PlatformState } from '../platform-state.ts';
+
+export interface DeploymentControllerInput {
+  platform: PlatformState;
+  deployment: 'router' | 'manager';
+  podLogic: AnyActorLogic;
+  replicas: number;
+  strategy: RolloutStrategy;
+  /** router pods: the pool settings of revision 1 */
+  pool?: PoolParams;
+}
+
+interface Pod {
+  rev: number;
+  readyAtMs: number | undefined;
+  terminating: boolean;
+}
+
+interface ControllerContext {
+  platform: PlatformState;
+  deployment: 'router' | 'manager';
+  podLogic: AnyActorLogic;
+  strategy: RolloutStrategy;
+  desired: number;
+  rev: number;
+  /** pod template (pool settings) per revision */
+  templates: Map<number, PoolParams | undefined>;
+  pods: Map<string, Pod>;
+  seq: number;
+  /** the gate watches until this time (ms) while a gated rollout is on; -1 when off */
+  gateUntilMs: number;
+  /** rollout log for the summary: [time ms, what] */
+  log: [number, string][];
+}
+
+/** Reconcile cadence (the deployment controller's resync, in virtual ms). */
+export const CONTROLLER_TICK_MS = 1000;
+
+const available = (ctx: ControllerContext, pod: Pod, nowMs: number) =>
+  pod.readyAtMs !== undefined && nowMs - pod.readyAtMs >= ctx.strategy.minReadyMs;
+
+function create(ctx: ControllerContext, sim: Simulation, selfId: string): void {
+  const id = `${ctx.deployment}-r${ctx.rev}-${ctx.seq++}`;
+  ctx.pods.set(id, { rev: ctx.rev, readyAtMs: undefined, terminating: false });
+  sim.spawn(ctx.podLogic, { id, input: { platform: ctx.platform, controller: selfId, pool: ctx.templates.get(ctx.rev) } });
+}
+
+function terminate(ctx: ControllerContext, selfId: string, podId: string, pod: Pod, kind: 'TERMINATE' | 'KILL'): void {
+  pod.terminating = true;
+  ctx.platform.sim.send(selfId, podId, { type: kind }, { latencyMs: 0 });
+}
+
+/** Pods to remove first: not ready before ready, then newest first (Kubernetes' ranking, simplified). */
+function victims(pods: [string, Pod][], count: number): [string, Pod][] {
+  return [...pods]
+    .sort(
+      (a, b) =>
+        Number(a[1].readyAtMs !== undefined) - Number(b[1].readyAtMs !== undefined) || (b[1].readyAtMs ?? 0) - (a[1].readyAtMs ?? 0),
+    )
+    .slice(0, count);
+}
+
+function reconcile(ctx: ControllerContext, selfId: string): void {
+  const sim = ctx.platform.sim;
+  const now = sim.now;
+  const live = [...ctx.pods].filter(([, p]) => !p.terminating);
+  const current = live.filter(([, p]) => p.rev === ctx.rev);
+  const old = live.filter(([, p]) => p.rev !== ctx.rev);
+  if (old.length > 0) {
+    const limits = resolveRollingUpdate(ctx.desired, ctx.strategy);
+    const step = planRollingStep(
+      {
+        desired: ctx.desired,
+        oldPods: old.length,
+        oldReady: old.filter(([, p]) => available(ctx, p, now)).length,
+        newPods: current.length,
+        newReady: current.filter(([, p]) => available(ctx, p, now)).length,
+      },
+      limits,
+    );
+    for (let i = 0; i < step.createNew; i++) create(ctx, sim, selfId);
+    for (const [id, pod] of victims(old, step.terminateOld)) terminate(ctx, selfId, id, pod, 'TERMINATE');
+  } else if (current.length < ctx.desired) {
+    for (let i = current.length; i < ctx.desired; i++) create(ctx, sim, selfId);
+  } else if (current.length > ctx.desired) {
+    for (const [id, pod] of victims(current, current.length - ctx.desired)) terminate(ctx, selfId, id, pod, 'TERMINATE');
+  }
+  const gauge = ctx.deployment === 'router' ? ctx.platform.signals.routerReplicas : undefined;
+  gauge?.set([...ctx.pods.values()].filter((p) => !p.terminating).length);
+  checkGate(ctx, selfId, old.length > 0 || current.some(([, p]) => !available(ctx, p, now)));
+}
+
+function checkGate(ctx: ControllerContext, selfId: string, rolling: boolean): void {
+  if (ctx.gateUntilMs < 0) return;
+  const p = ctx.platform;
+  const gate = p.params.validationGate;
+  const now = p.sim.now;
+  const fraction = p.connectedList.length / p.params.delegates.count;
+  if (fraction < gate.minConnectedFraction) {
+    ctx.gateUntilMs = -1;
+    ctx.log.push([now, `validation gate: connected fraction ${fraction.toFixed(3)} < ${gate.minConnectedFraction}: automatic rollback`]);
+    rollback(ctx, selfId);
+    return;
+  }
+  if (rolling) ctx.gateUntilMs = Math.max(ctx.gateUntilMs, now + gate.windowMs);
+  else if (now >= ctx.gateUntilMs) {
+    ctx.gateUntilMs = -1;
+    ctx.log.push([now, 'validation gate: passed, promoted']);
+  }
+}
+
+function rollback(ctx: ControllerContext, selfId: string): void {
+  const previous = ctx.templates.get(ctx.rev - 1);
+  ctx.rev++;
+  ctx.templates.set(ctx.rev, previous);
+  reconcile(ctx, selfId);
+}
+
+export const deploymentController = setup({
+  types: { context: {} as ControllerContext, input: {} as DeploymentControllerInput, events: {} as ControllerEvent },
+  actions: {
+    tick: ({ context, self }) => {
+      portOf(self).send(self.id, { type: 'TICK' }, { latencyMs: CONTROLLER_TICK_MS });
+      reconcile(context, self.id);
+    },
+    podReady: ({ context, event, self }) => {
+      if (event.type !== 'POD_READY') return;
+      const pod = context.pods.get(event.pod);
+      if (pod !== undefined) pod.readyAtMs = context.platform.sim.now;
+      reconcile(context, self.id);
+    },
+    podGone: ({ context, event, self }) => {
+      if (event.type !== 'POD_GONE') return;
+      context.pods.delete(event.pod);
+      context.platform.sim.actors.stop(event.pod);
+      reconcile(context, self.id);
+    },
+    rollout: ({ context, event, self }) => {
+      if (event.type !== 'ROLLOUT') return;
+      const now = context.platform.sim.now;
+      const base = context.templates.get(context.rev);
+      context.rev++;
+      context.templates.set(context.rev, base === undefined ? undefined : ({ ...base, ...(event.pool ?? {}) } as PoolParams));
+      context.log.push([now, `rollout to revision ${context.rev}: ${event.label}`]);
+      if (context.deployment === 'router' && context.platform.params.validationGate.enabled) {
+        context.gateUntilMs = now + context.platform.params.validationGate.windowMs;
+      }
+      reconcile(context, self.id);
+    },
+    rollback: ({ context, event, self }) => {
+      if (event.type !== 'ROLLBACK') return;
+      context.gateUntilMs = -1;
+      context.log.push([context.platform.sim.now, `rollback to the previous pod template (revision ${context.rev + 1}): ${event.label}`]);
+      rollback(context, self.id);
+    },
+    scale: ({ context, event, self }) => {
+      if (event.type !== 'SCALE' || event.replicas === context.desired) return;
+      context.log.push([context.platform.sim.now, `scale ${context.desired} → ${event.replicas}`]);
+      context.desired = event.replicas;
+      reconcile(context, self.id);
+    },
+    kill: ({ context, event, self }) => {
+      if (event.type !== 'KILL_PODS') return;
+      const ready = [...context.pods].filter(([, p]) => !p.terminating && p.readyAtMs !== undefined);
+      const port = portOf(self);
+      for (let i = 0; i < event.count && ready.length > 0; i++) {
+        const [id, pod] = ready.splice(Math.floor(port.random.next() * ready.length), 1)[0]!;
+        terminate(context, self.id, id, pod, 'KILL');
+      }
+      context.log.push([context.platform.sim.now, `killed ${Math.min(event.count, ready.length + event.count)} pod(s)`]);
+    },
+  },
+}).createMachine({
+  id: 'deployment-controller',
+  context: ({ input }) => ({
+    platform: input.platform,
+    deployment: input.deployment,
+    podLogic: input.podLogic,
+    strategy: input.strategy,
+    desired: input.replicas,
+    rev: 1,
+    templates: new Map([[1, input.pool]]),
+    pods: new Map(),
+    seq: 0,
+    gateUntilMs: -1,
+    log: [],
+  }),
+  entry: 'tick',
+  on: {
+    TICK: { actions: 'tick' },
+    POD_READY: { actions: 'podReady' },
+    POD_GONE: { actions: 'podGone' },
+    ROLLOUT: { actions: 'rollout' },
+    ROLLBACK: { actions: 'rollback' },
+    SCALE: { actions: 'scale' },
+    KILL_PODS: { actions: 'kill' },
+  },
+});

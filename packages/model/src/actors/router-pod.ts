@@ -1,0 +1,311 @@
+/**
+ * Router pod: the routing layer between delegates and manager pods.
+ *
+ * Every client request needs an upstream connection from the pod's pool
+ * (router-pool.ts). A WebSocket upgrade takes a slot, spends the setup cost,
+ * asks a manager pod to accept the upgrade, and then pins the slot for the
+ * socket's life; a REST call holds a slot for its service time. With a fixed
+ * pool, acquires wait in a FIFO for at most the acquire timeout, and overflow
+ * is rejected. The switches that can sustain a storm are here:
+ * `cancelAbandonedAcquires` (does a client that gave up free its acquire and
+ * its upstream work?) and `staleConnectionReleaseMs` (how long the slot of a
+ * socket whose manager pod terminated stays taken).
+ *
+ * Lifecycle: starting → ready (in the Service endpoints) → draining (out of
+ * the endpoints, serving what it has) → gone (closes every socket).
+ */
+import { portOf } from '@stampede/kernel';
+import { setup } from 'xstate';
+import type { DelegateEvent, ManagerEvent, RouterEvent, WorkloadEvent } from '../messages.ts';
+import type { PoolParams } from '../params.ts';
+import { type PlatformState, pickOne } from '../platform-state.ts';
+import { type PoolRequest, RouterPool } from './router-pool.ts';
+
+export interface RouterPodInput {
+  platform: PlatformState;
+  pool: PoolParams;
+  /** who to tell when the pod is ready and when it is gone */
+  controller: string;
+}
+
+interface RouterContext {
+  platform: PlatformState;
+  controller: string;
+  pool: RouterPool;
+  /** open sockets by client */
+  sessions: Map<string, PoolRequest>;
+}
+
+type Send = (to: string, event: RouterEvent | ManagerEvent | DelegateEvent | WorkloadEvent | { type: string }, latencyMs?: number) => void;
+
+function sender(self: Parameters<typeof portOf>[0]): Send {
+  const port = portOf(self);
+  return (to, event, latencyMs) => port.send(to, event, latencyMs === undefined ? undefined : { latencyMs });
+}
+
+function failRequest(send: Send, req: PoolRequest, reason: 'overflow' | 'acquire-timeout' | 'upstream' | 'router-gone'): void {
+  if (req.abandoned) return; // nobody is listening
+  if (req.kind === 'ws') send(req.client, { type: 'WS_FAILED', reqId: req.reqId, reason });
+  else send(req.client, { type: 'REST_RESULT', reqId: req.reqId, ok: false });
+}
+
+/** Gives a slot to `req` and starts its upstream work. */
+function grant(ctx: RouterContext, self: string, send: Send, req: PoolRequest, draw: () => number): void {
+  ctx.pool.take(req);
+  if (req.kind === 'ws') {
+    const setupMs = ctx.pool.params.connectionSetupMs;
+    send(self, { type: 'SETUP_DONE', reqId: req.reqId }, setupMs);
+    return;
+  }
+  forwardUpstream(ctx, self, send, req, draw);
+}
+
+function forwardUpstream(ctx: RouterContext, self: string, send: Send, req: PoolRequest, draw: () => number): void {
+  const manager = pickOne(ctx.platform.readyManagers, draw);
+  if (manager === undefined) {
+    finish(ctx, self, send, req, false, draw);
+    return;
+  }
+  req.manager = manager;
+  req.stage = 'upstream';
+  if (req.kind === 'ws') send(manager, { type: 'UPGRADE', reqId: req.reqId, router: self, client: req.client });
+  else send(manager, { type: 'CALL', reqId: req.reqId, router: self, client: req.client, op: req.op! });
+}
+
+/** Upstream work ended (ok or not): open the socket, or answer and free the slot. */
+function finish(ctx: RouterContext, self: string, send: Send, req: PoolRequest, ok: boolean, draw: () => number): void {
+  const pool = ctx.pool;
+  if (req.kind === 'ws' && ok) {
+    if (req.abandoned) {
+      // The upgrade was done for a client that left: wasted manager work, and
+      // nobody tells the upstream socket to close. It pins its slot until the
+      // manager's disconnect detection drops it (no heartbeat for disconnectAfterMs).
+      ctx.platform.signals.wastedUpgrades.add();
+      pool.pinAbandoned(req);
+      pool.requests.delete(req.reqId);
+      send(self, { type: 'ABANDONED_RELEASE', manager: req.manager!, client: req.client }, ctx.platform.params.manager.disconnectAfterMs);
+      return;
+    } else {
+      pool.open(req);
+      const previous = ctx.sessions.get(req.client);
+      if (previous !== undefined) closeSession(ctx, send, previous, false);
+      ctx.sessions.set(req.client, req);
+      pool.requests.delete(req.reqId);
+      send(req.client, { type: 'WS_ESTABLISHED', reqId: req.reqId, router: self });
+      return;
+    }
+  }
+  pool.release(req);
+  pool.requests.delete(req.reqId);
+  req.stage = 'ended';
+  if (req.kind === 'rest') {
+    if (!req.abandoned) send(req.client, { type: 'REST_RESULT', reqId: req.reqId, ok });
+  } else if (!ok) {
+    failRequest(send, req, 'upstream');
+  }
+  pump(ctx, self, send, draw);
+}
+
+function closeSession(ctx: RouterContext, send: Send, req: PoolRequest, notifyClient: boolean): void {
+  ctx.pool.release(req);
+  req.stage = 'ended';
+  ctx.sessions.delete(req.client);
+  if (req.manager !== undefined) send(req.manager, { type: 'SESSION_CLOSE', client: req.client });
+  if (notifyClient) send(req.client, { type: 'WS_CLOSED', router: '' });
+}
+
+/** Hands freed slots to pending acquires, oldest first (abandoned or not: the pool cannot tell unless it cancels). */
+function pump(ctx: RouterContext, self: string, send: Send, draw: () => number): void {
+  const pool = ctx.pool;
+  while (pool.pendingCount > 0 && pool.hasFreeSlot()) {
+    const next = pool.dequeue();
+    if (next === undefined) break;
+    grant(ctx, self, send, next, draw);
+  }
+}
+
+function acquire(ctx: RouterContext, self: string, send: Send, req: PoolRequest, draw: () => number): void {
+  const pool = ctx.pool;
+  pool.requests.set(req.reqId, req);
+  if (pool.hasFreeSlot()) {
+    grant(ctx, self, send, req, draw);
+  } else if (pool.canQueue()) {
+    pool.enqueue(req);
+    send(self, { type: 'ACQUIRE_TIMEOUT', reqId: req.reqId }, pool.params.pendingAcquireTimeoutMs);
+  } else {
+    ctx.platform.signals.overflowRejections.add();
+    pool.requests.delete(req.reqId);
+    failRequest(send, req, 'overflow');
+  }
+}
+
+export const routerPod = setup({
+  types: {
+    context: {} as RouterContext,
+    input: {} as RouterPodInput,
+    events: {} as RouterEvent,
+  },
+  delays: {
+    readiness: ({ context }) => context.platform.params.router.readinessDelayMs,
+    grace: ({ context }) => context.platform.params.router.terminationGracePeriodMs,
+  },
+  actions: {
+    announceReady: ({ context, self }) => {
+      context.platform.readyRouters.push(self.id);
+      context.platform.routerPools.set(self.id, context.pool);
+      sender(self)(context.controller, { type: 'POD_READY', pod: self.id });
+    },
+    leaveEndpoints: ({ context, self }) => {
+      const list = context.platform.readyRouters;
+      const i = list.indexOf(self.id);
+      if (i >= 0) list.splice(i, 1);
+    },
+    open: ({ context, event, self }) => {
+      if (event.type !== 'WS_OPEN' && event.type !== 'REST') return;
+      const req: PoolRequest = {
+        reqId: event.reqId,
+        kind: event.type === 'WS_OPEN' ? 'ws' : 'rest',
+        client: event.client,
+        op: event.type === 'REST' ? event.op : undefined,
+        stage: 'pending',
+        abandoned: false,
+        manager: undefined,
+        holdsSlot: false,
+      };
+      if (req.kind === 'rest') context.platform.signals.restCalls.add();
+      const port = portOf(self);
+      acquire(context, self.id, sender(self), req, () => port.random.next());
+    },
+    refuse: ({ event, self }) => {
+      if (event.type === 'WS_OPEN') sender(self)(event.client, { type: 'WS_FAILED', reqId: event.reqId, reason: 'router-gone' });
+      if (event.type === 'REST') sender(self)(event.client, { type: 'REST_RESULT', reqId: event.reqId, ok: false });
+    },
+    setupDone: ({ context, event, self }) => {
+      if (event.type !== 'SETUP_DONE') return;
+      const req = context.pool.requests.get(event.reqId);
+      if (req === undefined || req.stage !== 'setup') return;
+      const port = portOf(self);
+      forwardUpstream(context, self.id, sender(self), req, () => port.random.next());
+    },
+    upstreamDone: ({ context, event, self }) => {
+      if (event.type !== 'UPSTREAM_DONE') return;
+      const req = context.pool.requests.get(event.reqId);
+      if (req === undefined || req.stage !== 'upstream') return;
+      const port = portOf(self);
+      finish(context, self.id, sender(self), req, event.ok, () => port.random.next());
+    },
+    abandon: ({ context, event, self }) => {
+      if (event.type !== 'WS_ABANDON' && event.type !== 'REST_ABANDON') return;
+      const pool = context.pool;
+      const req = pool.requests.get(event.reqId);
+      if (req === undefined) return;
+      req.abandoned = true;
+      const cancels = pool.params.mode === 'elastic' || pool.params.cancelAbandonedAcquires;
+      if (!cancels) return; // the acquire stays queued, and will be served for nobody
+      const send = sender(self);
+      if (req.stage === 'pending') pool.unqueue(req);
+      if (req.stage === 'upstream' && req.manager !== undefined) send(req.manager, { type: 'CANCEL', reqId: req.reqId, router: self.id });
+      pool.release(req);
+      pool.requests.delete(req.reqId);
+      req.stage = 'ended';
+      const port = portOf(self);
+      pump(context, self.id, send, () => port.random.next());
+    },
+    acquireTimeout: ({ context, event, self }) => {
+      if (event.type !== 'ACQUIRE_TIMEOUT') return;
+      const pool = context.pool;
+      const req = pool.requests.get(event.reqId);
+      if (req === undefined || req.stage !== 'pending') return;
+      pool.unqueue(req);
+      pool.requests.delete(req.reqId);
+      context.platform.signals.acquireTimeouts.add();
+      failRequest(sender(self), req, 'acquire-timeout');
+    },
+    socketsClosed: ({ context, event, self }) => {
+      if (event.type !== 'SOCKETS_CLOSED') return;
+      const send = sender(self);
+      let staled = 0;
+      for (const client of event.clients) {
+        const req = context.sessions.get(client);
+        if (req === undefined || req.manager !== event.manager) continue;
+        context.sessions.delete(client);
+        context.pool.turnStale(req);
+        staled++;
+        send(client, { type: 'WS_CLOSED', router: self.id });
+      }
+      if (staled === 0) return;
+      const delay = context.pool.params.staleConnectionReleaseMs;
+      if (delay > 0) send(self.id, { type: 'STALE_RELEASE', count: staled } as RouterEvent, delay);
+      else context.pool.releaseStale(staled);
+      const port = portOf(self);
+      pump(context, self.id, send, () => port.random.next());
+    },
+    abandonedRelease: ({ context, event, self }) => {
+      if (event.type !== 'ABANDONED_RELEASE') return;
+      context.pool.releaseAbandoned();
+      const send = sender(self);
+      send(event.manager, { type: 'SESSION_CLOSE', client: event.client });
+      const port = portOf(self);
+      pump(context, self.id, send, () => port.random.next());
+    },
+    staleRelease: ({ context, event, self }) => {
+      const count = (event as { count?: number }).count ?? 0;
+      context.pool.releaseStale(count);
+      const port = portOf(self);
+      pump(context, self.id, sender(self), () => port.random.next());
+    },
+    closeEverything: ({ context, self }) => {
+      const send = sender(self);
+      const pool = context.pool;
+      for (const req of pool.drainPending()) failRequest(send, req, 'router-gone');
+      for (const req of [...context.sessions.values()]) closeSession(context, send, req, true);
+      for (const req of pool.requests.values()) {
+        if (req.stage === 'upstream' && req.manager !== undefined) send(req.manager, { type: 'CANCEL', reqId: req.reqId, router: self.id });
+        pool.release(req);
+        failRequest(send, req, 'router-gone');
+      }
+      pool.requests.clear();
+      if (pool.stale > 0) pool.releaseStale(pool.stale);
+      while (pool.abandoned > 0) pool.releaseAbandoned();
+      pool.retire();
+      context.platform.routerPools.delete(self.id);
+      send(context.controller, { type: 'POD_GONE', pod: self.id });
+    },
+  },
+}).createMachine({
+  id: 'router-pod',
+  context: ({ input }) => ({
+    platform: input.platform,
+    controller: input.controller,
+    pool: new RouterPool(input.pool, input.platform),
+    sessions: new Map(),
+  }),
+  initial: 'starting',
+  states: {
+    starting: {
+      after: { readiness: 'ready' },
+      on: { WS_OPEN: { actions: 'refuse' }, REST: { actions: 'refuse' }, TERMINATE: 'gone' },
+    },
+    ready: {
+      entry: 'announceReady',
+      on: { WS_OPEN: { actions: 'open' }, REST: { actions: 'open' }, TERMINATE: 'draining' },
+    },
+    draining: {
+      entry: 'leaveEndpoints',
+      on: { WS_OPEN: { actions: 'refuse' }, REST: { actions: 'refuse' } },
+      after: { grace: 'gone' },
+    },
+    gone: { entry: ['leaveEndpoints', 'closeEverything'], on: { KILL: {}, TERMINATE: {} } },
+  },
+  on: {
+    KILL: '.gone',
+    SETUP_DONE: { actions: 'setupDone' },
+    UPSTREAM_DONE: { actions: 'upstreamDone' },
+    WS_ABANDON: { actions: 'abandon' },
+    REST_ABANDON: { actions: 'abandon' },
+    ACQUIRE_TIMEOUT: { actions: 'acquireTimeout' },
+    SOCKETS_CLOSED: { actions: 'socketsClosed' },
+    STALE_RELEASE: { actions: 'staleRelease' },
+    ABANDONED_RELEASE: { actions: 'abandonedRelease' },
+  },
+});

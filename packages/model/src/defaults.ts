@@ -1,0 +1,82 @@
+/**
+ * Default parameters, from the public delegate code and the postmortem of
+ * the 6 March 2026 incident (DESIGN §1, §6). Every value is overridable in a
+ * topology file; the comment says where it comes from.
+ */
+import type { PlatformParams } from './params.ts';
+
+export const DEFAULTS: PlatformParams = {
+  name: 'unnamed',
+  description: '',
+  durationMs: 60 * 60_000,
+  sampleIntervalMs: 5_000,
+  network: { minLatencyMs: 1, maxLatencyMs: 5 },
+  delegates: {
+    count: 2_000,
+    startSpreadMs: 60_000,
+    reconnect: { kind: 'fixed', delayMs: 5_000 }, // legacy delegates: fixed 5 s, no jitter
+    socketOpenTimeoutMs: 15_000, // WebSocket open timeout in the delegate code
+    registrationRetryMs: 60_000, // fixed 60 s sleep after a failed registration
+    heartbeatIntervalMs: 50_000,
+    heartbeatTimeoutMs: 5 * 60_000,
+    healthCacheTtlMs: 5 * 60_000, // health status cached 5 min
+    livenessPeriodMs: 10_000, // liveness probe every 10 s
+    livenessFailureThreshold: 3,
+    podRestartMs: 20_000,
+    taskAcquireAttempts: 3,
+    taskResultAttempts: 5,
+    taskRunMedianMs: 30_000,
+    taskRunSigma: 0.8,
+  },
+  router: {
+    replicas: 4,
+    pool: {
+      mode: 'elastic',
+      maxConnections: 520,
+      pendingAcquireMaxCount: 1_000,
+      pendingAcquireTimeoutMs: 45_000,
+      cancelAbandonedAcquires: false,
+      staleConnectionReleaseMs: 120_000,
+      connectionSetupMs: 100,
+    },
+    readinessDelayMs: 15_000,
+    terminationGracePeriodMs: 30_000,
+    strategy: { maxSurge: '25%', maxUnavailable: '25%', minReadyMs: 0 },
+    autoscaling: {
+      enabled: true,
+      minReplicas: 4,
+      maxReplicas: 4,
+      targetUtilization: 0.8,
+      syncPeriodMs: 15_000,
+      metricLagMs: 30_000,
+      scaleUpPods: 4,
+      scaleUpPercent: 100,
+      scaleUpPeriodMs: 60_000,
+      scaleDownStabilizationMs: 300_000,
+    },
+  },
+  manager: {
+    replicas: 6,
+    workers: 8,
+    upgradeServiceMs: 250,
+    registrationServiceMs: 800,
+    restServiceMs: 30,
+    expireServiceMs: 200,
+    heartbeatLoadPer1000: 1,
+    disconnectAfterMs: 5 * 60_000,
+    readinessDelayMs: 30_000,
+    terminationGracePeriodMs: 30_000,
+    strategy: { maxSurge: '25%', maxUnavailable: '25%', minReadyMs: 0 },
+  },
+  workload: {
+    pipelinesPerMinute: 30,
+    tasksPerPipeline: 3,
+    secretsPerTask: 2,
+    apiRequestsPerSecond: 5,
+    apiClientAttempts: 3,
+    clientTimeoutMs: 10_000,
+    apiRetryDelayMs: 1_000,
+  },
+  validationGate: { enabled: false, windowMs: 5 * 60_000, minConnectedFraction: 0.95 },
+  timeline: [],
+};

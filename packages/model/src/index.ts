@@ -1,0 +1,19 @@
+/**
+ * @stampede/model — the delegate platform as xstate actors on the kernel:
+ * delegates, router pods, manager pods, deployment controllers (rollouts),
+ * the router autoscaler and the workload; scenarios and a runner.
+ */
+
+export { type AutoscalerInput, autoscaler } from './actors/autoscaler.ts';
+export { type DelegateInput, delegate } from './actors/delegate.ts';
+export { type DeploymentControllerInput, deploymentController } from './actors/deployment-controller.ts';
+export { type ManagerPodInput, managerPod } from './actors/manager-pod.ts';
+export { type RouterPodInput, routerPod } from './actors/router-pod.ts';
+export { type WorkloadInput, workload } from './actors/workload.ts';
+export { DEFAULTS } from './defaults.ts';
+export { createHpaState, hpaReconcile } from './kube/hpa.ts';
+export { planRollingStep, resolveRollingUpdate } from './kube/rolling-update.ts';
+export type * from './params.ts';
+export { buildPlatform, connectedFraction, type Platform } from './platform.ts';
+export { type Impact, type RunOptions, type RunResult, type RunSummary, runPlatform } from './run.ts';
+export { prod4ElasticBaseline, prod4Incident } from './scenarios.ts';

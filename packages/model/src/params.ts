@@ -1,0 +1,155 @@
+/**
+ * The resolved parameters of a platform run: every value the model uses,
+ * with its unit in its name. Users never write this shape directly: they
+ * write a topology (YAML or `TopologyInput`), which `parseTopology` validates
+ * and resolves into this, filling every default documented here.
+ */
+import type { IntOrPercent } from './kube/rolling-update.ts';
+
+export type ReconnectPolicy =
+  /** legacy: a fixed wait before every reconnect */
+  | { kind: 'fixed'; delayMs: number }
+  /** 1, 1, 2, 3, 5 … seconds, capped; no jitter */
+  | { kind: 'fibonacci'; capMs: number }
+  /** exponential with full jitter: uniform(0, min(cap, base·2^n)) */
+  | { kind: 'exponential-full-jitter'; baseMs: number; capMs: number }
+  /** exponential with decorrelated jitter: min(cap, uniform(base, 3·previous)) */
+  | { kind: 'exponential-decorrelated-jitter'; baseMs: number; capMs: number };
+
+export interface DelegateParams {
+  count: number;
+  /** delegates start (register, connect) spread uniformly over this window */
+  startSpreadMs: number;
+  reconnect: ReconnectPolicy;
+  /** WebSocket open (upgrade) timeout: the delegate gives up and closes after this */
+  socketOpenTimeoutMs: number;
+  /** wait after a failed registration (fixed sleep in the delegate code) */
+  registrationRetryMs: number;
+  heartbeatIntervalMs: number;
+  /** no heartbeat reply for this long: close and reopen the socket */
+  heartbeatTimeoutMs: number;
+  /** liveness: health is cached this long, probed every period, restart after threshold failures */
+  healthCacheTtlMs: number;
+  livenessPeriodMs: number;
+  livenessFailureThreshold: number;
+  /** time for a restarted delegate pod to come back and start registering */
+  podRestartMs: number;
+  /** immediate attempts to acquire an offered task */
+  taskAcquireAttempts: number;
+  /** attempts to send a task result */
+  taskResultAttempts: number;
+  taskRunMedianMs: number;
+  taskRunSigma: number;
+}
+
+export interface PoolParams {
+  /** elastic: unbounded, never waits; fixed: limit + pending queue + acquire timeout */
+  mode: 'elastic' | 'fixed';
+  maxConnections: number;
+  pendingAcquireMaxCount: number;
+  pendingAcquireTimeoutMs: number;
+  /** a client that goes away cancels its pending acquire / in-flight upstream work */
+  cancelAbandonedAcquires: boolean;
+  /** an upstream connection to a terminated manager pod keeps its slot this long */
+  staleConnectionReleaseMs: number;
+  /** time to set up one upstream connection (holds the slot) */
+  connectionSetupMs: number;
+}
+
+export interface RolloutStrategy {
+  maxSurge: IntOrPercent;
+  maxUnavailable: IntOrPercent;
+  minReadyMs: number;
+}
+
+export interface AutoscalingParams {
+  enabled: boolean;
+  minReplicas: number;
+  maxReplicas: number;
+  /** target average pool utilisation (occupied / maxConnections) per ready router */
+  targetUtilization: number;
+  syncPeriodMs: number;
+  metricLagMs: number;
+  scaleUpPods: number;
+  scaleUpPercent: number;
+  scaleUpPeriodMs: number;
+  scaleDownStabilizationMs: number;
+}
+
+export interface RouterParams {
+  replicas: number;
+  pool: PoolParams;
+  /** pod start-up until ready */
+  readinessDelayMs: number;
+  terminationGracePeriodMs: number;
+  strategy: RolloutStrategy;
+  autoscaling: AutoscalingParams;
+}
+
+export interface ManagerParams {
+  replicas: number;
+  /** concurrent jobs per pod */
+  workers: number;
+  upgradeServiceMs: number;
+  registrationServiceMs: number;
+  restServiceMs: number;
+  /** work to expire one disconnected delegate's tasks */
+  expireServiceMs: number;
+  /** heartbeat work per connected delegate, as a fraction of one worker per 1000 delegates */
+  heartbeatLoadPer1000: number;
+  /** mark a delegate disconnected after this long without a heartbeat */
+  disconnectAfterMs: number;
+  readinessDelayMs: number;
+  terminationGracePeriodMs: number;
+  strategy: RolloutStrategy;
+}
+
+export interface WorkloadParams {
+  pipelinesPerMinute: number;
+  tasksPerPipeline: number;
+  secretsPerTask: number;
+  apiRequestsPerSecond: number;
+  apiClientAttempts: number;
+  /** the CI/API HTTP client gives up on a call after this long */
+  clientTimeoutMs: number;
+  apiRetryDelayMs: number;
+}
+
+export type TimelineEvent =
+  | {
+      atMs: number;
+      kind: 'rollout';
+      target: 'router' | 'manager';
+      /** router only: the new pool settings of the new pods */
+      pool?: Partial<PoolParams>;
+      label: string;
+    }
+  | { atMs: number; kind: 'rollback'; target: 'router' | 'manager'; label: string }
+  | { atMs: number; kind: 'kill-pod'; target: 'router' | 'manager'; count: number; label: string }
+  | { atMs: number; kind: 'partition'; durationMs: number; label: string }
+  | { atMs: number; kind: 'latency-spike'; extraLatencyMs: number; durationMs: number; label: string }
+  | { atMs: number; kind: 'load-spike'; factor: number; durationMs: number; label: string };
+
+export interface ValidationGateParams {
+  enabled: boolean;
+  /** after a router rollout completes, watch this long before promoting */
+  windowMs: number;
+  /** breach: connected fraction below this at any sample in the window */
+  minConnectedFraction: number;
+}
+
+export interface PlatformParams {
+  name: string;
+  description: string;
+  durationMs: number;
+  /** metrics sample interval */
+  sampleIntervalMs: number;
+  network: { minLatencyMs: number; maxLatencyMs: number };
+  delegates: DelegateParams;
+  router: RouterParams;
+  manager: ManagerParams;
+  workload: WorkloadParams;
+  /** router and manager rollouts: together as the timeline says, or the router first and alone */
+  validationGate: ValidationGateParams;
+  timeline: TimelineEvent[];
+}

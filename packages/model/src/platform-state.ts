@@ -1,0 +1,113 @@
+/**
+ * What the cluster knows that no single pod owns: the Service endpoints
+ * (ready router and manager pods, read by clients' load balancing), which
+ * delegates hold a socket (read by the task broadcaster), the signals every
+ * actor records, and the outcome counts the conservation checks read.
+ *
+ * Actors read and update it inside their own actions, the way kube-proxy
+ * endpoints follow pod readiness; nothing here schedules or sends.
+ */
+import type { Counter, Gauge, Simulation } from '@stampede/kernel';
+import type { PlatformParams } from './params.ts';
+
+export interface Signals {
+  connected: Gauge;
+  reconnectAttempts: Counter;
+  attemptEstablished: Counter;
+  attemptRejected: Counter;
+  attemptTimedOut: Counter;
+  attemptAbandoned: Counter;
+  attemptFailedUpstream: Counter;
+  acquireTimeouts: Counter;
+  overflowRejections: Counter;
+  pendingAcquires: Gauge;
+  slotsWebsocket: Gauge;
+  slotsRest: Gauge;
+  slotsStale: Gauge;
+  slotsSetup: Gauge;
+  slotsAbandoned: Gauge;
+  slotCapacity: Gauge;
+  wastedUpgrades: Counter;
+  restarts: Counter;
+  registrations: Counter;
+  tasksIssued: Counter;
+  tasksCompleted: Counter;
+  tasksFailed: Counter;
+  tasksExpired: Counter;
+  tasksAcquiredInSla: Counter;
+  blockedPipelines: Counter;
+  failedSecretResolutions: Counter;
+  apiRequests: Counter;
+  apiErrors: Counter;
+  restCalls: Counter;
+  routerReplicas: Gauge;
+  routerReady: Gauge;
+  managerReady: Gauge;
+  managerQueue: Gauge;
+}
+
+export interface PlatformState {
+  readonly params: PlatformParams;
+  readonly sim: Simulation;
+  readonly signals: Signals;
+  /** ids of ready router pods that take new connections, in creation order */
+  readyRouters: string[];
+  /** ids of ready manager pods */
+  readyManagers: string[];
+  /** delegates holding an open socket (a list for O(1) random picks, and each one's index in it) */
+  connectedList: string[];
+  connectedIndex: Map<string, number>;
+  /** pools of the ready router pods, read by the autoscaler's metric */
+  routerPools: Map<string, import('./actors/router-pool.ts').RouterPool>;
+  /** request ids, unique across the platform */
+  nextReqId: number;
+  /** connection attempts started and not yet ended (conservation) */
+  attemptsInFlight: number;
+  /** violations of the conservation laws found while running (empty when all held) */
+  violations: string[];
+}
+
+export function createSignals(sim: Simulation): Signals {
+  const m = sim.metrics;
+  return {
+    connected: m.gauge('delegates.connected'),
+    reconnectAttempts: m.counter('delegates.connect.attempts'),
+    attemptEstablished: m.counter('delegates.connect.established'),
+    attemptRejected: m.counter('delegates.connect.rejected'),
+    attemptTimedOut: m.counter('delegates.connect.timed-out'),
+    attemptAbandoned: m.counter('delegates.connect.abandoned'),
+    attemptFailedUpstream: m.counter('delegates.connect.failed-upstream'),
+    acquireTimeouts: m.counter('router.acquire.timeouts'),
+    overflowRejections: m.counter('router.acquire.overflow'),
+    pendingAcquires: m.gauge('router.pending'),
+    slotsWebsocket: m.gauge('router.slots.websocket'),
+    slotsRest: m.gauge('router.slots.rest'),
+    slotsStale: m.gauge('router.slots.stale'),
+    slotsSetup: m.gauge('router.slots.in-setup'),
+    slotsAbandoned: m.gauge('router.slots.abandoned'),
+    slotCapacity: m.gauge('router.slots.capacity'),
+    wastedUpgrades: m.counter('manager.upgrades.wasted'),
+    restarts: m.counter('delegates.restarts'),
+    registrations: m.counter('delegates.registrations'),
+    tasksIssued: m.counter('tasks.issued'),
+    tasksCompleted: m.counter('tasks.completed'),
+    tasksFailed: m.counter('tasks.failed'),
+    tasksExpired: m.counter('tasks.expired'),
+    tasksAcquiredInSla: m.counter('tasks.acquired-in-sla'),
+    blockedPipelines: m.counter('pipelines.blocked'),
+    failedSecretResolutions: m.counter('secrets.failed'),
+    apiRequests: m.counter('api.requests'),
+    apiErrors: m.counter('api.errors'),
+    restCalls: m.counter('router.rest.calls'),
+    routerReplicas: m.gauge('router.replicas'),
+    routerReady: m.gauge('router.ready'),
+    managerReady: m.gauge('manager.ready'),
+    managerQueue: m.gauge('manager.queue'),
+  };
+}
+
+/** Picks uniformly among `ids` with the caller's stream; undefined when empty. */
+export function pickOne(ids: readonly string[], draw: () => number): string | undefined {
+  if (ids.length === 0) return undefined;
+  return ids[Math.floor(draw() * ids.length)];
+}

@@ -1,0 +1,154 @@
+/**
+ * Builds a platform simulation from resolved parameters and runs it.
+ *
+ * One kernel simulation; the workload, the two deployment controllers (which
+ * create the pods), the autoscaler and the delegates as actors; the timeline
+ * as kernel events that message the controllers, the network and the
+ * workload. Everything random comes from the seed.
+ */
+import { createSimulation, type LoggingOptions, type Series, type Simulation } from '@stampede/kernel';
+import { autoscaler } from './actors/autoscaler.ts';
+import { delegate } from './actors/delegate.ts';
+import { deploymentController } from './actors/deployment-controller.ts';
+import { managerPod } from './actors/manager-pod.ts';
+import { routerPod } from './actors/router-pod.ts';
+import { workload } from './actors/workload.ts';
+import type { PlatformParams, TimelineEvent } from './params.ts';
+import { createSignals, type PlatformState } from './platform-state.ts';
+
+export const ROUTER_CONTROLLER = 'deploy-router';
+export const MANAGER_CONTROLLER = 'deploy-manager';
+
+export interface Platform {
+  readonly sim: Simulation;
+  readonly state: PlatformState;
+  /** rollout and timeline log: [virtual ms, what happened] */
+  log(): [number, string][];
+}
+
+export function buildPlatform(params: PlatformParams, seed: number, logging?: LoggingOptions): Platform {
+  const sim = createSimulation({
+    seed,
+    network: params.network,
+    metrics: { sampleIntervalMs: params.sampleIntervalMs },
+    ...(logging ? { logging } : {}),
+  });
+  const state: PlatformState = {
+    params,
+    sim,
+    signals: createSignals(sim),
+    readyRouters: [],
+    readyManagers: [],
+    connectedList: [],
+    connectedIndex: new Map(),
+    routerPools: new Map(),
+    nextReqId: 1,
+    attemptsInFlight: 0,
+    violations: [],
+  };
+  const timelineLog: [number, string][] = [];
+
+  sim.spawn(deploymentController, {
+    id: MANAGER_CONTROLLER,
+    input: {
+      platform: state,
+      deployment: 'manager',
+      podLogic: managerPod,
+      replicas: params.manager.replicas,
+      strategy: params.manager.strategy,
+    },
+  });
+  sim.spawn(deploymentController, {
+    id: ROUTER_CONTROLLER,
+    input: {
+      platform: state,
+      deployment: 'router',
+      podLogic: routerPod,
+      replicas: params.router.replicas,
+      strategy: params.router.strategy,
+      pool: params.router.pool,
+    },
+  });
+  if (params.router.autoscaling.enabled) sim.spawn(autoscaler, { id: 'autoscaler', input: { platform: state, target: ROUTER_CONTROLLER } });
+  sim.spawn(workload, { id: 'workload', input: { platform: state } });
+
+  const spread = sim.random.fork('delegate-start');
+  const d = params.delegates;
+  for (let i = 0; i < d.count; i++) {
+    sim.spawn(delegate, { id: `delegate-${i}`, input: { platform: state, startAtMs: spread.uniform(0, d.startSpreadMs) } });
+  }
+
+  for (const event of params.timeline) {
+    sim.queue.schedule(event.atMs, () => {
+      timelineLog.push([sim.now, describeEvent(event)]);
+      apply(state, event);
+    });
+  }
+
+  const readyGauges = () => {
+    state.signals.routerReady.set(state.readyRouters.length);
+    state.signals.managerReady.set(state.readyManagers.length);
+  };
+  sim.queue.onAdvance(readyGauges);
+
+  return {
+    sim,
+    state,
+    log: () => {
+      const controllerLog = (id: string) =>
+        (sim.actors.get(id).getSnapshot().context as { log: [number, string][] }).log.map(
+          ([t, s]) => [t, `${id}: ${s}`] as [number, string],
+        );
+      return [...timelineLog, ...controllerLog(ROUTER_CONTROLLER), ...controllerLog(MANAGER_CONTROLLER)].sort((a, b) => a[0] - b[0]);
+    },
+  };
+}
+
+function controllerOf(target: 'router' | 'manager'): string {
+  return target === 'router' ? ROUTER_CONTROLLER : MANAGER_CONTROLLER;
+}
+
+function apply(state: PlatformState, event: TimelineEvent): void {
+  const sim = state.sim;
+  switch (event.kind) {
+    case 'rollout':
+      sim.send('timeline', controllerOf(event.target), { type: 'ROLLOUT', pool: event.pool, label: event.label } as never, {
+        latencyMs: 0,
+      });
+      return;
+    case 'rollback':
+      sim.send('timeline', controllerOf(event.target), { type: 'ROLLBACK', label: event.label } as never, { latencyMs: 0 });
+      return;
+    case 'kill-pod':
+      sim.send('timeline', controllerOf(event.target), { type: 'KILL_PODS', count: event.count } as never, { latencyMs: 0 });
+      return;
+    case 'partition': {
+      // delegates lose their path to the routers (both ways) for the duration
+      const isDelegate = (id: string) => id.startsWith('delegate-');
+      const isRouter = (id: string) => id.startsWith('router-');
+      sim.network.partition(isDelegate, isRouter);
+      sim.queue.schedule(event.durationMs, () => sim.network.heal());
+      return;
+    }
+    case 'latency-spike':
+      sim.network.latencySpike({ extraLatencyMs: event.extraLatencyMs, durationMs: event.durationMs });
+      return;
+    case 'load-spike':
+      sim.send('timeline', 'workload', { type: 'LOAD_FACTOR', factor: event.factor } as never, { latencyMs: 0 });
+      sim.queue.schedule(event.durationMs, () =>
+        sim.send('timeline', 'workload', { type: 'LOAD_FACTOR', factor: 1 } as never, { latencyMs: 0 }),
+      );
+      return;
+  }
+}
+
+export function describeEvent(event: TimelineEvent): string {
+  return `${event.kind} ${'target' in event ? event.target : ''}: ${event.label}`.replace('  ', ' ');
+}
+
+/** The connected fraction series (connected delegates / fleet size) from a run's series. */
+export function connectedFraction(series: Series[], delegates: number): { timesMs: Float64Array; values: Float64Array } {
+  const s = series.find((x) => x.name === 'delegates.connected');
+  if (s === undefined) throw new Error('connectedFraction: the run has no delegates.connected series');
+  return { timesMs: s.timesMs, values: s.values.map((v) => v / delegates) };
+}

@@ -1,0 +1,154 @@
+/**
+ * Runs a platform and summarises what happened: when the storm started and
+ * ended, how long recovery took, the impact, the conservation checks, and the
+ * trace hash that pins the run.
+ *
+ * The summary's notion of "recovered" is the simple one the replay needs
+ * (connected fraction back at or above `recoveredFraction` and held until the
+ * end of the run or for `holdMs`); the full oracle with slow/metastable
+ * verdicts belongs to the check package.
+ */
+import type { LoggingOptions, Series } from '@stampede/kernel';
+import type { PlatformParams } from './params.ts';
+import { buildPlatform, connectedFraction } from './platform.ts';
+
+export interface RunOptions {
+  seed: number;
+  /** called every `progressEveryMs` of virtual time with (virtual ms done, total) */
+  onProgress?: (doneMs: number, totalMs: number) => void;
+  progressEveryMs?: number;
+  logging?: LoggingOptions;
+  /** connected fraction that counts as recovered. @defaultValue 0.99 */
+  recoveredFraction?: number;
+  /** how long it must hold. @defaultValue 10 min */
+  holdMs?: number;
+}
+
+export interface Impact {
+  blockedPipelines: number;
+  failedSecretResolutions: number;
+  apiErrors: number;
+  tasksFailed: number;
+  tasksExpired: number;
+}
+
+export interface RunSummary {
+  name: string;
+  seed: number;
+  traceHash: string;
+  events: number;
+  delegates: number;
+  durationMs: number;
+  /** first timeline event (the trigger), or undefined without a timeline */
+  triggerAtMs: number | undefined;
+  /** first sample after the trigger below the recovered fraction */
+  stormStartMs: number | undefined;
+  /** start of the final stretch at or above it (held for holdMs or to the end) */
+  recoveredAtMs: number | undefined;
+  recovered: boolean;
+  /** from the trigger to recovery */
+  timeToRecoverSec: number | undefined;
+  minConnectedFraction: number;
+  impact: Impact;
+  conservation: { held: boolean; violations: string[] };
+  log: [number, string][];
+}
+
+export interface RunResult {
+  summary: RunSummary;
+  series: Series[];
+  connected: { timesMs: Float64Array; values: Float64Array };
+}
+
+export function runPlatform(params: PlatformParams, options: RunOptions): RunResult {
+  const platform = buildPlatform(params, options.seed, options.logging);
+  const { sim, state } = platform;
+  const step = options.progressEveryMs ?? Math.max(params.sampleIntervalMs, params.durationMs / 100);
+  let events = 0;
+  for (let t = Math.min(step, params.durationMs); ; t = Math.min(t + step, params.durationMs)) {
+    events += sim.runUntil(t);
+    options.onProgress?.(t, params.durationMs);
+    if (t >= params.durationMs) break;
+  }
+  const series = sim.metrics.series();
+  const connected = connectedFraction(series, params.delegates.count);
+  const threshold = options.recoveredFraction ?? 0.99;
+  const holdMs = options.holdMs ?? 10 * 60_000;
+  const triggerAtMs = params.timeline.length > 0 ? Math.min(...params.timeline.map((e) => e.atMs)) : undefined;
+
+  let stormStartMs: number | undefined;
+  let recoveredAtMs: number | undefined;
+  let min = 1;
+  const { timesMs, values } = connected;
+  for (let i = 0; i < values.length; i++) {
+    const t = timesMs[i]!;
+    if (triggerAtMs === undefined || t < triggerAtMs) continue;
+    min = Math.min(min, values[i]!);
+    if (values[i]! < threshold) {
+      stormStartMs ??= t;
+      recoveredAtMs = undefined;
+    } else if (stormStartMs !== undefined && recoveredAtMs === undefined) {
+      recoveredAtMs = t;
+    }
+  }
+  const end = timesMs.length > 0 ? timesMs[timesMs.length - 1]! : 0;
+  const held = recoveredAtMs !== undefined && (end - recoveredAtMs >= holdMs || end >= params.durationMs);
+  const recovered = stormStartMs === undefined || held;
+  const effectiveRecovery = stormStartMs === undefined ? triggerAtMs : held ? recoveredAtMs : undefined;
+
+  // conservation: every attempt ended once or is in flight; every task ended once or is in flight
+  const violations = [...state.violations];
+  const c = state.signals;
+  if (c.reconnectAttempts.value !== attemptsOutcomes(c) + state.attemptsInFlight) {
+    violations.push(
+      `connection attempts ${c.reconnectAttempts.value} != outcomes ${attemptsOutcomes(c)} + in flight ${state.attemptsInFlight}`,
+    );
+  }
+  const wl = sim.actors.get('workload').getSnapshot().context as { tasks: Map<number, unknown>; ended: number };
+  if (c.tasksIssued.value !== wl.ended + wl.tasks.size) {
+    violations.push(`tasks issued ${c.tasksIssued.value} != ended ${wl.ended} + in flight ${wl.tasks.size}`);
+  }
+  if (c.tasksCompleted.value + c.tasksFailed.value + c.tasksExpired.value !== wl.ended) {
+    violations.push('task outcome counts do not add up to the tasks ended');
+  }
+  for (const s of series) if (s.kind === 'gauge' && s.values.some((v) => v < 0)) violations.push(`gauge ${s.name} went negative`);
+
+  return {
+    summary: {
+      name: params.name,
+      seed: options.seed,
+      traceHash: sim.trace.hash,
+      events,
+      delegates: params.delegates.count,
+      durationMs: params.durationMs,
+      triggerAtMs,
+      stormStartMs,
+      recoveredAtMs: held ? recoveredAtMs : undefined,
+      recovered,
+      timeToRecoverSec:
+        effectiveRecovery === undefined || triggerAtMs === undefined ? undefined : Math.max(0, (effectiveRecovery - triggerAtMs) / 1000),
+      minConnectedFraction: min,
+      impact: {
+        blockedPipelines: c.blockedPipelines.value,
+        failedSecretResolutions: c.failedSecretResolutions.value,
+        apiErrors: c.apiErrors.value,
+        tasksFailed: c.tasksFailed.value,
+        tasksExpired: c.tasksExpired.value,
+      },
+      conservation: { held: violations.length === 0, violations },
+      log: platform.log(),
+    },
+    series,
+    connected,
+  };
+}
+
+function attemptsOutcomes(c: import('./platform-state.ts').Signals): number {
+  return (
+    c.attemptEstablished.value +
+    c.attemptRejected.value +
+    c.attemptTimedOut.value +
+    c.attemptAbandoned.value +
+    c.attemptFailedUpstream.value
+  );
+}
