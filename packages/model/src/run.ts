@@ -45,6 +45,8 @@ export interface RunSummary {
   stormStartMs: number | undefined;
   /** start of the final stretch at or above it (held for holdMs or to the end) */
   recoveredAtMs: number | undefined;
+  /** start of the first stretch after the storm began that held for holdMs (or to the end) */
+  firstRecoveredAtMs: number | undefined;
   recovered: boolean;
   /** from the trigger to recovery */
   timeToRecoverSec: number | undefined;
@@ -92,6 +94,19 @@ export function runPlatform(params: PlatformParams, options: RunOptions): RunRes
     }
   }
   const end = timesMs.length > 0 ? timesMs[timesMs.length - 1]! : 0;
+  let firstRecoveredAtMs: number | undefined;
+  if (stormStartMs !== undefined) {
+    let runStart: number | undefined;
+    for (let i = 0; i < values.length && firstRecoveredAtMs === undefined; i++) {
+      const t = timesMs[i]!;
+      if (t <= stormStartMs) continue;
+      if (values[i]! < threshold) runStart = undefined;
+      else {
+        runStart ??= t;
+        if (t - runStart >= holdMs || i === values.length - 1) firstRecoveredAtMs = runStart;
+      }
+    }
+  }
   const held = recoveredAtMs !== undefined && (end - recoveredAtMs >= holdMs || end >= params.durationMs);
   const recovered = stormStartMs === undefined || held;
   const effectiveRecovery = stormStartMs === undefined ? triggerAtMs : held ? recoveredAtMs : undefined;
@@ -124,6 +139,7 @@ export function runPlatform(params: PlatformParams, options: RunOptions): RunRes
       triggerAtMs,
       stormStartMs,
       recoveredAtMs: held ? recoveredAtMs : undefined,
+      firstRecoveredAtMs,
       recovered,
       timeToRecoverSec:
         effectiveRecovery === undefined || triggerAtMs === undefined ? undefined : Math.max(0, (effectiveRecovery - triggerAtMs) / 1000),
