@@ -18,12 +18,10 @@ if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
 }
 
 const MIN = 60_000;
-const noRestarts = { healthCacheTtlMs: 10 * 60 * MIN };
 const scenarios: [string, PlatformParams][] = [
-  ['incident (fixed pool, rollback at 52 min)', prod4Incident({ delegates: noRestarts })],
+  ['incident (fixed pool, rollback at 52 min)', prod4Incident()],
   ['elastic baseline (same rollouts)', prod4ElasticBaseline()],
-  ['incident + cancel abandoned acquires', prod4Incident({ delegates: noRestarts, pool: { cancelAbandonedAcquires: true } })],
-  ['incident with liveness restarts on', prod4Incident()],
+  ['incident + cancel abandoned acquires (the sustaining switch off)', prod4Incident({ pool: { cancelAbandonedAcquires: true } })],
 ];
 const BARS = '▁▂▃▄▅▆▇█';
 const fmt = (ms: number | undefined) => (ms === undefined ? '—' : `${(ms / MIN).toFixed(1)} min`);

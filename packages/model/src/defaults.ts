@@ -16,6 +16,7 @@ export const DEFAULTS: PlatformParams = {
     startSpreadMs: 60_000,
     reconnect: { kind: 'fixed', delayMs: 5_000 }, // legacy delegates: fixed 5 s, no jitter
     socketOpenTimeoutMs: 15_000, // WebSocket open timeout in the delegate code
+    restClientTimeoutMs: 10_000,
     registrationRetryMs: 60_000, // fixed 60 s sleep after a failed registration
     heartbeatIntervalMs: 50_000,
     heartbeatTimeoutMs: 5 * 60_000,
@@ -38,6 +39,7 @@ export const DEFAULTS: PlatformParams = {
       cancelAbandonedAcquires: false,
       staleConnectionReleaseMs: 120_000,
       connectionSetupMs: 100,
+      maxIdleTimeMs: 0,
     },
     readinessDelayMs: 15_000,
     terminationGracePeriodMs: 30_000,
@@ -64,7 +66,7 @@ export const DEFAULTS: PlatformParams = {
     expireServiceMs: 200,
     heartbeatLoadPer1000: 1,
     disconnectAfterMs: 5 * 60_000,
-    readinessDelayMs: 30_000,
+    readinessDelayMs: 60_000, // a JVM service: start, caches warm, readiness probe passes
     terminationGracePeriodMs: 30_000,
     strategy: { maxSurge: '25%', maxUnavailable: '25%', minReadyMs: 0 },
   },
@@ -77,6 +79,6 @@ export const DEFAULTS: PlatformParams = {
     clientTimeoutMs: 10_000,
     apiRetryDelayMs: 1_000,
   },
-  validationGate: { enabled: false, windowMs: 5 * 60_000, minConnectedFraction: 0.95 },
+  validationGate: { enabled: false, windowMs: 5 * 60_000, minConnectedFraction: 0.95, breachForMs: 2 * 60_000 },
   timeline: [],
 };

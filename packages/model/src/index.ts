@@ -16,4 +16,4 @@ export { planRollingStep, resolveRollingUpdate } from './kube/rolling-update.ts'
 export type * from './params.ts';
 export { buildPlatform, connectedFraction, type Platform } from './platform.ts';
 export { type Impact, type RunOptions, type RunResult, type RunSummary, runPlatform } from './run.ts';
-export { prod4ElasticBaseline, prod4Incident } from './scenarios.ts';
+export { ACTION_ITEMS, prod4ElasticBaseline, prod4Incident, type ScenarioOptions, steadyStateLimit } from './scenarios.ts';

@@ -23,6 +23,8 @@ export interface DelegateParams {
   reconnect: ReconnectPolicy;
   /** WebSocket open (upgrade) timeout: the delegate gives up and closes after this */
   socketOpenTimeoutMs: number;
+  /** the delegate's HTTP client gives up a REST call (registration) after this long and closes it */
+  restClientTimeoutMs: number;
   /** wait after a failed registration (fixed sleep in the delegate code) */
   registrationRetryMs: number;
   heartbeatIntervalMs: number;
@@ -54,6 +56,12 @@ export interface PoolParams {
   staleConnectionReleaseMs: number;
   /** time to set up one upstream connection (holds the slot) */
   connectionSetupMs: number;
+  /**
+   * close an upstream connection that carried no traffic for this long (Reactor
+   * Netty's maxIdleTime); 0 never closes one (its default). Live sockets carry
+   * heartbeats every 50 s, so only connections whose client is gone go idle.
+   */
+  maxIdleTimeMs: number;
 }
 
 export interface RolloutStrategy {
@@ -134,8 +142,10 @@ export interface ValidationGateParams {
   enabled: boolean;
   /** after a router rollout completes, watch this long before promoting */
   windowMs: number;
-  /** breach: connected fraction below this at any sample in the window */
+  /** breach: connected fraction below this … */
   minConnectedFraction: number;
+  /** … continuously for this long (a rollout's own socket moves dip it for seconds) */
+  breachForMs: number;
 }
 
 export interface PlatformParams {

@@ -1,29 +1,42 @@
 /**
  * Named scenarios built from the defaults: the Prod4 incident (router
  * upgrade to a fixed pool concurrent with a manager rolling update, manual
- * rollback 42 minutes later), its elastic baseline, and variants with the
- * sustaining switches turned off.
+ * rollback 42 minutes later), its elastic baseline, and each postmortem
+ * action item applied alone. The YAML files in examples/topologies say the
+ * same thing for the CLI; a test keeps them equal.
  */
 import { DEFAULTS } from './defaults.ts';
 import type { PlatformParams, PoolParams } from './params.ts';
 
 const MIN = 60_000;
 
+export interface ScenarioOptions {
+  /** fleet size; the fixed limit is re-sized for it (steady state + 4%) */
+  delegates?: number;
+  /** extra settings of the fixed pool the router upgrade rolls out */
+  pool?: Partial<PoolParams>;
+}
+
+/** maxConnections "sized for steady state": each router's share of the sockets plus 4% headroom. */
+export function steadyStateLimit(delegates: number, routers: number): number {
+  return Math.round((delegates / routers) * 1.04);
+}
+
 /** The incident: fixed pool rolled out with the manager update at 10 min, rolled back at 52 min. */
-export function prod4Incident(
-  overrides: { pool?: Partial<PoolParams>; delegates?: Partial<PlatformParams['delegates']> } = {},
-): PlatformParams {
+export function prod4Incident(options: ScenarioOptions = {}): PlatformParams {
   const p: PlatformParams = structuredClone(DEFAULTS);
   p.name = 'prod4-incident';
   p.description = 'router upgrade to a fixed connection limit, concurrent manager rolling update, manual rollback 42 min later';
   p.durationMs = 75 * MIN;
-  Object.assign(p.delegates, overrides.delegates ?? {});
+  if (options.delegates !== undefined) p.delegates.count = options.delegates;
+  const limit = steadyStateLimit(p.delegates.count, p.router.replicas);
+  p.router.pool.maxConnections = limit;
   p.timeline = [
     {
       atMs: 10 * MIN,
       kind: 'rollout',
       target: 'router',
-      pool: { mode: 'fixed', ...(overrides.pool ?? {}) },
+      pool: { mode: 'fixed', maxConnections: limit, ...(options.pool ?? {}) },
       label: 'router upgrade: fixed connection limit',
     },
     { atMs: 10 * MIN, kind: 'rollout', target: 'manager', label: 'delegate-manager rolling update' },
@@ -33,8 +46,8 @@ export function prod4Incident(
 }
 
 /** The same rollouts with the router staying elastic: the baseline that has always worked. */
-export function prod4ElasticBaseline(): PlatformParams {
-  const p = prod4Incident();
+export function prod4ElasticBaseline(options: Omit<ScenarioOptions, 'pool'> = {}): PlatformParams {
+  const p = prod4Incident(options);
   p.name = 'prod4-elastic-baseline';
   p.description = 'the same concurrent rollouts with the elastic (unbounded) router pool';
   p.timeline[0] = {
@@ -45,5 +58,71 @@ export function prod4ElasticBaseline(): PlatformParams {
     label: 'router upgrade, pool stays elastic',
   };
   p.timeline.pop(); // nothing to roll back
+  return p;
+}
+
+/** The postmortem's action items, each applied alone to the incident. */
+export const ACTION_ITEMS: readonly { id: string; title: string; apply: (options?: ScenarioOptions) => PlatformParams }[] = [
+  {
+    id: 'action-1-pool-headroom',
+    title: '1. more pool capacity: 2x steady state',
+    apply: (o) => {
+      const p = prod4Incident(o);
+      const rollout = p.timeline[0]!;
+      if (rollout.kind === 'rollout' && rollout.pool)
+        rollout.pool.maxConnections = 2 * steadyStateLimit(p.delegates.count, p.router.replicas);
+      return rename(p, 'action-1-pool-headroom', 'the incident with maxConnections at twice the steady-state size');
+    },
+  },
+  {
+    id: 'action-2-longer-acquire-timeout',
+    title: '2. longer acquire timeout: 45 s -> 120 s',
+    apply: (o) =>
+      rename(
+        prod4Incident({ ...o, pool: { ...o?.pool, pendingAcquireTimeoutMs: 120_000 } }),
+        'action-2-longer-acquire-timeout',
+        'the incident with pendingAcquireTimeout 120 s',
+      ),
+  },
+  {
+    id: 'action-3-one-pod-at-a-time',
+    title: '3. rolling updates one pod at a time',
+    apply: (o) => {
+      const p = prod4Incident(o);
+      p.router.strategy = { ...p.router.strategy, maxSurge: 1, maxUnavailable: 0 };
+      p.manager.strategy = { ...p.manager.strategy, maxSurge: 1, maxUnavailable: 0 };
+      return rename(p, 'action-3-one-pod-at-a-time', 'the incident with maxSurge 1, maxUnavailable 0 for both deployments');
+    },
+  },
+  {
+    id: 'action-4-independent-router-deploy',
+    title: '4. router deployed alone, validation gate',
+    apply: (o) => {
+      const p = prod4Incident(o);
+      p.validationGate = { ...p.validationGate, enabled: true };
+      // the router goes first and alone; the main release follows 20 minutes later
+      const manager = p.timeline[1]!;
+      p.timeline[1] = { ...manager, atMs: 30 * MIN, label: 'delegate-manager rolling update (main release, 20 min after the router)' };
+      return rename(
+        p,
+        'action-4-independent-router-deploy',
+        'router rolled out alone with a 5 min validation gate; manager release 20 min later',
+      );
+    },
+  },
+  {
+    id: 'action-5-higher-autoscaling-limits',
+    title: '5. higher router autoscaling limits: max 12',
+    apply: (o) => {
+      const p = prod4Incident(o);
+      p.router.autoscaling = { ...p.router.autoscaling, maxReplicas: 12 };
+      return rename(p, 'action-5-higher-autoscaling-limits', 'the incident with router maxReplicas 12 (was 4)');
+    },
+  },
+];
+
+function rename(p: PlatformParams, name: string, description: string): PlatformParams {
+  p.name = name;
+  p.description = description;
   return p;
 }

@@ -51,8 +51,6 @@ interface DelegateContext {
 
 /** Tasks acquired later than this after being offered do not count as goodput. */
 export const TASK_ACQUIRE_SLA_MS = 60_000;
-/** A registration call without an answer for this long is given up (the client closes it). */
-export const REST_CLIENT_TIMEOUT_MS = 30_000;
 
 type Self = Parameters<typeof portOf>[0];
 
@@ -80,7 +78,7 @@ export const delegate = setup({
   delays: {
     startDelay: ({ context }) => Math.max(0, context.startAtMs - context.platform.sim.now),
     livenessRestart: ({ context }) => context.livenessDelayMs,
-    restTimeout: REST_CLIENT_TIMEOUT_MS,
+    restTimeout: ({ context }) => context.platform.params.delegates.restClientTimeoutMs,
     registrationRetry: ({ context }) => context.platform.params.delegates.registrationRetryMs,
     socketOpenTimeout: ({ context }) => context.platform.params.delegates.socketOpenTimeoutMs,
     reconnectDelay: ({ context }) => context.nextDelayMs,

@@ -46,6 +46,8 @@ interface ControllerContext {
   seq: number;
   /** the gate watches until this time (ms) while a gated rollout is on; -1 when off */
   gateUntilMs: number;
+  /** since when the connected fraction has been below the gate's minimum; -1 when it is not */
+  gateBelowSinceMs: number;
   /** rollout log for the summary: [time ms, what] */
   log: [number, string][];
 }
@@ -113,9 +115,15 @@ function checkGate(ctx: ControllerContext, selfId: string, rolling: boolean): vo
   const gate = p.params.validationGate;
   const now = p.sim.now;
   const fraction = p.connectedList.length / p.params.delegates.count;
-  if (fraction < gate.minConnectedFraction) {
+  if (fraction >= gate.minConnectedFraction) ctx.gateBelowSinceMs = -1;
+  else if (ctx.gateBelowSinceMs < 0) ctx.gateBelowSinceMs = now;
+  else if (now - ctx.gateBelowSinceMs >= gate.breachForMs) {
     ctx.gateUntilMs = -1;
-    ctx.log.push([now, `validation gate: connected fraction ${fraction.toFixed(3)} < ${gate.minConnectedFraction}: automatic rollback`]);
+    ctx.gateBelowSinceMs = -1;
+    ctx.log.push([
+      now,
+      `validation gate: connected fraction ${fraction.toFixed(3)} below ${gate.minConnectedFraction} for ${gate.breachForMs / 1000} s: automatic rollback`,
+    ]);
     rollback(ctx, selfId);
     return;
   }
@@ -200,6 +208,7 @@ export const deploymentController = setup({
     pods: new Map(),
     seq: 0,
     gateUntilMs: -1,
+    gateBelowSinceMs: -1,
     log: [],
   }),
   entry: 'tick',

@@ -34,6 +34,8 @@ interface RouterContext {
   pool: RouterPool;
   /** open sockets by client */
   sessions: Map<string, PoolRequest>;
+  /** upstream sockets opened for clients that left, per manager pod (they close with it) */
+  abandonedByManager: Map<string, number>;
 }
 
 type Send = (to: string, event: RouterEvent | ManagerEvent | DelegateEvent | WorkloadEvent | { type: string }, latencyMs?: number) => void;
@@ -83,7 +85,9 @@ function finish(ctx: RouterContext, self: string, send: Send, req: PoolRequest, 
       ctx.platform.signals.wastedUpgrades.add();
       pool.pinAbandoned(req);
       pool.requests.delete(req.reqId);
-      send(self, { type: 'ABANDONED_RELEASE', manager: req.manager!, client: req.client }, ctx.platform.params.manager.disconnectAfterMs);
+      ctx.abandonedByManager.set(req.manager!, (ctx.abandonedByManager.get(req.manager!) ?? 0) + 1);
+      const idleMs = pool.params.maxIdleTimeMs;
+      if (idleMs > 0) send(self, { type: 'ABANDONED_RELEASE', manager: req.manager!, client: req.client }, idleMs);
       return;
     } else {
       pool.open(req);
@@ -233,6 +237,14 @@ export const routerPod = setup({
         staled++;
         send(client, { type: 'WS_CLOSED', router: self.id });
       }
+      // upstream sockets of clients that left close with the pod too, and turn stale the same way
+      const abandoned = context.abandonedByManager.get(event.manager) ?? 0;
+      if (abandoned > 0) {
+        context.abandonedByManager.delete(event.manager);
+        for (let i = 0; i < abandoned; i++) context.pool.releaseAbandoned();
+        context.pool.addStale(abandoned);
+        staled += abandoned;
+      }
       if (staled === 0) return;
       const delay = context.pool.params.staleConnectionReleaseMs;
       if (delay > 0) send(self.id, { type: 'STALE_RELEASE', count: staled } as RouterEvent, delay);
@@ -242,6 +254,9 @@ export const routerPod = setup({
     },
     abandonedRelease: ({ context, event, self }) => {
       if (event.type !== 'ABANDONED_RELEASE') return;
+      const left = context.abandonedByManager.get(event.manager) ?? 0;
+      if (left === 0) return; // already closed with its manager pod
+      context.abandonedByManager.set(event.manager, left - 1);
       context.pool.releaseAbandoned();
       const send = sender(self);
       send(event.manager, { type: 'SESSION_CLOSE', client: event.client });
@@ -267,6 +282,7 @@ export const routerPod = setup({
       pool.requests.clear();
       if (pool.stale > 0) pool.releaseStale(pool.stale);
       while (pool.abandoned > 0) pool.releaseAbandoned();
+      context.abandonedByManager.clear();
       pool.retire();
       context.platform.routerPools.delete(self.id);
       send(context.controller, { type: 'POD_GONE', pod: self.id });
@@ -279,6 +295,7 @@ export const routerPod = setup({
     controller: input.controller,
     pool: new RouterPool(input.pool, input.platform),
     sessions: new Map(),
+    abandonedByManager: new Map(),
   }),
   initial: 'starting',
   states: {

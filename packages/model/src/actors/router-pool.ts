@@ -156,6 +156,11 @@ export class RouterPool {
     this.platform.signals.slotsStale.add(1);
   }
 
+  addStale(count: number): void {
+    this.stale += count;
+    this.platform.signals.slotsStale.add(count);
+  }
+
   releaseStale(count: number): void {
     this.stale -= count;
     this.platform.signals.slotsStale.add(-count);
