@@ -14,6 +14,6 @@ export { DEFAULTS } from './defaults.ts';
 export { createHpaState, hpaReconcile } from './kube/hpa.ts';
 export { planRollingStep, resolveRollingUpdate } from './kube/rolling-update.ts';
 export type * from './params.ts';
-export { buildPlatform, connectedFraction, type Platform } from './platform.ts';
+export { buildPlatform, connectedFraction, MANAGER_CONTROLLER, type Platform, ROUTER_CONTROLLER } from './platform.ts';
 export { type Impact, type RunOptions, type RunResult, type RunSummary, runPlatform } from './run.ts';
 export { ACTION_ITEMS, prod4ElasticBaseline, prod4Incident, type ScenarioOptions, steadyStateLimit } from './scenarios.ts';
