@@ -127,6 +127,13 @@ export function runPlatform(params: PlatformParams, options: RunOptions): RunRes
     violations.push('task outcome counts do not add up to the tasks ended');
   }
   for (const s of series) if (s.kind === 'gauge' && s.values.some((v) => v < 0)) violations.push(`gauge ${s.name} went negative`);
+  // every open socket belongs to a connected delegate, except those whose establishment is still in flight
+  const openSockets = c.slotsWebsocket.value;
+  if (openSockets - c.connected.value > state.attemptsInFlight) {
+    violations.push(
+      `${openSockets} open sockets but only ${c.connected.value} connected delegates (+${state.attemptsInFlight} attempts in flight): a socket leaked`,
+    );
+  }
 
   return {
     summary: {

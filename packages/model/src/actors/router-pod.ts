@@ -202,7 +202,16 @@ export const routerPod = setup({
       if (event.type !== 'WS_ABANDON' && event.type !== 'REST_ABANDON') return;
       const pool = context.pool;
       const req = pool.requests.get(event.reqId);
-      if (req === undefined) return;
+      if (req === undefined) {
+        // the socket opened while the client was giving up: a normal close, which every router notices
+        const open = context.sessions.get(event.client);
+        if (open !== undefined && open.reqId === event.reqId) {
+          closeSession(context, sender(self), open, false);
+          const port = portOf(self);
+          pump(context, self.id, sender(self), () => port.random.next());
+        }
+        return;
+      }
       req.abandoned = true;
       const cancels = pool.params.mode === 'elastic' || pool.params.cancelAbandonedAcquires;
       if (!cancels) return; // the acquire stays queued, and will be served for nobody
