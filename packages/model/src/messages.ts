@@ -12,6 +12,8 @@ export type RouterEvent =
   | { type: 'WS_OPEN'; reqId: number; client: string }
   | { type: 'WS_ABANDON'; reqId: number; client: string }
   | { type: 'REST_ABANDON'; reqId: number; client: string }
+  | { type: 'HEARTBEAT'; client: string }
+  | { type: 'HEARTBEAT_ACK'; client: string }
   | { type: 'REST'; reqId: number; client: string; op: RestOp }
   | { type: 'UPSTREAM_DONE'; reqId: number; ok: boolean }
   | { type: 'SOCKETS_CLOSED'; manager: string; clients: string[] }
@@ -28,6 +30,7 @@ export type ManagerEvent =
   | { type: 'CALL'; reqId: number; router: string; client: string; op: RestOp }
   | { type: 'CANCEL'; reqId: number; router: string }
   | { type: 'SESSION_CLOSE'; client: string }
+  | { type: 'HEARTBEAT'; client: string; router: string }
   | { type: 'JOB_DONE'; reqId: number }
   | { type: 'EXPIRE_WORK'; client: string }
   | { type: 'READY' }
@@ -40,7 +43,8 @@ export type DelegateEvent =
   | { type: 'WS_CLOSED'; router: string }
   | { type: 'REST_RESULT'; reqId: number; ok: boolean }
   | { type: 'TASK_OFFER'; taskId: number; offeredAtMs: number }
-  | { type: 'TASK_RUN_DONE'; taskId: number };
+  | { type: 'TASK_RUN_DONE'; taskId: number }
+  | { type: 'HEARTBEAT_ACK'; client: string };
 
 export type WorkloadEvent =
   | { type: 'NEXT_PIPELINE' }

@@ -53,6 +53,8 @@ export interface RunSummary {
   minConnectedFraction: number;
   impact: Impact;
   conservation: { held: boolean; violations: string[] };
+  /** sockets routers still hold for delegates that closed them unseen (e.g. during a partition) */
+  halfOpenSockets: number;
   log: [number, string][];
 }
 
@@ -127,13 +129,10 @@ export function runPlatform(params: PlatformParams, options: RunOptions): RunRes
     violations.push('task outcome counts do not add up to the tasks ended');
   }
   for (const s of series) if (s.kind === 'gauge' && s.values.some((v) => v < 0)) violations.push(`gauge ${s.name} went negative`);
-  // every open socket belongs to a connected delegate, except those whose establishment is still in flight
-  const openSockets = c.slotsWebsocket.value;
-  if (openSockets - c.connected.value > state.attemptsInFlight) {
-    violations.push(
-      `${openSockets} open sockets but only ${c.connected.value} connected delegates (+${state.attemptsInFlight} attempts in flight): a socket leaked`,
-    );
-  }
+  // Open sockets the routers hold beyond the connected delegates (and establishments in
+  // flight): half-open sockets whose client's close never reached the router (a partition).
+  // Zero without network faults; the tests hold the model to that.
+  const halfOpenSockets = Math.max(0, c.slotsWebsocket.value - c.connected.value - state.attemptsInFlight);
 
   return {
     summary: {
@@ -159,6 +158,7 @@ export function runPlatform(params: PlatformParams, options: RunOptions): RunRes
         tasksExpired: c.tasksExpired.value,
       },
       conservation: { held: violations.length === 0, violations },
+      halfOpenSockets,
       log: platform.log(),
     },
     series,

@@ -11,7 +11,7 @@ import type { PlatformParams, PoolParams } from './params.ts';
 const MIN = 60_000;
 
 export interface ScenarioOptions {
-  /** fleet size; the fixed limit is re-sized for it (steady state + 4%) */
+  /** fleet size; the fixed limit (steady state + 4%) and the manager replicas (6 per 2,000) follow it */
   delegates?: number;
   /** extra settings of the fixed pool the router upgrade rolls out */
   pool?: Partial<PoolParams>;
@@ -28,7 +28,12 @@ export function prod4Incident(options: ScenarioOptions = {}): PlatformParams {
   p.name = 'prod4-incident';
   p.description = 'router upgrade to a fixed connection limit, concurrent manager rolling update, manual rollback 42 min later';
   p.durationMs = 75 * MIN;
-  if (options.delegates !== undefined) p.delegates.count = options.delegates;
+  if (options.delegates !== undefined) {
+    p.delegates.count = options.delegates;
+    // the manager service is sized per fleet: 6 pods per 2,000 delegates (registration
+    // and upgrade capacity grow with it); the routers stay 4, their limit re-sized below
+    p.manager.replicas = Math.max(1, Math.round((6 * options.delegates) / 2000));
+  }
   const limit = steadyStateLimit(p.delegates.count, p.router.replicas);
   p.router.pool.maxConnections = limit;
   p.timeline = [

@@ -83,6 +83,8 @@ export const delegate = setup({
     socketOpenTimeout: ({ context }) => context.platform.params.delegates.socketOpenTimeoutMs,
     reconnectDelay: ({ context }) => context.nextDelayMs,
     podRestart: ({ context }) => context.platform.params.delegates.podRestartMs,
+    heartbeatTimeout: ({ context }) => context.platform.params.delegates.heartbeatTimeoutMs,
+    heartbeatInterval: ({ context }) => context.platform.params.delegates.heartbeatIntervalMs,
   },
   guards: {
     registered: ({ context, event }) => event.type === 'REST_RESULT' && event.reqId === context.registerReq && event.ok,
@@ -148,6 +150,13 @@ export const delegate = setup({
       context.attempt = 0;
       context.previousDelayMs = 0;
       connect(context.platform, self.id);
+    },
+    sendHeartbeat: ({ context, self }) => {
+      if (context.router !== undefined) portOf(self).send(context.router, { type: 'HEARTBEAT', client: self.id });
+    },
+    closeSocket: ({ context, self }) => {
+      // no reply for the whole timeout: the delegate closes the socket (the router sees a normal close)
+      if (context.router !== undefined) portOf(self).send(context.router, { type: 'WS_ABANDON', reqId: context.wsReq, client: self.id });
     },
     markDisconnected: ({ context, self }) => {
       disconnect(context.platform, self.id);
@@ -258,6 +267,18 @@ export const delegate = setup({
     connected: {
       entry: 'markConnected',
       exit: 'markDisconnected',
+      // Heartbeats are sampled: one round trip per heartbeat timeout instead of one per
+      // 50 s interval. A dead path is still noticed within timeout + interval, at a
+      // sixth of the messages. The heartbeats' load on the manager is heartbeatLoadPer1000.
+      initial: 'healthy',
+      states: {
+        healthy: { after: { heartbeatTimeout: 'awaitingHeartbeat' } },
+        awaitingHeartbeat: {
+          entry: 'sendHeartbeat',
+          on: { HEARTBEAT_ACK: 'healthy' },
+          after: { heartbeatInterval: { target: '#delegate.offline.reconnectWait', actions: ['closeSocket', 'planReconnect'] } },
+        },
+      },
       on: {
         WS_CLOSED: { guard: 'currentRouter', target: 'offline.reconnectWait', actions: 'planReconnect' },
         TASK_OFFER: { actions: 'acceptTask' },

@@ -135,6 +135,11 @@ export const managerPod = setup({
       }
       serve(context, self.id, port);
     },
+    heartbeat: ({ context, event, self }) => {
+      if (event.type === 'HEARTBEAT' && context.sessions.has(event.client)) {
+        portOf(self).send(event.router, { type: 'HEARTBEAT_ACK', client: event.client });
+      }
+    },
     sessionClose: ({ context, event, self }) => {
       if (event.type !== 'SESSION_CLOSE') return;
       if (context.sessions.delete(event.client)) {
@@ -198,5 +203,6 @@ export const managerPod = setup({
     CANCEL: { actions: 'cancel' },
     JOB_DONE: { actions: 'jobDone' },
     SESSION_CLOSE: { actions: 'sessionClose' },
+    HEARTBEAT: { actions: 'heartbeat' },
   },
 });

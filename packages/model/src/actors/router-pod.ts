@@ -261,6 +261,15 @@ export const routerPod = setup({
       const port = portOf(self);
       pump(context, self.id, send, () => port.random.next());
     },
+    heartbeat: ({ context, event, self }) => {
+      const send = sender(self);
+      if (event.type === 'HEARTBEAT') {
+        const open = context.sessions.get(event.client);
+        if (open?.manager !== undefined) send(open.manager, { type: 'HEARTBEAT', client: event.client, router: self.id });
+      } else if (event.type === 'HEARTBEAT_ACK' && context.sessions.has(event.client)) {
+        send(event.client, { type: 'HEARTBEAT_ACK', client: event.client });
+      }
+    },
     abandonedRelease: ({ context, event, self }) => {
       if (event.type !== 'ABANDONED_RELEASE') return;
       const left = context.abandonedByManager.get(event.manager) ?? 0;
@@ -333,5 +342,7 @@ export const routerPod = setup({
     SOCKETS_CLOSED: { actions: 'socketsClosed' },
     STALE_RELEASE: { actions: 'staleRelease' },
     ABANDONED_RELEASE: { actions: 'abandonedRelease' },
+    HEARTBEAT: { actions: 'heartbeat' },
+    HEARTBEAT_ACK: { actions: 'heartbeat' },
   },
 });
