@@ -61,6 +61,8 @@ export interface PlatformState {
   routerPools: Map<string, import('./actors/router-pool.ts').RouterPool>;
   /** request ids, unique across the platform */
   nextReqId: number;
+  /** virtual times at which a rollout or rollback finished (every new pod available) */
+  rolloutsCompletedAtMs: number[];
   /** connection attempts started and not yet ended (conservation) */
   attemptsInFlight: number;
   /** violations of the conservation laws found while running (empty when all held) */

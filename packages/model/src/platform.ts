@@ -43,6 +43,7 @@ export function buildPlatform(params: PlatformParams, seed: number, logging?: Lo
     connectedIndex: new Map(),
     routerPools: new Map(),
     nextReqId: 1,
+    rolloutsCompletedAtMs: [],
     attemptsInFlight: 0,
     violations: [],
   };

@@ -11,15 +11,15 @@ import type { PlatformParams, PoolParams } from './params.ts';
 const MIN = 60_000;
 
 export interface ScenarioOptions {
-  /** fleet size; the fixed limit (steady state + 4%) and the manager replicas (6 per 2,000) follow it */
+  /** fleet size; the fixed limit (steady state + 10%) and the manager replicas (6 per 2,000) follow it */
   delegates?: number;
   /** extra settings of the fixed pool the router upgrade rolls out */
   pool?: Partial<PoolParams>;
 }
 
-/** maxConnections "sized for steady state": each router's share of the sockets plus 4% headroom. */
+/** maxConnections "sized for steady state": each router's share of the sockets plus 10% headroom. */
 export function steadyStateLimit(delegates: number, routers: number): number {
-  return Math.round((delegates / routers) * 1.04);
+  return Math.round((delegates / routers) * 1.1);
 }
 
 /** The incident: fixed pool rolled out with the manager update at 10 min, rolled back at 52 min. */

@@ -48,6 +48,8 @@ interface ControllerContext {
   gateUntilMs: number;
   /** since when the connected fraction has been below the gate's minimum; -1 when it is not */
   gateBelowSinceMs: number;
+  /** a rollout or rollback is under way (cleared when every new pod is available) */
+  rolloutInProgress: boolean;
   /** rollout log for the summary: [time ms, what] */
   log: [number, string][];
 }
@@ -106,7 +108,13 @@ function reconcile(ctx: ControllerContext, selfId: string): void {
   }
   const gauge = ctx.deployment === 'router' ? ctx.platform.signals.routerReplicas : undefined;
   gauge?.set([...ctx.pods.values()].filter((p) => !p.terminating).length);
-  checkGate(ctx, selfId, old.length > 0 || current.some(([, p]) => !available(ctx, p, now)));
+  const rolling = old.length > 0 || current.some(([, p]) => !available(ctx, p, now));
+  if (ctx.rolloutInProgress && !rolling && current.length === ctx.desired) {
+    ctx.rolloutInProgress = false;
+    ctx.log.push([now, `rollout to revision ${ctx.rev} complete: ${ctx.desired} pods available`]);
+    ctx.platform.rolloutsCompletedAtMs.push(now);
+  }
+  checkGate(ctx, selfId, rolling);
 }
 
 function checkGate(ctx: ControllerContext, selfId: string, rolling: boolean): void {
@@ -137,6 +145,7 @@ function checkGate(ctx: ControllerContext, selfId: string, rolling: boolean): vo
 function rollback(ctx: ControllerContext, selfId: string): void {
   const previous = ctx.templates.get(ctx.rev - 1);
   ctx.rev++;
+  ctx.rolloutInProgress = true;
   ctx.templates.set(ctx.rev, previous);
   reconcile(ctx, selfId);
 }
@@ -165,6 +174,7 @@ export const deploymentController = setup({
       const now = context.platform.sim.now;
       const base = context.templates.get(context.rev);
       context.rev++;
+      context.rolloutInProgress = true;
       context.templates.set(context.rev, base === undefined ? undefined : ({ ...base, ...(event.pool ?? {}) } as PoolParams));
       context.log.push([now, `rollout to revision ${context.rev}: ${event.label}`]);
       if (context.deployment === 'router' && context.platform.params.validationGate.enabled) {
@@ -209,6 +219,7 @@ export const deploymentController = setup({
     seq: 0,
     gateUntilMs: -1,
     gateBelowSinceMs: -1,
+    rolloutInProgress: false,
     log: [],
   }),
   entry: 'tick',

@@ -1,0 +1,231 @@
+/**
+ * The metastability oracle (DESIGN §7): recovered, slow or metastable, with
+ * the evidence that decided it.
+ *
+ * 1. The scenario runs without its manual rollbacks: the question is whether
+ *    the platform comes back *by itself*.
+ * 2. The baseline is measured in the 5 minutes before the trigger (the first
+ *    timeline event). The trigger window ends at t₁, when every rollout has
+ *    finished and every injected fault has ended.
+ * 3. Recovered: some t* ≤ t₁ + T after which, for the hold window W, the
+ *    connected fraction never drops below X, goodput averages at least
+ *    (1 − ε) × baseline, and acquire timeouts are ≈ 0.
+ * 4. Otherwise slow, if the connected fraction is still rising before the
+ *    deadline; or metastable, if it is stationary *and* the same final
+ *    configuration started quietly (no burst) holds the load: the system has a
+ *    good and a bad stable state, and the trigger moved it to the bad one.
+ *    That control run is our "pulse": it removes the sustaining effect (the
+ *    storm's accumulated state) entirely instead of for 60 s.
+ * 5. A stationary storm whose final configuration cannot hold the load even
+ *    from a quiet start is `overloaded`: under-provisioned, not metastable
+ *    (a verdict DESIGN §7 lacks; without it such a case would be mislabelled).
+ */
+import type { PlatformParams, PoolParams, TimelineEvent } from '@stampede/model';
+import { buildPlatform } from '@stampede/model';
+import { type OracleOptions, type ResolvedOracleOptions, resolveOracleOptions } from './options.ts';
+import { counterAt, ratePerSec, type Sampled, seriesByName, slopePerMin, windowMean, windowMin } from './series-math.ts';
+
+export type VerdictKind = 'recovered' | 'slow' | 'metastable' | 'overloaded';
+export type SustainingLoop = 'abandoned-acquires' | 'stale-connections' | 'restarts' | 'retries' | 'none';
+
+export interface Verdict {
+  verdict: VerdictKind;
+  seed: number;
+  traceHash: string;
+  /** first timeline event */
+  triggerAtMs: number;
+  /** t₁: rollouts finished and faults ended */
+  triggerEndMs: number;
+  /** t₁ + T */
+  deadlineMs: number;
+  recoveredAtMs: number | undefined;
+  timeToRecoverSec: number | undefined;
+  /** goodput is the share of issued tasks acquired within the SLA (a ratio, so Poisson noise in the arrivals cancels) */
+  baseline: { connectedFraction: number; goodput: number; attemptsPerSec: number };
+  /** the metric values at the deadline that decided the verdict */
+  atDeadline: {
+    connectedFraction: number;
+    connectedTrendPerMin: number;
+    goodput: number;
+    acquireTimeoutsPerMin: number;
+    attemptsPerSec: number;
+  };
+  /** what held the storm up, measured between t₁ and the deadline */
+  dominantLoop: SustainingLoop;
+  loops: { abandonedSlotShare: number; staleSlotShare: number; restartsPerDelegate: number; retryAmplification: number };
+  /** the control run of the final configuration from a quiet start (only for stationary storms) */
+  control: { healthy: boolean; connectedFraction: number; goodput: number; acquireTimeoutsPerMin: number } | undefined;
+  /** one-paragraph explanation */
+  evidence: string;
+}
+
+const SAMPLE_STEP_MS = 30_000;
+
+function triggerEnd(params: PlatformParams, completions: number[], nowMs: number): number | undefined {
+  const events = params.timeline;
+  const lastEvent = Math.max(...events.map((e) => e.atMs));
+  const faultEnds = events.map((e) => ('durationMs' in e ? e.atMs + e.durationMs : e.atMs));
+  const rollouts = events.filter((e) => e.kind === 'rollout' || e.kind === 'kill-pod').length;
+  const done = completions.filter((t) => t >= Math.min(...events.map((e) => e.atMs)));
+  if (nowMs < Math.max(lastEvent, ...faultEnds)) return undefined;
+  if (done.length < rollouts) return undefined;
+  return Math.max(lastEvent, ...faultEnds, ...done);
+}
+
+/** The configuration the timeline leaves behind: the last router pool rolled out, no timeline. */
+function finalConfiguration(params: PlatformParams): PlatformParams {
+  const p = structuredClone(params);
+  let pool: PoolParams = p.router.pool;
+  for (const e of params.timeline) if (e.kind === 'rollout' && e.target === 'router' && e.pool) pool = { ...pool, ...e.pool };
+  p.router.pool = pool;
+  p.timeline = [];
+  return p;
+}
+
+export function judge(params: PlatformParams, seed: number, options: OracleOptions = {}): Verdict {
+  const o = resolveOracleOptions(options);
+  const p: PlatformParams = structuredClone(params);
+  p.timeline = p.timeline.filter((e: TimelineEvent) => e.kind !== 'rollback');
+  if (p.timeline.length === 0)
+    throw new Error(`judge: topology '${params.name}' has no trigger (no timeline event but rollbacks): nothing to judge`);
+  const triggerAtMs = Math.min(...p.timeline.map((e) => e.atMs));
+  if (triggerAtMs < 5 * 60_000)
+    throw new Error(
+      `judge: the first timeline event is at ${triggerAtMs / 1000} s; the baseline needs 5 minutes of steady state before it`,
+    );
+
+  const platform = buildPlatform(p, seed);
+  const { sim, state } = platform;
+  const lastEvent = Math.max(...p.timeline.map((e) => e.atMs));
+  let t1: number | undefined;
+  for (let t = lastEvent; t1 === undefined && t <= lastEvent + o.maxTriggerWindowMs; t += SAMPLE_STEP_MS) {
+    sim.runUntil(t);
+    t1 = triggerEnd(p, state.rolloutsCompletedAtMs, t);
+  }
+  const triggerEndMs = t1 ?? lastEvent + o.maxTriggerWindowMs;
+  const deadlineMs = triggerEndMs + o.deadlineMs;
+  const endMs = deadlineMs + o.holdMs;
+  sim.runUntil(Math.max(sim.now, endMs));
+
+  const series = sim.metrics.series();
+  const delegates = p.delegates.count;
+  const connectedCount = seriesByName(series, 'delegates.connected');
+  const connected: Sampled = { timesMs: connectedCount.timesMs, values: connectedCount.values.map((v) => v / delegates) };
+  const acquiredInSla = seriesByName(series, 'tasks.acquired-in-sla');
+  const issued = seriesByName(series, 'tasks.issued');
+  const goodput = (fromMs: number, toMs: number) => {
+    const n = counterAt(issued, toMs) - counterAt(issued, fromMs);
+    return n === 0 ? 1 : (counterAt(acquiredInSla, toMs) - counterAt(acquiredInSla, fromMs)) / n;
+  };
+  const timeouts = seriesByName(series, 'router.acquire.timeouts');
+  const attempts = seriesByName(series, 'delegates.connect.attempts');
+
+  const baseFrom = triggerAtMs - 5 * 60_000;
+  const baseline = {
+    connectedFraction: windowMean(connected, baseFrom, triggerAtMs),
+    goodput: goodput(baseFrom, triggerAtMs),
+    attemptsPerSec: ratePerSec(attempts, baseFrom, triggerAtMs),
+  };
+
+  // recovery: the earliest sample t* ≤ deadline whose hold window satisfies every condition
+  let recoveredAtMs: number | undefined;
+  const step = sim.metrics.sampleIntervalMs;
+  for (let t = triggerAtMs; t <= deadlineMs && recoveredAtMs === undefined; t += step) {
+    const until = t + o.holdMs;
+    if (windowMin(connected, t, until) < o.connectedThreshold) continue;
+    if (goodput(t, until) < (1 - o.goodputTolerance) * baseline.goodput) continue;
+    if (ratePerSec(timeouts, t, until) * 60 > o.acquireTimeoutsPerMinTolerance) continue;
+    recoveredAtMs = t;
+  }
+
+  const trendFrom = deadlineMs - 5 * 60_000;
+  const atDeadline = {
+    connectedFraction: windowMean(connected, deadlineMs - 60_000, deadlineMs),
+    connectedTrendPerMin: slopePerMin(connected, trendFrom, deadlineMs),
+    goodput: goodput(trendFrom, deadlineMs),
+    acquireTimeoutsPerMin: ratePerSec(timeouts, trendFrom, deadlineMs) * 60,
+    attemptsPerSec: ratePerSec(attempts, trendFrom, deadlineMs),
+  };
+
+  const capacity = windowMean(seriesByName(series, 'router.slots.capacity'), triggerEndMs, deadlineMs);
+  const restarts = seriesByName(series, 'delegates.restarts');
+  const loops = {
+    abandonedSlotShare: capacity > 0 ? windowMean(seriesByName(series, 'router.slots.abandoned'), triggerEndMs, deadlineMs) / capacity : 0,
+    staleSlotShare: capacity > 0 ? windowMean(seriesByName(series, 'router.slots.stale'), triggerEndMs, deadlineMs) / capacity : 0,
+    restartsPerDelegate: (counterAt(restarts, deadlineMs) - counterAt(restarts, triggerEndMs)) / delegates,
+    retryAmplification:
+      baseline.attemptsPerSec > 0
+        ? atDeadline.attemptsPerSec / baseline.attemptsPerSec
+        : atDeadline.attemptsPerSec > 0
+          ? Number.POSITIVE_INFINITY
+          : 0,
+  };
+  const dominantLoop: SustainingLoop =
+    recoveredAtMs !== undefined
+      ? 'none'
+      : loops.abandonedSlotShare >= 0.1
+        ? 'abandoned-acquires'
+        : loops.staleSlotShare >= 0.1
+          ? 'stale-connections'
+          : loops.restartsPerDelegate >= 0.5
+            ? 'restarts'
+            : 'retries';
+
+  let verdict: VerdictKind;
+  let control: Verdict['control'];
+  if (recoveredAtMs !== undefined) verdict = 'recovered';
+  else if (atDeadline.connectedTrendPerMin >= o.slowTrendPerMin) verdict = 'slow';
+  else {
+    const quiet = finalConfiguration(p);
+    quiet.durationMs = endMs;
+    const c = buildPlatform(quiet, seed);
+    c.sim.runUntil(endMs);
+    // the same recovery conditions, over the control run's last hold window
+    const cseries = c.sim.metrics.series();
+    const cs = seriesByName(cseries, 'delegates.connected');
+    const from = endMs - o.holdMs;
+    const fraction = windowMin({ timesMs: cs.timesMs, values: cs.values.map((v) => v / delegates) }, from, endMs + 1);
+    const cIssued = seriesByName(cseries, 'tasks.issued');
+    const cIssuedN = counterAt(cIssued, endMs) - counterAt(cIssued, from);
+    const cAcq = seriesByName(cseries, 'tasks.acquired-in-sla');
+    const cGoodput = cIssuedN === 0 ? 1 : (counterAt(cAcq, endMs) - counterAt(cAcq, from)) / cIssuedN;
+    const cTimeoutsPerMin = ratePerSec(seriesByName(cseries, 'router.acquire.timeouts'), from, endMs) * 60;
+    const healthy =
+      fraction >= o.connectedThreshold &&
+      cGoodput >= (1 - o.goodputTolerance) * baseline.goodput &&
+      cTimeoutsPerMin <= o.acquireTimeoutsPerMinTolerance;
+    control = { healthy, connectedFraction: fraction, goodput: cGoodput, acquireTimeoutsPerMin: cTimeoutsPerMin };
+    verdict = control.healthy ? 'metastable' : 'overloaded';
+  }
+
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const min = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
+  const evidence =
+    verdict === 'recovered'
+      ? `recovered at ${min(recoveredAtMs!)} (${((recoveredAtMs! - triggerAtMs) / 1000).toFixed(0)} s after the trigger), within the deadline ${min(deadlineMs)}: connected ≥ ${pct(o.connectedThreshold)} for ${min(o.holdMs)}, goodput ≥ ${pct(1 - o.goodputTolerance)} of the baseline's ${pct(baseline.goodput)} of tasks acquired within the SLA, acquire timeouts ≈ 0`
+      : verdict === 'slow'
+        ? `not recovered by ${min(deadlineMs)} but rising ${pct(atDeadline.connectedTrendPerMin)}/min (connected ${pct(atDeadline.connectedFraction)})`
+        : `not recovered by ${min(deadlineMs)}: connected ${pct(atDeadline.connectedFraction)}, trend ${pct(atDeadline.connectedTrendPerMin)}/min, ` +
+          `${atDeadline.acquireTimeoutsPerMin.toFixed(0)} acquire timeouts/min, ${atDeadline.attemptsPerSec.toFixed(1)} connection attempts/s (baseline ${baseline.attemptsPerSec.toFixed(2)}/s), ` +
+          `goodput ${pct(atDeadline.goodput)} of tasks (baseline ${pct(baseline.goodput)}); ` +
+          `${pct(loops.abandonedSlotShare)} of router slots held by sockets of clients that left, ${pct(loops.staleSlotShare)} stale, ` +
+          `${loops.restartsPerDelegate.toFixed(2)} restarts per delegate; the same final configuration from a quiet start ` +
+          `${control!.healthy ? `is healthy (${pct(control!.connectedFraction)} connected, goodput ${pct(control!.goodput)}): the storm sustains itself (${dominantLoop})` : `is not healthy either (${pct(control!.connectedFraction)} connected, goodput ${pct(control!.goodput)}, ${control!.acquireTimeoutsPerMin.toFixed(0)} acquire timeouts/min): under-provisioned, not metastable`}`;
+
+  return {
+    verdict,
+    seed,
+    traceHash: sim.trace.hash,
+    triggerAtMs,
+    triggerEndMs,
+    deadlineMs,
+    recoveredAtMs,
+    timeToRecoverSec: recoveredAtMs === undefined ? undefined : (recoveredAtMs - triggerAtMs) / 1000,
+    baseline,
+    atDeadline,
+    dominantLoop,
+    loops,
+    control,
+    evidence,
+  };
+}
