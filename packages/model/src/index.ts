@@ -17,3 +17,13 @@ export type * from './params.ts';
 export { buildPlatform, connectedFraction, MANAGER_CONTROLLER, type Platform, ROUTER_CONTROLLER } from './platform.ts';
 export { type Impact, type RunOptions, type RunResult, type RunSummary, runPlatform } from './run.ts';
 export { ACTION_ITEMS, prod4ElasticBaseline, prod4Incident, type ScenarioOptions, steadyStateLimit } from './scenarios.ts';
+export {
+  formatDuration,
+  loadTopologyFile,
+  loadTopologyText,
+  parseDuration,
+  parseTopology,
+  TopologyError,
+  type TopologyInput,
+  type TopologyIssue,
+} from './topology/index.ts';

@@ -11,15 +11,21 @@ import type { PlatformParams, PoolParams } from './params.ts';
 const MIN = 60_000;
 
 export interface ScenarioOptions {
-  /** fleet size; the fixed limit (steady state + 10%) and the manager replicas (6 per 2,000) follow it */
+  /** fleet size; the fixed limit (steadyStateLimit), the manager replicas (6 per 2,000) and the workload follow it */
   delegates?: number;
   /** extra settings of the fixed pool the router upgrade rolls out */
   pool?: Partial<PoolParams>;
 }
 
-/** maxConnections "sized for steady state": each router's share of the sockets plus 10% headroom. */
+/**
+ * maxConnections "sized for steady state": each router's expected share of the
+ * sockets plus three standard deviations of how random load balancing spreads
+ * them (binomial), so the fullest router still has room for REST calls. At
+ * 2,000 delegates on 4 routers that is 500 + 3 × 19.4 → 559 (+12%).
+ */
 export function steadyStateLimit(delegates: number, routers: number): number {
-  return Math.round((delegates / routers) * 1.1);
+  const share = delegates / routers;
+  return Math.ceil(share + 3 * Math.sqrt(delegates * (1 / routers) * (1 - 1 / routers)));
 }
 
 /** The incident: fixed pool rolled out with the manager update at 10 min, rolled back at 52 min. */
@@ -33,6 +39,10 @@ export function prod4Incident(options: ScenarioOptions = {}): PlatformParams {
     // the manager service is sized per fleet: 6 pods per 2,000 delegates (registration
     // and upgrade capacity grow with it); the routers stay 4, their limit re-sized below
     p.manager.replicas = Math.max(1, Math.round((6 * options.delegates) / 2000));
+    // and so is the work: pipelines and API calls per 2,000 delegates
+    const scale = options.delegates / 2000;
+    p.workload.pipelinesPerMinute *= scale;
+    p.workload.apiRequestsPerSecond *= scale;
   }
   const limit = steadyStateLimit(p.delegates.count, p.router.replicas);
   p.router.pool.maxConnections = limit;

@@ -27,7 +27,9 @@ describe('example topologies', () => {
     const rollout = p.timeline[0];
     expect(rollout?.kind === 'rollout' && rollout.pool).toEqual({ mode: 'fixed', maxConnections: limit });
     const text = readFileSync(example('prod4-incident.yaml'), 'utf8').replace(/\n\s*#/g, '');
-    expect(text).toContain(`Sized for steady state: ${p.router.replicas} routers × ${limit} = ${p.router.replicas * limit} slots`);
+    expect(text).toContain(
+      `${limit} (steadyStateLimit in scenarios.ts), ${p.router.replicas * limit} slots for ${p.delegates.count} sockets`,
+    );
   });
 });
 
