@@ -1,7 +1,9 @@
 /**
- * @stampede/check — the metastability oracle: does a topology recover by
- * itself from its trigger, slowly, or not at all (a self-sustaining loop)?
+ * @stampede/check — the metastability oracle, fast-check arbitraries for
+ * rollout policies, and the properties built on them.
  */
 
+export { applyPolicy, type DeploymentPolicy, describePolicy, type RolloutPolicy, rolloutPolicy } from './arbitraries.ts';
 export { type OracleOptions, resolveOracleOptions } from './options.ts';
 export { judge, type SustainingLoop, type Verdict, type VerdictKind } from './oracle.ts';
+export { conservationLaws, noSelfSustainingFailureLoop, SelfSustainingLoopError, sanityLaw } from './properties.ts';

@@ -7,7 +7,7 @@
  * 2. The baseline is measured in the 5 minutes before the trigger (the first
  *    timeline event). The trigger window ends at t₁, when every rollout has
  *    finished and every injected fault has ended.
- * 3. Recovered: some t* ≤ t₁ + T after which, for the hold window W, the
+ * 3. Recovered: some t* in [last timeline event, t₁ + T] after which, for the hold window W, the
  *    connected fraction never drops below X, goodput averages at least
  *    (1 − ε) × baseline, and acquire timeouts are ≈ 0.
  * 4. Otherwise slow, if the connected fraction is still rising before the
@@ -22,7 +22,7 @@
  */
 import type { PlatformParams, PoolParams, TimelineEvent } from '@stampede/model';
 import { buildPlatform } from '@stampede/model';
-import { type OracleOptions, type ResolvedOracleOptions, resolveOracleOptions } from './options.ts';
+import { type OracleOptions, resolveOracleOptions } from './options.ts';
 import { counterAt, ratePerSec, type Sampled, seriesByName, slopePerMin, windowMean, windowMin } from './series-math.ts';
 
 export type VerdictKind = 'recovered' | 'slow' | 'metastable' | 'overloaded';
@@ -127,10 +127,11 @@ export function judge(params: PlatformParams, seed: number, options: OracleOptio
     attemptsPerSec: ratePerSec(attempts, baseFrom, triggerAtMs),
   };
 
-  // recovery: the earliest sample t* ≤ deadline whose hold window satisfies every condition
+  // recovery: the earliest sample t* ≤ deadline whose hold window satisfies every condition;
+  // t* is not before the last timeline event (a quiet stretch between two rollouts is not recovery)
   let recoveredAtMs: number | undefined;
   const step = sim.metrics.sampleIntervalMs;
-  for (let t = triggerAtMs; t <= deadlineMs && recoveredAtMs === undefined; t += step) {
+  for (let t = lastEvent; t <= deadlineMs && recoveredAtMs === undefined; t += step) {
     const until = t + o.holdMs;
     if (windowMin(connected, t, until) < o.connectedThreshold) continue;
     if (goodput(t, until) < (1 - o.goodputTolerance) * baseline.goodput) continue;

@@ -12,11 +12,12 @@ export { type RouterPodInput, routerPod } from './actors/router-pod.ts';
 export { type WorkloadInput, workload } from './actors/workload.ts';
 export { DEFAULTS } from './defaults.ts';
 export { createHpaState, hpaReconcile } from './kube/hpa.ts';
+export type { IntOrPercent } from './kube/rolling-update.ts';
 export { planRollingStep, resolveRollingUpdate } from './kube/rolling-update.ts';
 export type * from './params.ts';
 export { buildPlatform, connectedFraction, MANAGER_CONTROLLER, type Platform, ROUTER_CONTROLLER } from './platform.ts';
 export { type Impact, type RunOptions, type RunResult, type RunSummary, runPlatform } from './run.ts';
-export { ACTION_ITEMS, prod4ElasticBaseline, prod4Incident, type ScenarioOptions, steadyStateLimit } from './scenarios.ts';
+export { ACTION_ITEMS, prod4ElasticBaseline, prod4Incident, prod4Mitigated, type ScenarioOptions, steadyStateLimit } from './scenarios.ts';
 export {
   formatDuration,
   loadTopologyFile,

@@ -36,9 +36,9 @@ export function prod4Incident(options: ScenarioOptions = {}): PlatformParams {
   p.durationMs = 75 * MIN;
   if (options.delegates !== undefined) {
     p.delegates.count = options.delegates;
-    // the manager service is sized per fleet: 6 pods per 2,000 delegates (registration
+    // the manager service is sized per fleet: 6 pods per 2,000 delegates, never fewer than 3 (registration
     // and upgrade capacity grow with it); the routers stay 4, their limit re-sized below
-    p.manager.replicas = Math.max(1, Math.round((6 * options.delegates) / 2000));
+    p.manager.replicas = Math.max(3, Math.round((6 * options.delegates) / 2000));
     // and so is the work: pipelines and API calls per 2,000 delegates
     const scale = options.delegates / 2000;
     p.workload.pipelinesPerMinute *= scale;
@@ -139,5 +139,31 @@ export const ACTION_ITEMS: readonly { id: string; title: string; apply: (options
 function rename(p: PlatformParams, name: string, description: string): PlatformParams {
   p.name = name;
   p.description = description;
+  return p;
+}
+
+/** The incident with every postmortem action item applied together. */
+export function prod4Mitigated(options: ScenarioOptions = {}): PlatformParams {
+  let p = prod4Incident(options);
+  for (const item of ACTION_ITEMS) {
+    const applied = item.apply(options);
+    // each item changes one aspect: take the changed parts from each
+    if (item.id === 'action-1-pool-headroom' || item.id === 'action-2-longer-acquire-timeout') {
+      const rollout = p.timeline[0]!;
+      const itemRollout = applied.timeline[0]!;
+      if (rollout.kind === 'rollout' && itemRollout.kind === 'rollout') rollout.pool = { ...rollout.pool, ...itemRollout.pool };
+      if (item.id === 'action-1-pool-headroom' && itemRollout.kind === 'rollout')
+        p.router.pool.maxConnections = itemRollout.pool!.maxConnections!;
+    } else if (item.id === 'action-3-one-pod-at-a-time') {
+      p.router.strategy = applied.router.strategy;
+      p.manager.strategy = applied.manager.strategy;
+    } else if (item.id === 'action-4-independent-router-deploy') {
+      p.validationGate = applied.validationGate;
+      p.timeline[1] = applied.timeline[1]!;
+    } else if (item.id === 'action-5-higher-autoscaling-limits') {
+      p.router.autoscaling = applied.router.autoscaling;
+    }
+  }
+  p = rename(p, 'prod4-mitigated', 'the incident with all five postmortem action items applied');
   return p;
 }

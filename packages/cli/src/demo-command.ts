@@ -1,0 +1,103 @@
+/**
+ * `stampede demo`: the mitigation scoreboard. Runs the incident, its elastic
+ * baseline and one topology per postmortem action item in parallel on worker
+ * threads, then prints one table row per scenario and a replay command each.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { isAbsolute, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { colorsFor } from './colors.ts';
+import type { DemoJob, DemoWorkerMessage } from './demo-worker.ts';
+import { EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, UsageError } from './errors.ts';
+import { demoProgress } from './progress.ts';
+import type { Io } from './run-command.ts';
+import { formatScoreboard, type ScenarioOutcome } from './scoreboard.ts';
+import { runBounded, startTsWorker } from './worker-pool.ts';
+
+/** The scoreboard's scenarios, in the order they are shown. */
+export const DEMO_FILES = [
+  'prod4-incident.yaml',
+  'prod4-elastic-baseline.yaml',
+  'action-1-pool-headroom.yaml',
+  'action-2-longer-acquire-timeout.yaml',
+  'action-3-one-pod-at-a-time.yaml',
+  'action-4-independent-router-deploy.yaml',
+  'action-5-higher-autoscaling-limits.yaml',
+] as const;
+
+/** examples/topologies of the repository this CLI lives in. */
+export function defaultTopologiesDir(): string {
+  return fileURLToPath(new URL('../../../examples/topologies/', import.meta.url));
+}
+
+/** A path as the user would type it from the current directory. */
+export function displayPath(abs: string, cwd = process.cwd()): string {
+  const rel = relative(cwd, abs);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
+}
+
+export interface DemoOptions {
+  seed: number;
+  dir?: string | undefined;
+  /** worker threads; at most os.availableParallelism() */
+  workers?: number | undefined;
+}
+
+function runInWorker(job: DemoJob, onProgress: (doneMs: number, totalMs: number) => void): Promise<ScenarioOutcome> {
+  return new Promise((resolve) => {
+    const worker = startTsWorker(new URL('./demo-worker.ts', import.meta.url), job);
+    let outcome: ScenarioOutcome | undefined;
+    const fail = (text: string): ScenarioOutcome => ({ file: job.file, ok: false, kind: 'unexpected', text });
+    worker.on('message', (m: DemoWorkerMessage) => {
+      if (m.type === 'progress') onProgress(m.doneMs, m.totalMs);
+      else outcome = m.outcome;
+    });
+    worker.on('error', (err) => {
+      outcome ??= fail(err.stack ?? err.message);
+    });
+    worker.on('exit', (code) => resolve(outcome ?? fail(`the worker thread exited with code ${code} without a result`)));
+  });
+}
+
+export async function demoCommand(opts: DemoOptions, io: Io): Promise<number> {
+  const dir = opts.dir ?? defaultTopologiesDir();
+  const present = DEMO_FILES.filter((f) => existsSync(join(dir, f)));
+  const missing = DEMO_FILES.filter((f) => !present.includes(f));
+  if (present.length === 0) {
+    throw new UsageError(
+      `no scenario files in '${displayPath(dir)}' (expected ${DEMO_FILES.join(', ')}); pass --dir DIR with at least one of them`,
+    );
+  }
+  const colors = colorsFor(io.stdout);
+  const print = (lines: string[]) => io.stdout.write(`${lines.join('\n')}\n`);
+  const workers = Math.max(1, Math.min(opts.workers ?? Number.POSITIVE_INFINITY, availableParallelism(), present.length));
+  const files = present.map((f) => displayPath(join(dir, f)));
+
+  print([
+    `${colors.bold('stampede demo')}: seed ${opts.seed}, ${present.length} scenario${present.length === 1 ? '' : 's'} from ${displayPath(dir)}, ` +
+      `${workers} worker thread${workers === 1 ? '' : 's'}`,
+  ]);
+  if (missing.length > 0) print([colors.yellow(`missing (skipped): ${missing.join(', ')}`)]);
+
+  const progress = demoProgress(
+    io.stdout,
+    present.map((f) => f.replace(/\.yaml$/, '')),
+  );
+  let outcomes: ScenarioOutcome[];
+  try {
+    outcomes = await runBounded(files, workers, async (file, i) => {
+      const started = performance.now(); // wall time for the progress line only, never passed into a run
+      const outcome = await runInWorker({ file, seed: opts.seed }, (done, total) => progress.update(i, done, total));
+      progress.finish(i, outcome.ok ? `done in ${((performance.now() - started) / 1000).toFixed(1)} s` : 'failed');
+      return outcome;
+    });
+  } finally {
+    progress.stop();
+  }
+
+  print(['', ...formatScoreboard(outcomes, opts.seed, colors)]);
+  if (outcomes.some((o) => !o.ok && o.kind === 'unexpected')) return EXIT_UNEXPECTED;
+  if (outcomes.some((o) => !o.ok)) return EXIT_USAGE;
+  return EXIT_OK;
+}

@@ -1,0 +1,49 @@
+/**
+ * Worker thread of `stampede demo`: runs one topology file with the given
+ * seed and posts progress, then the summary (or what went wrong).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { judge } from '@stampede/check';
+import { runPlatform } from '@stampede/model';
+import { TopologyFileError, UsageError } from './errors.ts';
+import { RECOVERED_FRACTION } from './run-command.ts';
+import type { ScenarioOutcome } from './scoreboard.ts';
+import { loadTopology } from './topology.ts';
+
+export interface DemoJob {
+  file: string;
+  seed: number;
+}
+
+export type DemoWorkerMessage = { type: 'progress'; doneMs: number; totalMs: number } | { type: 'result'; outcome: ScenarioOutcome };
+
+function runJob({ file, seed }: DemoJob, post: (m: DemoWorkerMessage) => void): ScenarioOutcome {
+  try {
+    const params = loadTopology(file);
+    const { summary } = runPlatform(params, {
+      seed,
+      recoveredFraction: RECOVERED_FRACTION,
+      onProgress: (doneMs, totalMs) => post({ type: 'progress', doneMs, totalMs }),
+    });
+    const rollbacks = params.timeline.filter((e) => e.kind === 'rollback').map((e) => e.atMs);
+    const v = judge(params, seed);
+    return {
+      file,
+      ok: true,
+      summary,
+      rollbackAtMs: rollbacks.length > 0 ? Math.min(...rollbacks) : undefined,
+      verdict: { verdict: v.verdict, dominantLoop: v.dominantLoop, timeToRecoverSec: v.timeToRecoverSec },
+    };
+  } catch (err) {
+    if (err instanceof UsageError)
+      return { file, ok: false, kind: err instanceof TopologyFileError ? 'topology' : 'usage', text: err.message };
+    const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    return { file, ok: false, kind: 'unexpected', text };
+  }
+}
+
+if (parentPort !== null) {
+  const port = parentPort;
+  const post = (m: DemoWorkerMessage) => port.postMessage(m);
+  post({ type: 'result', outcome: runJob(workerData as DemoJob, post) });
+}

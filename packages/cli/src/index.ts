@@ -1,0 +1,10 @@
+/**
+ * @stampede/cli — the `stampede` command. The command line itself is
+ * src/main.ts; these exports let other tools reuse its formatting and export.
+ */
+export { runCli } from './program.ts';
+export { formatScoreboard, recoveredByItself, type ScenarioOutcome } from './scoreboard.ts';
+export { seriesToCsv, seriesToJson, writeRunOutputs } from './series-export.ts';
+export { perMinuteMinimum, sparkline } from './sparkline.ts';
+export { formatHeader, formatSummary, replayCommand } from './summary-format.ts';
+export { type SummaryJson, summaryJson } from './summary-json.ts';

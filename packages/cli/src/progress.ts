@@ -1,0 +1,82 @@
+/**
+ * Progress bars in virtual minutes, drawn only on a terminal: one bar for
+ * `run`, one line per scenario for `demo`. Elsewhere every method is a no-op.
+ */
+import cliProgress from 'cli-progress';
+
+const MIN = 60_000;
+const minutes = (ms: number) => Math.round(ms / MIN);
+
+export interface ProgressStream extends NodeJS.WritableStream {
+  isTTY?: boolean;
+}
+
+export interface RunProgress {
+  update(doneMs: number, totalMs: number): void;
+  stop(): void;
+}
+
+/** One bar, "virtual minutes done / total"; cleared when stopped. */
+export function runProgress(stream: ProgressStream, enabled = stream.isTTY === true): RunProgress {
+  if (!enabled) return { update() {}, stop() {} };
+  const bar = new cliProgress.SingleBar(
+    {
+      stream,
+      format: '  {bar} {value}/{total} simulated min | {duration_formatted} elapsed',
+      clearOnComplete: true,
+      hideCursor: true,
+      barsize: 30,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update(doneMs, totalMs) {
+      if (!started) {
+        bar.start(minutes(totalMs), 0);
+        started = true;
+      }
+      bar.update(minutes(doneMs));
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}
+
+export interface DemoProgress {
+  update(index: number, doneMs: number, totalMs: number): void;
+  /** final status text for a scenario, e.g. "done in 6.1 s" or "failed" */
+  finish(index: number, status: string): void;
+  stop(): void;
+}
+
+/** One line per scenario, named; lines stay on screen with their final status. */
+export function demoProgress(stream: ProgressStream, names: readonly string[], enabled = stream.isTTY === true): DemoProgress {
+  if (!enabled) return { update() {}, finish() {}, stop() {} };
+  const width = Math.max(...names.map((n) => n.length));
+  const multi = new cliProgress.MultiBar(
+    {
+      stream,
+      format: '  {name} {bar} {value}/{total} min {status}',
+      hideCursor: true,
+      barsize: 25,
+      autopadding: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const bars = names.map((n) => multi.create(1, 0, { name: n.padEnd(width), status: 'waiting' }));
+  return {
+    update(i, doneMs, totalMs) {
+      const bar = bars[i]!;
+      bar.setTotal(minutes(totalMs));
+      bar.update(minutes(doneMs), { status: 'running' });
+    },
+    finish(i, status) {
+      bars[i]!.update({ status });
+    },
+    stop() {
+      multi.stop();
+    },
+  };
+}

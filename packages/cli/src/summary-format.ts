@@ -1,0 +1,161 @@
+/**
+ * The text of `stampede run`: the resolved settings in one line with the
+ * timeline below it, and the summary after the run (sparkline, storm and
+ * recovery times, impact, conservation, rollout log, trace hash, replay).
+ * Pure functions of their inputs, so they can be tested on a fixed summary.
+ */
+import type { PlatformParams, PoolParams, RunSummary, TimelineEvent } from '@stampede/model';
+import { type Colors, plain } from './colors.ts';
+import { perMinuteMinimum, sparkline } from './sparkline.ts';
+
+const MIN = 60_000;
+
+/** Virtual time as m:ss (minutes may exceed 59): 10:00, 52:30, 75:00. */
+export function fmtClock(ms: number): string {
+  const totalSec = Math.round(ms / 1000);
+  return `${Math.floor(totalSec / 60)}:${String(totalSec % 60).padStart(2, '0')}`;
+}
+
+/** A duration in seconds: "45 s", "4 min", "42 min 30 s". */
+export function fmtDuration(sec: number): string {
+  const s = Math.round(sec);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  return s % 60 === 0 ? `${m} min` : `${m} min ${s % 60} s`;
+}
+
+export function fmtMs(ms: number): string {
+  return ms % 1000 === 0 ? fmtDuration(ms / 1000) : `${ms} ms`;
+}
+
+/** A fraction as a percentage with one decimal: 0.1234 → "12.3%". */
+export function fmtPct(fraction: number): string {
+  return `${(fraction * 100).toFixed(1)}%`;
+}
+
+/** "1 manager", "6 managers". */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** Quotes a shell argument only when it needs it. */
+export function shellArg(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`;
+}
+
+export function replayCommand(file: string, seed: number): string {
+  return `stampede run ${shellArg(file)} --seed ${seed}`;
+}
+
+export function describePool(pool: PoolParams): string {
+  const parts = [pool.mode, `maxConnections ${pool.maxConnections}`];
+  if (pool.mode === 'fixed') {
+    parts.push(`pending ≤ ${pool.pendingAcquireMaxCount}`, `acquire timeout ${fmtMs(pool.pendingAcquireTimeoutMs)}`);
+    if (pool.cancelAbandonedAcquires) parts.push('abandoned acquires cancelled');
+  }
+  return parts.join(', ');
+}
+
+function describeRouters(params: PlatformParams): string {
+  const a = params.router.autoscaling;
+  const hpa = a.enabled && a.maxReplicas !== a.minReplicas ? `, autoscaling ${a.minReplicas}–${a.maxReplicas}` : '';
+  return `${plural(params.router.replicas, 'router')} (${describePool(params.router.pool)}${hpa})`;
+}
+
+/** One timeline event, given the router pool in force before it. */
+export function describeEvent(e: TimelineEvent, poolBefore: PoolParams): string {
+  switch (e.kind) {
+    case 'rollout':
+      return e.pool === undefined ? `rollout ${e.target}` : `rollout ${e.target} → ${describePool({ ...poolBefore, ...e.pool })}`;
+    case 'rollback':
+      return `rollback ${e.target}`;
+    case 'kill-pod':
+      return `kill ${plural(e.count, `${e.target} pod`)}`;
+    case 'partition':
+      return `network partition for ${fmtMs(e.durationMs)}`;
+    case 'latency-spike':
+      return `latency +${e.extraLatencyMs} ms for ${fmtMs(e.durationMs)}`;
+    case 'load-spike':
+      return `load ×${e.factor} for ${fmtMs(e.durationMs)}`;
+  }
+}
+
+/** The settings line and the timeline, as printed before a run. */
+export function formatHeader(file: string, seed: number, params: PlatformParams, colors: Colors = plain): string[] {
+  const minutes = params.durationMs / MIN;
+  const lines = [
+    `${colors.bold(`stampede run ${file}`)}: seed ${seed}, ${plural(params.delegates.count, 'delegate')}, ${describeRouters(params)}, ` +
+      `${plural(params.manager.replicas, 'manager')}, ${Number.isInteger(minutes) ? minutes : minutes.toFixed(1)} simulated minutes`,
+  ];
+  const events = [...params.timeline].sort((a, b) => a.atMs - b.atMs);
+  if (events.length === 0) lines.push('  (no timeline events: steady state only)');
+  let pool = params.router.pool;
+  for (const e of events) {
+    const late = e.atMs >= params.durationMs ? colors.yellow(' (after the end of the run)') : '';
+    lines.push(`  ${fmtClock(e.atMs).padStart(6)}  ${describeEvent(e, pool)}${e.label ? colors.dim(` — ${e.label}`) : ''}${late}`);
+    if (e.kind === 'rollout' && e.target === 'router' && e.pool !== undefined) pool = { ...pool, ...e.pool };
+  }
+  const gate = params.validationGate;
+  if (gate.enabled) {
+    lines.push(
+      `  validation gate: router rollouts are watched for ${fmtMs(gate.windowMs)} and rolled back below ${fmtPct(gate.minConnectedFraction)} connected`,
+    );
+  }
+  return lines;
+}
+
+export interface SummaryInput {
+  summary: RunSummary;
+  /** the connected fraction samples (RunResult.connected) */
+  connected: { timesMs: ArrayLike<number>; values: ArrayLike<number> };
+  /** the connected fraction that counts as recovered */
+  recoveredFraction: number;
+}
+
+const label = (s: string) => s.padEnd(13);
+
+/** The summary printed after a run; ends with the replay command. */
+export function formatSummary(file: string, input: SummaryInput, colors: Colors = plain): string[] {
+  const { summary: s, connected, recoveredFraction: full } = input;
+  const perMinute = perMinuteMinimum(connected.timesMs, connected.values, s.durationMs);
+  const never = colors.red('never');
+  const at = (ms: number | undefined) => (ms === undefined ? never : fmtClock(ms));
+  const lines = [
+    `${label('connected')}${sparkline(perMinute, full, colors)}`,
+    `${label('')}${colors.dim(`lowest per simulated minute, 0:00–${fmtClock(s.durationMs)}; █ = at least ${fmtPct(full)}`)}`,
+  ];
+  if (s.triggerAtMs === undefined) {
+    lines.push(`${label('storm')}none: the topology has no timeline events`);
+  } else if (s.stormStartMs === undefined) {
+    lines.push(`${label('storm')}none: connected stayed at or above ${fmtPct(full)} after the trigger at ${fmtClock(s.triggerAtMs)}`);
+  } else {
+    lines.push(
+      `${label('storm')}started ${fmtClock(s.stormStartMs)} (trigger at ${fmtClock(s.triggerAtMs)}), ` +
+        `first recovered ${at(s.firstRecoveredAtMs)}, finally recovered ${at(s.recoveredAtMs)}`,
+    );
+  }
+  lines.push(
+    s.recovered
+      ? `${label('recovered')}${colors.green('yes')}${s.timeToRecoverSec === undefined ? '' : `, ${fmtDuration(s.timeToRecoverSec)} after the trigger`}`
+      : `${label('recovered')}${colors.red('NO')}: below ${fmtPct(full)} connected at the end of the run (${fmtClock(s.durationMs)})`,
+  );
+  lines.push(`${label('lowest')}${fmtPct(s.minConnectedFraction)} connected`);
+  const i = s.impact;
+  lines.push(
+    `${label('impact')}${i.blockedPipelines} blocked pipelines, ${i.failedSecretResolutions} failed secret resolutions, ` +
+      `${i.apiErrors} API errors, ${i.tasksFailed} tasks failed, ${i.tasksExpired} tasks expired`,
+  );
+  if (s.halfOpenSockets > 0) {
+    lines.push(`${label('half-open')}${s.halfOpenSockets} sockets still held by routers for delegates that closed them unseen`);
+  }
+  if (s.conservation.held) lines.push(`${label('conservation')}held`);
+  else {
+    lines.push(`${label('conservation')}${colors.red('VIOLATED')} (a model bug; please report it with the replay command):`);
+    for (const v of s.conservation.violations) lines.push(`${label('')}- ${v}`);
+  }
+  lines.push(s.log.length === 0 ? `${label('rollout log')}(empty)` : 'rollout log');
+  for (const [t, msg] of s.log) lines.push(`  ${fmtClock(t).padStart(6)}  ${msg}`);
+  lines.push(`${label('trace hash')}${s.traceHash} (${s.events} events)`);
+  lines.push(`replay: ${replayCommand(file, s.seed)}`);
+  return lines;
+}

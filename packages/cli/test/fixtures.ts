@@ -1,0 +1,50 @@
+/** A fixed RunSummary and series for the format and export tests. */
+import type { Series } from '@stampede/kernel';
+import type { RunSummary } from '@stampede/model';
+
+const MIN = 60_000;
+
+/** A 20-minute run: trigger at 10:00, storm from 10:30, first recovered 13:00, finally recovered 15:00. */
+export function fixedSummary(overrides: Partial<RunSummary> = {}): RunSummary {
+  return {
+    name: 'fixture',
+    seed: 42,
+    traceHash: '0123456789abcdef',
+    events: 12345,
+    delegates: 200,
+    durationMs: 20 * MIN,
+    triggerAtMs: 10 * MIN,
+    stormStartMs: 10 * MIN + 30_000,
+    recoveredAtMs: 15 * MIN,
+    firstRecoveredAtMs: 13 * MIN,
+    recovered: true,
+    timeToRecoverSec: 300,
+    minConnectedFraction: 0.1234,
+    impact: { blockedPipelines: 7, failedSecretResolutions: 11, apiErrors: 13, tasksFailed: 17, tasksExpired: 19 },
+    conservation: { held: true, violations: [] },
+    halfOpenSockets: 0,
+    log: [
+      [10 * MIN, 'deploy-router: rollout to revision 2: router upgrade'],
+      [12 * MIN + 5_000, 'deploy-router: rollback to the previous pod template'],
+    ],
+    ...overrides,
+  };
+}
+
+/**
+ * Connected fraction sampled every 30 s over 20 minutes: 1 until 10:00, 0.1
+ * from 10:30 to 12:30, 0.5 at 13:00 and 13:30, 1 from 14:00 on.
+ */
+export function fixedConnected(): { timesMs: Float64Array; values: Float64Array } {
+  const times: number[] = [];
+  const values: number[] = [];
+  for (let t = 30_000; t <= 20 * MIN; t += 30_000) {
+    times.push(t);
+    values.push(t <= 10 * MIN ? 1 : t <= 12.5 * MIN ? 0.1 : t <= 13.5 * MIN ? 0.5 : 1);
+  }
+  return { timesMs: Float64Array.from(times), values: Float64Array.from(values) };
+}
+
+export function series(name: string, kind: Series['kind'], timesMs: number[], values: number[]): Series {
+  return { name, kind, intervalMs: 5_000, timesMs: Float64Array.from(timesMs), values: Float64Array.from(values) };
+}

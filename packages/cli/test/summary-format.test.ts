@@ -1,0 +1,130 @@
+import { prod4ElasticBaseline, prod4Incident } from '@stampede/model';
+import { describe, expect, it } from 'vitest';
+import { perMinuteMinimum, sparkline } from '../src/sparkline.ts';
+import { fmtClock, fmtDuration, formatHeader, formatSummary, replayCommand } from '../src/summary-format.ts';
+import { summaryJson } from '../src/summary-json.ts';
+import { fixedConnected, fixedSummary } from './fixtures.ts';
+
+const input = (overrides = {}) => ({ summary: fixedSummary(overrides), connected: fixedConnected(), recoveredFraction: 0.99 });
+
+describe('sparkline', () => {
+  it('shows the lowest sample of each simulated minute on an absolute scale, full block only at the recovered fraction', () => {
+    const perMinute = perMinuteMinimum(fixedConnected().timesMs, fixedConnected().values, 20 * 60_000);
+    expect(perMinute).toHaveLength(20);
+    expect(perMinute.slice(9, 15)).toEqual([1, 0.1, 0.1, 0.1, 0.5, 1]);
+    expect(sparkline(perMinute, 0.99)).toBe('██████████▁▁▁▄██████');
+    expect(sparkline([0.985, 0.99, 0, Number.NaN], 0.99)).toBe('▇█▁ ');
+  });
+
+  it('repeats the previous minute when a minute has no sample', () => {
+    expect(perMinuteMinimum([60_000, 180_000], [0.5, 1], 4 * 60_000)).toEqual([0.5, 0.5, 1, 1]);
+  });
+});
+
+describe('formatSummary', () => {
+  it('reads as a timeline: storm, recoveries, impact, conservation, log, hash, replay last', () => {
+    const lines = formatSummary('topo.yaml', input());
+    expect(lines[0]).toBe('connected    ██████████▁▁▁▄██████');
+    expect(lines).toContain('storm        started 10:30 (trigger at 10:00), first recovered 13:00, finally recovered 15:00');
+    expect(lines).toContain('recovered    yes, 5 min after the trigger');
+    expect(lines).toContain('lowest       12.3% connected');
+    expect(lines).toContain(
+      'impact       7 blocked pipelines, 11 failed secret resolutions, 13 API errors, 17 tasks failed, 19 tasks expired',
+    );
+    expect(lines).toContain('conservation held');
+    expect(lines.some((l) => l.startsWith('half-open'))).toBe(false);
+    expect(lines).toContain('   12:05  deploy-router: rollback to the previous pod template');
+    expect(lines).toContain('trace hash   0123456789abcdef (12345 events)');
+    expect(lines.at(-1)).toBe('replay: stampede run topo.yaml --seed 42');
+  });
+
+  it('says when the run never recovered and lists conservation violations', () => {
+    const lines = formatSummary(
+      'topo.yaml',
+      input({
+        recovered: false,
+        recoveredAtMs: undefined,
+        firstRecoveredAtMs: undefined,
+        timeToRecoverSec: undefined,
+        conservation: { held: false, violations: ['tasks issued 3 != ended 1 + in flight 1'] },
+        halfOpenSockets: 4,
+      }),
+    );
+    expect(lines).toContain('half-open    4 sockets still held by routers for delegates that closed them unseen');
+    expect(lines).toContain('storm        started 10:30 (trigger at 10:00), first recovered never, finally recovered never');
+    expect(lines).toContain('recovered    NO: below 99.0% connected at the end of the run (20:00)');
+    expect(lines.join('\n')).toMatch(/conservation VIOLATED .*\n\s+- tasks issued 3 != ended 1 \+ in flight 1/);
+  });
+
+  it('distinguishes "no storm" from "no timeline"', () => {
+    expect(formatSummary('t.yaml', input({ stormStartMs: undefined }))).toContain(
+      'storm        none: connected stayed at or above 99.0% after the trigger at 10:00',
+    );
+    expect(formatSummary('t.yaml', input({ triggerAtMs: undefined, stormStartMs: undefined }))).toContain(
+      'storm        none: the topology has no timeline events',
+    );
+  });
+
+  it('quotes a file name that needs it in the replay command', () => {
+    expect(replayCommand("my topo's.yaml", 3)).toBe("stampede run 'my topo'\\''s.yaml' --seed 3");
+    expect(replayCommand('examples/topologies/prod4-incident.yaml', 0)).toBe(
+      'stampede run examples/topologies/prod4-incident.yaml --seed 0',
+    );
+  });
+});
+
+describe('formatHeader', () => {
+  it('states the seed and resolved settings in the first line, then the timeline with the pool each rollout brings', () => {
+    const params = prod4Incident({ delegates: 400 });
+    const [first, ...rest] = formatHeader('prod4.yaml', 9, params);
+    expect(first).toMatch(
+      /^stampede run prod4\.yaml: seed 9, 400 delegates, 4 routers \(elastic, maxConnections \d+\), \d+ managers?, 75 simulated minutes$/,
+    );
+    expect(rest[0]).toMatch(
+      /^ {3}10:00 {2}rollout router → fixed, maxConnections \d+, pending ≤ \d+, acquire timeout \d+ s — router upgrade/,
+    );
+    expect(rest.some((l) => l.startsWith('   52:00  rollback router'))).toBe(true);
+  });
+
+  it('marks timeline events after the end of the run', () => {
+    const params = prod4Incident();
+    params.durationMs = 20 * 60_000;
+    expect(formatHeader('p.yaml', 1, params).find((l) => l.includes('rollback router'))).toMatch(/\(after the end of the run\)$/);
+  });
+});
+
+describe('summaryJson', () => {
+  it('has every key, times in seconds, null for absent values, impact counts flattened', () => {
+    const j = summaryJson('topo.yaml', prod4ElasticBaseline(), fixedSummary({ firstRecoveredAtMs: undefined }));
+    expect(j).toMatchObject({
+      file: 'topo.yaml',
+      seed: 42,
+      traceHash: '0123456789abcdef',
+      events: 12345,
+      recovered: true,
+      timeToRecoverSec: 300,
+      firstRecoveredAtSec: null,
+      stormStartSec: 630,
+      recoveredAtSec: 900,
+      minConnectedFraction: 0.1234,
+      blockedPipelines: 7,
+      failedSecretResolutions: 11,
+      apiErrors: 13,
+      tasksFailed: 17,
+      tasksExpired: 19,
+      conservationHeld: true,
+      conservationViolations: [],
+      halfOpenSockets: 0,
+      replay: 'stampede run topo.yaml --seed 42',
+    });
+    expect(j.log[1]).toEqual({ atSec: 725, message: 'deploy-router: rollback to the previous pod template' });
+    expect(j.timeline.map((e) => e.kind)).toEqual(['rollout', 'rollout']);
+  });
+});
+
+describe('time formats', () => {
+  it('prints virtual clock times and durations', () => {
+    expect([fmtClock(0), fmtClock(630_000), fmtClock(75 * 60_000)]).toEqual(['0:00', '10:30', '75:00']);
+    expect([fmtDuration(45), fmtDuration(240), fmtDuration(2560)]).toEqual(['45 s', '4 min', '42 min 40 s']);
+  });
+});
