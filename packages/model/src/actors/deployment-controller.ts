@@ -63,7 +63,10 @@ const available = (ctx: ControllerContext, pod: Pod, nowMs: number) =>
 function create(ctx: ControllerContext, sim: Simulation, selfId: string): void {
   const id = `${ctx.deployment}-r${ctx.rev}-${ctx.seq++}`;
   ctx.pods.set(id, { rev: ctx.rev, readyAtMs: undefined, terminating: false });
-  sim.spawn(ctx.podLogic, { id, input: { platform: ctx.platform, controller: selfId, pool: ctx.templates.get(ctx.rev) } });
+  // Created by the kernel right after this event, at the same instant: spawning inside an
+  // action would run the pod's initial transition nested in ours (xstate warns about it).
+  const input = { platform: ctx.platform, controller: selfId, pool: ctx.templates.get(ctx.rev) };
+  sim.queue.schedule(0, () => sim.spawn(ctx.podLogic, { id, input }));
 }
 
 function terminate(ctx: ControllerContext, selfId: string, podId: string, pod: Pod, kind: 'TERMINATE' | 'KILL'): void {
