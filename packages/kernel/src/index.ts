@@ -8,7 +8,7 @@
 
 export { send } from './actions.ts';
 export { ActorFailedError, type ActorHost, type ActorPort, type SpawnOptions, stateValueString } from './actor-host.ts';
-export { KernelInputError, LivelockError } from './errors.ts';
+export { describe as describeValue, KernelInputError, LivelockError } from './errors.ts';
 export { EventQueue, type EventQueueOptions, type ScheduledEvent } from './event-queue.ts';
 export type { Logger, LoggingOptions, LogLevel } from './logger.ts';
 export type { Counter, Gauge, Histogram, Metrics, MetricsOptions, Series } from './metrics.ts';

@@ -18,6 +18,8 @@
  * "unready" pods: ignored when scaling down, counted at zero when scaling up.
  */
 
+import { describeValue as show } from '@stampede/kernel';
+
 /** One rate limit: at most `value` pods (or `value` percent of the replicas at the period's start) per `periodMs`. */
 export interface HpaPolicy {
   type: 'Pods' | 'Percent';
@@ -451,16 +453,6 @@ function round(x: number): number {
 
 function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
-}
-
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' || value === undefined) return String(value);
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
 }
 
 /** Freezes the defaults all the way down so that no caller can change them for everybody else. */

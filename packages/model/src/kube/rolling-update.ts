@@ -14,6 +14,8 @@
  * controller handles by scaling the new ReplicaSet *down*) are out of scope.
  */
 
+import { describeValue as show } from '@stampede/kernel';
+
 /** A Kubernetes IntOrString as used by maxSurge / maxUnavailable: a pod count or a whole-number percentage of spec.replicas. */
 export type IntOrPercent = number | `${number}%`;
 
@@ -187,15 +189,4 @@ function checkLimits(fn: string, limits: RollingUpdateLimits): void {
 
 function isNonNegativeInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0;
-}
-
-/** Renders a bad value for an error message: strings quoted, so that "3" and 3 are told apart. */
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' || value === undefined) return String(value);
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
 }
