@@ -7,7 +7,8 @@
  * Actors read and update it inside their own actions, the way kube-proxy
  * endpoints follow pod readiness; nothing here schedules or sends.
  */
-import type { Counter, Gauge, Simulation } from '@stampede/kernel';
+import type { ActorPort, Counter, Gauge, Simulation } from '@stampede/kernel';
+import type { RestOp } from './messages.ts';
 import type { PlatformParams } from './params.ts';
 
 export interface Signals {
@@ -112,4 +113,16 @@ export function createSignals(sim: Simulation): Signals {
 export function pickOne(ids: readonly string[], draw: () => number): string | undefined {
   if (ids.length === 0) return undefined;
   return ids[Math.floor(draw() * ids.length)];
+}
+
+/**
+ * Sends one REST call through a router picked by load balancing. With no ready
+ * router the call fails at once (a REST_RESULT ok: false to the caller itself).
+ */
+export function sendRestCall(platform: PlatformState, port: ActorPort, op: RestOp): { reqId: number; router: string | undefined } {
+  const reqId = platform.nextReqId++;
+  const router = pickOne(platform.readyRouters, () => port.random.next());
+  if (router === undefined) port.send(port.id, { type: 'REST_RESULT', reqId, ok: false }, { latencyMs: 0 });
+  else port.send(router, { type: 'REST', reqId, client: port.id, op });
+  return { reqId, router };
 }

@@ -17,7 +17,7 @@
 import { portOf } from '@stampede/kernel';
 import { setup } from 'xstate';
 import type { DelegateEvent, RestOp } from '../messages.ts';
-import { type PlatformState, pickOne } from '../platform-state.ts';
+import { type PlatformState, pickOne, sendRestCall } from '../platform-state.ts';
 import { reconnectDelayMs } from './reconnect.ts';
 
 export interface DelegateInput {
@@ -55,12 +55,8 @@ export const TASK_ACQUIRE_SLA_MS = 60_000;
 type Self = Parameters<typeof portOf>[0];
 
 function sendRest(ctx: DelegateContext, self: Self, op: RestOp): number {
-  const port = portOf(self);
-  const reqId = ctx.platform.nextReqId++;
-  const router = pickOne(ctx.platform.readyRouters, () => port.random.next());
+  const { reqId, router } = sendRestCall(ctx.platform, portOf(self), op);
   if (op === 'register') ctx.registerRouter = router;
-  if (router === undefined) port.send(self.id, { type: 'REST_RESULT', reqId, ok: false }, { latencyMs: 0 });
-  else port.send(router, { type: 'REST', reqId, client: self.id, op });
   return reqId;
 }
 

@@ -12,7 +12,7 @@
 import { portOf } from '@stampede/kernel';
 import { setup } from 'xstate';
 import type { WorkloadEvent } from '../messages.ts';
-import { type PlatformState, pickOne } from '../platform-state.ts';
+import { type PlatformState, pickOne, sendRestCall } from '../platform-state.ts';
 
 export interface WorkloadInput {
   platform: PlatformState;
@@ -50,15 +50,10 @@ type Self = Parameters<typeof portOf>[0];
 
 function rest(ctx: WorkloadContext, self: Self, op: 'secret' | 'api'): number {
   const port = portOf(self);
-  const reqId = ctx.platform.nextReqId++;
-  const router = pickOne(ctx.platform.readyRouters, () => port.random.next());
-  if (router === undefined) {
-    port.send(self.id, { type: 'REST_RESULT', reqId, ok: false }, { latencyMs: 0 });
-  } else {
-    port.send(router, { type: 'REST', reqId, client: self.id, op });
-    // the HTTP client gives up after its timeout and closes the request
+  const { reqId, router } = sendRestCall(ctx.platform, port, op);
+  // the HTTP client gives up after its timeout and closes the request
+  if (router !== undefined)
     port.send(self.id, { type: 'REST_TIMEOUT', reqId, router }, { latencyMs: ctx.platform.params.workload.clientTimeoutMs });
-  }
   return reqId;
 }
 
