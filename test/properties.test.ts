@@ -3,7 +3,7 @@
  * oracle judgement takes well under a second. fast-check seeds are fixed so CI
  * runs the same cases; a failure prints its own seed and path.
  */
-import { applyPolicy, conservationLaws, judge, noSelfSustainingFailureLoop, type RolloutPolicy, sanityLaw } from '@stampede/check';
+import { applyCase, conservationLaws, judge, noSelfSustainingFailureLoop, type RolloutCase, sanityLaw } from '@stampede/check';
 import { prod4ElasticBaseline, prod4Incident, prod4Mitigated, resolveRollingUpdate } from '@stampede/model';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -20,7 +20,9 @@ describe('no rollout policy causes a self-sustaining failure loop', () => {
       const property = noSelfSustainingFailureLoop(topology);
       const run = fc.check(property, { numRuns: 50, seed: 42 });
       expect(run.failed).toBe(true);
-      const [policy, seed] = run.counterexample as [RolloutPolicy, number];
+      const [c] = run.counterexample as [RolloutCase];
+      const policy = c.policy;
+      expect(c.faults).toEqual([]);
       // small: at most one pod more and one pod missing at a time, for both deployments
       for (const [deployment, replicas] of [
         [policy.router, topology.router.replicas],
@@ -37,7 +39,7 @@ describe('no rollout policy causes a self-sustaining failure loop', () => {
       expect(replay.failed).toBe(true);
       expect(replay.counterexample).toEqual(run.counterexample);
       // and so does judging the shrunk case directly
-      expect(judge(applyPolicy(topology, policy), seed).verdict).toBe('metastable');
+      expect(judge(applyCase(topology, c), c.seed).verdict).toBe('metastable');
     },
     LONG,
   );

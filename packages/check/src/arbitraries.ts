@@ -28,10 +28,10 @@ function deploymentPolicy(replicas: number): fc.Arbitrary<DeploymentPolicy> {
   const top = Math.max(1, replicas);
   return fc.record({
     // shrinks to 1 (a count before a percent)
-    maxSurge: fc.oneof(fc.integer({ min: 1, max: top }), percent(1)),
+    maxSurge: fc.oneof({ withCrossShrink: true }, fc.integer({ min: 1, max: top }), percent(1)),
     // shrinks to 0
-    maxUnavailable: fc.oneof(fc.integer({ min: 0, max: top }), percent(0)),
-    minReadySeconds: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 120 })),
+    maxUnavailable: fc.oneof({ withCrossShrink: true }, fc.integer({ min: 0, max: top }), percent(0)),
+    minReadySeconds: fc.oneof({ withCrossShrink: true }, fc.constant(0), fc.integer({ min: 0, max: 120 })),
   });
 }
 
@@ -42,6 +42,7 @@ export function rolloutPolicy(topology: PlatformParams): fc.Arbitrary<RolloutPol
     manager: deploymentPolicy(topology.manager.replicas),
     order: fc.constantFrom('together', 'router-first', 'manager-first'),
     gapMs: fc.oneof(
+      { withCrossShrink: true },
       fc.constant(0),
       fc.integer({ min: 0, max: 20 }).map((m) => m * 60_000),
     ),

@@ -9,29 +9,61 @@
 import { type PlatformParams, runPlatform } from '@stampede/model';
 import fc from 'fast-check';
 import { applyPolicy, describePolicy, type RolloutPolicy, rolloutPolicy } from './arbitraries.ts';
+import { applyFaults, describeFaults, type Fault, type FaultScheduleOptions, faultSchedule } from './faults.ts';
 import type { OracleOptions } from './options.ts';
 import { judge, type Verdict } from './oracle.ts';
+
+/** One generated case: a rollout policy, the faults injected around it (none by default), and the simulation seed. */
+export interface RolloutCase {
+  policy: RolloutPolicy;
+  faults: Fault[];
+  seed: number;
+}
+
+export interface RolloutCaseOptions {
+  /** also inject generated faults (pod kills, partitions, latency and load spikes). @defaultValue false */
+  faults?: boolean | FaultScheduleOptions;
+}
 
 /** Thrown by the property when a policy leads to a self-sustaining failure loop. */
 export class SelfSustainingLoopError extends Error {
   override name = 'SelfSustainingLoopError';
   constructor(
-    readonly policy: RolloutPolicy,
-    readonly verdict: Verdict,
+    readonly rolloutCase: RolloutCase,
+    readonly verdict: Pick<Verdict, 'seed' | 'evidence'>,
     topology?: PlatformParams,
   ) {
-    super(`rollout policy (${describePolicy(policy, topology)}) with simulation seed ${verdict.seed} is metastable: ${verdict.evidence}`);
+    super(`${describeCase(rolloutCase, topology)} is metastable: ${verdict.evidence}`);
   }
 }
 
 /** Simulation seeds: shrink toward 0. */
 const simulationSeed = fc.integer({ min: 0, max: 0xffff });
 
-/** For every generated rollout policy and seed, the topology is never metastable. */
-export function noSelfSustainingFailureLoop(topology: PlatformParams, oracle?: OracleOptions) {
-  return fc.property(rolloutPolicy(topology), simulationSeed, (policy, seed) => {
-    const verdict = judge(applyPolicy(topology, policy), seed, oracle);
-    if (verdict.verdict === 'metastable') throw new SelfSustainingLoopError(policy, verdict, topology);
+/** Generated cases for a topology: shrink toward one pod at a time, no faults, seed 0. */
+export function rolloutCase(topology: PlatformParams, options: RolloutCaseOptions = {}): fc.Arbitrary<RolloutCase> {
+  const faults =
+    options.faults === undefined || options.faults === false
+      ? fc.constant<Fault[]>([])
+      : faultSchedule(topology, options.faults === true ? {} : options.faults);
+  return fc.record({ policy: rolloutPolicy(topology), faults, seed: simulationSeed });
+}
+
+/** The topology a case runs: the policy applied, then the faults added. */
+export function applyCase(topology: PlatformParams, c: RolloutCase): PlatformParams {
+  return applyFaults(applyPolicy(topology, c.policy), c.faults);
+}
+
+/** A case in words: the policy, the faults (if any) and the simulation seed. */
+export function describeCase(c: RolloutCase, topology?: PlatformParams): string {
+  return `rollout policy (${describePolicy(c.policy, topology)})${c.faults.length > 0 ? ` with faults (${describeFaults(c.faults)})` : ''} with simulation seed ${c.seed}`;
+}
+
+/** For every generated case (policy, faults if asked, seed), the topology is never metastable. */
+export function noSelfSustainingFailureLoop(topology: PlatformParams, oracle?: OracleOptions, options: RolloutCaseOptions = {}) {
+  return fc.property(rolloutCase(topology, options), (c) => {
+    const verdict = judge(applyCase(topology, c), c.seed, oracle);
+    if (verdict.verdict === 'metastable') throw new SelfSustainingLoopError(c, verdict, topology);
   });
 }
 
@@ -40,7 +72,7 @@ export function noSelfSustainingFailureLoop(topology: PlatformParams, oracle?: O
  * abandoned acquire (an elastic pool, or a fixed pool that cancels them), no
  * rollout policy is ever judged metastable.
  */
-export function sanityLaw(topology: PlatformParams, oracle?: OracleOptions) {
+export function sanityLaw(topology: PlatformParams, oracle?: OracleOptions, options: RolloutCaseOptions = {}) {
   const pools = [
     topology.router.pool,
     ...topology.timeline.flatMap((e) => (e.kind === 'rollout' && e.pool ? [{ ...topology.router.pool, ...e.pool }] : [])),
@@ -48,7 +80,7 @@ export function sanityLaw(topology: PlatformParams, oracle?: OracleOptions) {
   const safe = pools.every((p) => p.mode === 'elastic' || p.cancelAbandonedAcquires);
   if (!safe)
     throw new Error(`sanityLaw: topology '${topology.name}' has a fixed pool that keeps abandoned acquires: the law does not apply to it`);
-  return noSelfSustainingFailureLoop(topology, oracle);
+  return noSelfSustainingFailureLoop(topology, oracle, options);
 }
 
 /**
@@ -56,13 +88,11 @@ export function sanityLaw(topology: PlatformParams, oracle?: OracleOptions) {
  * every task in one, pool occupancy never exceeds its limit, no count goes
  * negative — for every policy and seed.
  */
-export function conservationLaws(topology: PlatformParams) {
-  return fc.property(rolloutPolicy(topology), simulationSeed, (policy, seed) => {
-    const { summary } = runPlatform(applyPolicy(topology, policy), { seed });
+export function conservationLaws(topology: PlatformParams, options: RolloutCaseOptions = {}) {
+  return fc.property(rolloutCase(topology, options), (c) => {
+    const { summary } = runPlatform(applyCase(topology, c), { seed: c.seed });
     if (!summary.conservation.held) {
-      throw new Error(
-        `rollout policy (${describePolicy(policy, topology)}) with seed ${seed} broke conservation: ${summary.conservation.violations.join('; ')}`,
-      );
+      throw new Error(`${describeCase(c, topology)} broke conservation: ${summary.conservation.violations.join('; ')}`);
     }
   });
 }
