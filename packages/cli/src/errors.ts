@@ -2,13 +2,15 @@
  * What the command does with an error: a usage error (bad argument, missing
  * or unreadable file, invalid topology) is the user's to fix, printed as plain
  * lines without a stack, exit code 2; anything else is a bug, printed with
- * its stack, exit code 1.
+ * its stack, exit code 1. `check` exits 3 when the property fails.
  */
 import { CommanderError } from 'commander';
 
 export const EXIT_OK = 0;
 export const EXIT_UNEXPECTED = 1;
 export const EXIT_USAGE = 2;
+/** `check` found a counterexample: the property does not hold */
+export const EXIT_PROPERTY_FAILED = 3;
 
 /** A bad argument: `message` says what was wrong and how to fix it, on one line. */
 export class UsageError extends Error {

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_SEED, parseSeed } from './args.ts';
+import { checkCommand, DEFAULT_RUNS } from './check-command.ts';
 import { DEMO_FILES, defaultTopologiesDir, demoCommand, displayPath } from './demo-command.ts';
 import { EXIT_OK, reportError } from './errors.ts';
 import { type Io, runCommand } from './run-command.ts';
@@ -17,6 +18,12 @@ function parseWorkers(value: string): number {
   const n = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isSafeInteger(n) || n < 1)
     throw new InvalidArgumentError('expected a whole number of worker threads, at least 1, e.g. --workers 2.');
+  return n;
+}
+
+function parseRuns(value: string): number {
+  const n = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of cases, at least 1, e.g. --runs 100.');
   return n;
 }
 
@@ -88,6 +95,41 @@ export function createProgram(io: Io, setExitCode: (code: number) => void): Comm
       setExitCode(await demoCommand(opts, io));
     });
   configureErrors(demo, io, 'stampede demo');
+
+  const check = program
+    .command('check')
+    .description(
+      'property check: no generated rollout policy (and, with --faults, injected faults) leaves the topology in a self-sustaining failure loop; a failure is shrunk to its smallest form',
+    )
+    .argument('<file>', 'topology YAML file with at least one rollout in its timeline')
+    .addOption(
+      new Option('-n, --runs <n>', 'generated cases to judge (each one a full simulation and oracle judgement)')
+        .argParser(parseRuns)
+        .default(DEFAULT_RUNS),
+    )
+    .addOption(
+      new Option('-s, --seed <n>', "fast-check's seed: which cases are generated (integer 0–4294967295); same seed, same cases")
+        .argParser(parseSeed)
+        .default(DEFAULT_SEED),
+    )
+    .addOption(
+      new Option('-w, --workers <n>', 'worker threads judging cases (capped at the number of CPUs)')
+        .argParser(parseWorkers)
+        .default(availableParallelism(), `${availableParallelism()}, the number of CPUs`),
+    )
+    .addOption(new Option('--faults', 'also inject generated faults: pod kills, partitions, latency and load spikes').default(false))
+    .addOption(new Option('--replay <path>', 'judge only the case at this counterexample path, as printed by a failed check'))
+    .addOption(new Option('--json', 'print exactly one JSON object (the outcome) to stdout and nothing else').default(false))
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 the property holds, 3 a counterexample was found, 2 a usage or topology error, 1 a bug.\n\nExamples:\n  stampede check examples/topologies/prod4-incident.yaml --runs 20\n  stampede check my-topology.yaml --runs 200 --faults --seed 7',
+    )
+    .action(
+      async (file: string, opts: { runs: number; seed: number; workers: number; faults: boolean; replay?: string; json: boolean }) => {
+        setExitCode(await checkCommand(file, opts, io));
+      },
+    );
+  configureErrors(check, io, 'stampede check');
 
   return program;
 }

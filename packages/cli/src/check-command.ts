@@ -1,0 +1,223 @@
+/**
+ * `stampede check FILE`: the property "no rollout policy causes a
+ * self-sustaining failure loop" over generated cases (rollout policy,
+ * optionally injected faults, simulation seed) for one topology.
+ *
+ * fast-check decides which cases and in what order; the judging runs on
+ * worker threads:
+ * 1. the N cases fast-check would try (same seed, same order) are listed by
+ *    a dry run of the generator, and judged K at a time until the first
+ *    failure in fast-check's order is certain;
+ * 2. only then does fast-check itself run the property: the cases already
+ *    judged come from a memo, and it shrinks the first failure, judging each
+ *    candidate on a worker thread;
+ * so the counterexample, its path and the replay command are exactly those of
+ * a plain `fc.check(property, { seed, numRuns })`, for any number of workers.
+ */
+import { availableParallelism } from 'node:os';
+import { applyCase, describeCase, type RolloutCase, rolloutCase, SelfSustainingLoopError, type VerdictKind } from '@stampede/check';
+import type { PlatformParams } from '@stampede/model';
+import fc from 'fast-check';
+import { checkProgress } from './check-progress.ts';
+import type { CaseVerdict } from './check-worker.ts';
+import { colorsFor } from './colors.ts';
+import { EXIT_OK, EXIT_PROPERTY_FAILED, UsageError } from './errors.ts';
+import { createJudgePool } from './judge-pool.ts';
+import type { Io } from './run-command.ts';
+import { shellArg } from './summary-format.ts';
+import { loadTopology } from './topology.ts';
+import { runBounded } from './worker-pool.ts';
+
+export const DEFAULT_RUNS = 100;
+
+export interface CheckOptions {
+  runs: number;
+  /** fast-check's seed: which cases are generated */
+  seed: number;
+  workers?: number | undefined;
+  faults?: boolean | undefined;
+  /** a counterexample path printed by an earlier check: judge only that case */
+  replay?: string | undefined;
+  json?: boolean | undefined;
+}
+
+export interface CheckOutcome {
+  file: string;
+  topology: string;
+  seed: number;
+  runs: number;
+  faults: boolean;
+  /** cases judged by the simulation (memo hits excluded), shrinking included */
+  judged: number;
+  /** verdicts of the generated cases judged before the first failure (or all of them) */
+  counts: Record<VerdictKind, number>;
+  holds: boolean;
+  counterexample:
+    | {
+        rolloutCase: RolloutCase;
+        description: string;
+        verdict: CaseVerdict;
+        /** fast-check's path to the shrunk case */
+        path: string;
+        /** generated cases tried before the first failure, that one included */
+        failedAfterRuns: number;
+        shrinks: number;
+        replay: string;
+      }
+    | undefined;
+}
+
+/** The topology must have something to roll out, after 5 minutes of steady state (the oracle's baseline). */
+function checkTopologyIsCheckable(file: string, topology: PlatformParams): void {
+  const rollouts = topology.timeline.filter((e) => e.kind === 'rollout');
+  if (rollouts.length === 0)
+    throw new UsageError(
+      `topology '${file}' has no rollout in its timeline, so there is no rollout policy to check; add one, e.g. "timeline: [{ at: 10m, rollout: manager }]"`,
+    );
+  const first = Math.min(...topology.timeline.map((e) => e.atMs));
+  if (first < 5 * 60_000)
+    throw new UsageError(
+      `topology '${file}' starts its timeline at ${first / 1000} s; the oracle needs 5 min of steady state before the first event to measure the baseline: move it to 5m or later`,
+    );
+}
+
+export function replayCheckCommand(file: string, opts: { seed: number; runs: number; faults: boolean }, path: string): string {
+  return `stampede check ${shellArg(file)} --seed ${opts.seed} --runs ${opts.runs}${opts.faults ? ' --faults' : ''} --replay ${path}`;
+}
+
+const PATH_RE = /^\d+(:\d+)*$/;
+
+export async function checkCommand(file: string, opts: CheckOptions, io: Io): Promise<number> {
+  const topology = loadTopology(file);
+  checkTopologyIsCheckable(file, topology);
+  if (opts.replay !== undefined && !PATH_RE.test(opts.replay))
+    throw new UsageError(`--replay expects a counterexample path as printed by a failed check, e.g. --replay 0:1:3, got '${opts.replay}'`);
+  const faults = opts.faults === true;
+  const arbitrary = rolloutCase(topology, { faults });
+  const colors = colorsFor(io.stdout);
+  const print = (lines: string[]) => io.stdout.write(`${lines.join('\n')}\n`);
+  const chatty = opts.json !== true;
+
+  // the cases fast-check will try, in its order: the generator alone, no judging
+  const cases: RolloutCase[] = [];
+  const record = fc.property(arbitrary, (c) => {
+    cases.push(c);
+  });
+  if (opts.replay !== undefined) fc.check(record, { seed: opts.seed, numRuns: opts.runs, path: opts.replay, endOnFailure: true });
+  else fc.check(record, { seed: opts.seed, numRuns: opts.runs });
+  if (opts.replay !== undefined) cases.splice(1);
+
+  const threads = Math.max(1, Math.min(opts.workers ?? availableParallelism(), availableParallelism(), cases.length));
+  if (chatty)
+    print([
+      `${colors.bold('stampede check')} ${file}: ${opts.replay !== undefined ? `replaying case ${opts.replay}` : `${opts.runs} generated cases`} ` +
+        `(rollout policies${faults ? ', injected faults' : ''} and simulation seeds; fast-check seed ${opts.seed}) on ${topology.delegates.count} delegates, ` +
+        `${threads} worker thread${threads === 1 ? '' : 's'}`,
+      'property: no case leaves the platform in a self-sustaining failure loop (oracle verdict metastable)',
+    ]);
+
+  const pool = createJudgePool(file, threads);
+  const progress = checkProgress(io.stdout, chatty && io.stdout.isTTY === true);
+  const counts: Record<VerdictKind, number> = { recovered: 0, slow: 0, metastable: 0, overloaded: 0 };
+  let outcome: CheckOutcome;
+  try {
+    progress.start(cases.length);
+    let firstFailure = Number.POSITIVE_INFINITY;
+    const verdicts: (CaseVerdict | undefined)[] = [];
+    await runBounded(
+      cases.map((_, i) => i),
+      threads,
+      async (i) => {
+        if (i > firstFailure) return; // fast-check would stop at the first failure; later cases do not matter
+        const v = await pool.judge(cases[i]!);
+        verdicts[i] = v;
+        if (v.verdict === 'metastable') firstFailure = Math.min(firstFailure, i);
+        progress.judged(v.verdict);
+      },
+    );
+    for (const v of verdicts.slice(0, Math.min(verdicts.length, firstFailure + 1))) if (v !== undefined) counts[v.verdict]++;
+
+    let counterexample: CheckOutcome['counterexample'];
+    if (Number.isFinite(firstFailure)) {
+      if (opts.replay !== undefined) {
+        const c = cases[0]!;
+        counterexample = {
+          rolloutCase: c,
+          description: describeCase(c, topology),
+          verdict: verdicts[0]!,
+          path: opts.replay,
+          failedAfterRuns: 1,
+          shrinks: 0,
+          replay: replayCheckCommand(file, { seed: opts.seed, runs: opts.runs, faults }, opts.replay),
+        };
+      } else {
+        progress.shrinking();
+        let calls = 0;
+        const property = fc.asyncProperty(arbitrary, async (c) => {
+          const v = await pool.judge(c);
+          // the first firstFailure + 1 calls replay phase 1 from the memo; the rest are shrink candidates
+          if (++calls > firstFailure + 1) progress.shrinkStep(v.verdict === 'metastable');
+          if (v.verdict === 'metastable') throw new SelfSustainingLoopError(c, { seed: c.seed, evidence: v.evidence }, topology);
+        });
+        const run = await fc.check(property, { seed: opts.seed, numRuns: opts.runs });
+        if (!run.failed || run.counterexample === null)
+          throw new Error(`fast-check did not reproduce the failure of case ${firstFailure + 1} (internal error: generation differs)`);
+        const [c] = run.counterexample;
+        const path = run.counterexamplePath!;
+        counterexample = {
+          rolloutCase: c,
+          description: describeCase(c, topology),
+          verdict: await pool.judge(c),
+          path,
+          failedAfterRuns: firstFailure + 1,
+          shrinks: run.numShrinks,
+          replay: replayCheckCommand(file, { seed: opts.seed, runs: opts.runs, faults }, path),
+        };
+      }
+    }
+    outcome = {
+      file,
+      topology: topology.name,
+      seed: opts.seed,
+      runs: opts.runs,
+      faults,
+      judged: pool.judged,
+      counts,
+      holds: counterexample === undefined,
+      counterexample,
+    };
+  } finally {
+    progress.stop();
+    await pool.close();
+  }
+
+  if (opts.json) io.stdout.write(`${JSON.stringify(outcome)}\n`);
+  else print(['', ...formatCheckOutcome(outcome, topology, colors)]);
+  return outcome.holds ? EXIT_OK : EXIT_PROPERTY_FAILED;
+}
+
+export function formatCheckOutcome(o: CheckOutcome, topology: PlatformParams, colors: ReturnType<typeof colorsFor>): string[] {
+  const tally = (Object.entries(o.counts) as [VerdictKind, number][])
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ');
+  if (o.holds)
+    return [
+      `${colors.green('holds')}: no self-sustaining failure loop in ${o.runs} generated case${o.runs === 1 ? '' : 's'} (${tally})`,
+      `replay: stampede check ${shellArg(o.file)} --seed ${o.seed} --runs ${o.runs}${o.faults ? ' --faults' : ''}`,
+    ];
+  const ce = o.counterexample!;
+  const applied = applyCase(topology, ce.rolloutCase);
+  return [
+    `${colors.red('fails')}: ${o.runs > 1 && ce.failedAfterRuns > 0 ? `case ${ce.failedAfterRuns} of ${o.runs} is metastable` : 'the case is metastable'}` +
+      (ce.shrinks > 0 ? `; shrunk in ${ce.shrinks} step${ce.shrinks === 1 ? '' : 's'} to:` : ':'),
+    `  ${ce.description}`,
+    `  timeline as judged (manual rollbacks left out: does it come back by itself?): ${applied.timeline
+      .filter((e) => e.kind !== 'rollback')
+      .map((e) => `${(e.atMs / 60_000).toFixed(1)} min ${e.kind}${'target' in e ? ` ${e.target}` : ''}`)
+      .join(', ')}`,
+    `verdict: ${colors.bold(ce.verdict.verdict)} (${ce.verdict.dominantLoop}); ${ce.verdict.evidence}`,
+    `judged before the failure: ${tally}`,
+    `replay exactly this case: ${ce.replay}`,
+  ];
+}
