@@ -105,10 +105,19 @@ export function judge(params: PlatformParams, seed: number, options: OracleOptio
   const triggerEndMs = t1 ?? lastEvent + o.maxTriggerWindowMs;
   const deadlineMs = triggerEndMs + o.deadlineMs;
   const endMs = deadlineMs + o.holdMs;
-  sim.runUntil(Math.max(sim.now, endMs));
+  const delegates = p.delegates.count;
+  // A recovery window starting by the deadline may need data up to deadline + W — unless the connected
+  // fraction is below X at the first sample after the deadline: every window that reaches past that
+  // sample contains it and fails, and every other window is already observed. A stationary storm is
+  // known to be unrecovered W earlier than the full run would say (about a quarter of a judgement).
+  const interval = sim.metrics.sampleIntervalMs;
+  sim.runUntil(Math.max(sim.now, Math.min(endMs, deadlineMs + 2 * interval)));
+  const afterDeadline = seriesByName(sim.metrics.series(), 'delegates.connected');
+  const k = afterDeadline.timesMs.findIndex((t) => t > deadlineMs);
+  const settled = k >= 0 && afterDeadline.values[k]! / delegates < o.connectedThreshold;
+  if (!settled) sim.runUntil(Math.max(sim.now, endMs));
 
   const series = sim.metrics.series();
-  const delegates = p.delegates.count;
   const connectedCount = seriesByName(series, 'delegates.connected');
   const connected: Sampled = { timesMs: connectedCount.timesMs, values: connectedCount.values.map((v) => v / delegates) };
   const acquiredInSla = seriesByName(series, 'tasks.acquired-in-sla');
