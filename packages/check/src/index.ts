@@ -18,6 +18,14 @@ export {
   SelfSustainingLoopError,
   sanityLaw,
 } from './properties.ts';
+export { cellCoords, cellIndex, checkAxisCount, MAX_AXES, planSweep, type SweepAxis, type SweepPlan } from './sweep.ts';
+export { type AxisKind, type AxisSpec, DEFAULT_STEPS, formatAxisValue, MAX_STEPS, parseVary } from './sweep-axis.ts';
+export { isUnsafe, judgeCell, type SweepCell, UNSAFE_VERDICTS } from './sweep-cell.ts';
+export { SweepError } from './sweep-error.ts';
+export { SWEEP_FILES, sweepToCsv, sweepToJson } from './sweep-export.ts';
+export { type MarginAxisChange, type MarginCell, type MarginStatus, type SweepMargin, sweepMargin } from './sweep-margin.ts';
+export { assembleSweep, cellCountOf, type SweepDefinition, type SweepResult } from './sweep-result.ts';
+export { makeShard, mergeShards, parseShard, type ShardSpec, type SweepShard, shardCellIndices, shardFileName } from './sweep-shard.ts';
 export {
   applyVariation,
   describeVariation,

@@ -24,6 +24,7 @@ export {
   loadTopologyText,
   parseDuration,
   parseTopology,
+  readTopologyYaml,
   TopologyError,
   type TopologyInput,
   type TopologyIssue,

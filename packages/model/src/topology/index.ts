@@ -3,5 +3,5 @@
  * resolved into `PlatformParams` with every default filled in.
  */
 export { type DurationResult, formatDuration, parseDuration, tryParseDuration } from './duration.ts';
-export { loadTopologyFile, loadTopologyText, parseTopology, TopologyError, type TopologyIssue } from './load.ts';
+export { loadTopologyFile, loadTopologyText, parseTopology, readTopologyYaml, TopologyError, type TopologyIssue } from './load.ts';
 export { type Duration, type TopologyInput, topologySchema } from './schema.ts';

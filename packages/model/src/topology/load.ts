@@ -54,6 +54,24 @@ export function parseTopology(input: unknown, source = 'topology'): PlatformPara
 
 /** Parses YAML text and resolves it; `source` (usually the file name) prefixes the error message. */
 export function loadTopologyText(yamlText: string, source: string): PlatformParams {
+  const { doc, lines, input } = parseYaml(yamlText, source);
+  const r = resolveTopology(input);
+  if (r.ok) return r.params;
+  throw new TopologyError(
+    source,
+    r.issues.map((i) => ({ path: formatPath(i.path), message: i.message, ...locate(doc.contents, i, lines) })),
+  );
+}
+
+/**
+ * The YAML document as written, parsed into plain data but not validated: for tools that edit a topology before
+ * resolving it with `parseTopology` (a sweep setting one field to each of its values). YAML errors throw as above.
+ */
+export function readTopologyYaml(yamlText: string, source: string): unknown {
+  return parseYaml(yamlText, source).input;
+}
+
+function parseYaml(yamlText: string, source: string) {
   const lines = new LineCounter();
   // merge: `<<: *anchor` lets the router and manager share a strategy; duplicate keys are errors (uniqueKeys).
   const doc = parseDocument(yamlText, { lineCounter: lines, prettyErrors: false, merge: true, uniqueKeys: true });
@@ -75,12 +93,7 @@ export function loadTopologyText(yamlText: string, source: string): PlatformPara
       { path: '', message: `invalid YAML: ${firstLine(err instanceof Error ? err.message : String(err))}` },
     ]);
   }
-  const r = resolveTopology(input);
-  if (r.ok) return r.params;
-  throw new TopologyError(
-    source,
-    r.issues.map((i) => ({ path: formatPath(i.path), message: i.message, ...locate(doc.contents, i, lines) })),
-  );
+  return { doc, lines, input };
 }
 
 /** Reads and loads a YAML topology file; the path as given names it in errors. */

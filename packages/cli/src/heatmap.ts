@@ -1,0 +1,78 @@
+/**
+ * A sweep in the terminal: a grid with one cell per combination (rows: the
+ * second axis, highest value on top; columns: the first axis; one axis gives
+ * one row), each cell a verdict letter and the time to recover on the
+ * verdict's colour, the file's own setting in brackets, a legend, and the
+ * margin line. Readable without colour: the letters carry the verdict.
+ */
+import type { SweepResult, VerdictKind } from '@stampede/check';
+import { formatDuration } from '@stampede/model';
+import type { Colors } from './colors.ts';
+
+export const VERDICT_LETTERS: Record<VerdictKind, string> = { recovered: 'R', slow: 'S', metastable: 'M', overloaded: 'O' };
+
+function paint(colors: Colors, verdict: VerdictKind, text: string): string {
+  switch (verdict) {
+    case 'recovered':
+      return colors.bgGreen(colors.black(text));
+    case 'slow':
+      return colors.bgYellow(colors.black(text));
+    case 'metastable':
+      return colors.bgRed(colors.white(text));
+    case 'overloaded':
+      return colors.bgMagenta(colors.white(text));
+  }
+}
+
+/** `R 2m45s` for a recovered cell; the letter alone otherwise. */
+export function cellText(verdict: VerdictKind, timeToRecoverSec: number | null): string {
+  const letter = VERDICT_LETTERS[verdict];
+  return timeToRecoverSec === null ? letter : `${letter} ${formatDuration(Math.round(timeToRecoverSec) * 1000)}`;
+}
+
+export function formatHeatmap(result: SweepResult, colors: Colors): string[] {
+  const [cols, rows] = result.axes;
+  if (cols === undefined) return [];
+  const byCoords = new Map(result.cells.map((c) => [c.coords.join(','), c]));
+  const own = result.margin.own;
+  const marked = own?.inRange ? own.coords.join(',') : undefined;
+
+  const texts = result.cells.map((c) => cellText(c.verdict, c.timeToRecoverSec));
+  const width = Math.max(...texts.map((t) => t.length), ...cols.labels.map((l) => l.length));
+  const rowLabels = rows?.labels ?? [''];
+  const labelWidth = Math.max(...rowLabels.map((l) => l.length));
+  const cell = (coords: number[]) => {
+    const c = byCoords.get(coords.join(','))!;
+    const body = paint(colors, c.verdict, ` ${cellText(c.verdict, c.timeToRecoverSec).padEnd(width)} `);
+    return coords.join(',') === marked ? `[${body}]` : ` ${body} `;
+  };
+
+  const lines: string[] = [];
+  lines.push(
+    rows === undefined ? `  ${colors.bold(cols.path)} →` : `  rows: ${colors.bold(rows.path)} ↑   columns: ${colors.bold(cols.path)} →`,
+  );
+  lines.push(`  ${''.padStart(labelWidth)} │${cols.labels.map((l) => `  ${l.padEnd(width)}  `).join('')}`);
+  lines.push(`  ${'─'.repeat(labelWidth)}─┼${'─'.repeat((width + 4) * cols.labels.length)}`);
+  for (let r = rowLabels.length - 1; r >= 0; r--) {
+    const coordsOf = (c: number) => (rows === undefined ? [c] : [c, r]);
+    lines.push(`  ${rowLabels[r]!.padStart(labelWidth)} │${cols.values.map((_, c) => cell(coordsOf(c))).join('')}`);
+  }
+  lines.push('');
+  const counts = (['recovered', 'slow', 'metastable', 'overloaded'] as const)
+    .map((v) => `${VERDICT_LETTERS[v]} ${v}${v === 'recovered' ? ' (time to recover from the trigger)' : ''}: ${result.counts[v]}`)
+    .join('   ');
+  lines.push(`  ${counts}`);
+  lines.push(
+    `  unsafe: ${result.unsafeVerdicts.join(' and ')} (the fleet does not come back by itself; slow is still recovering at the deadline)`,
+  );
+  const ownText = result.axes.map((a) =>
+    a.own === null ? `${a.path} not a number in the file` : `${a.path} ${a.own.label}${a.own.from === 'default' ? ' (default)' : ''}`,
+  );
+  if (own?.inRange)
+    lines.push(`  [ ] ${own.onGrid ? "the file's own setting" : "the cell nearest the file's own setting"}: ${ownText.join(', ')}`);
+  else lines.push(`  the file's own setting: ${ownText.join(', ')}${own === null ? '' : ' (outside the swept range)'}`);
+  const summary = result.margin.summary;
+  const tone = result.margin.status === 'own-unsafe' ? colors.red : result.margin.status === 'margin' ? colors.yellow : colors.green;
+  lines.push(`  ${tone(summary.charAt(0).toUpperCase() + summary.slice(1))}`);
+  return lines.map((l) => l.trimEnd());
+}

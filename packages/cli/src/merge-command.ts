@@ -1,0 +1,52 @@
+/**
+ * `stampede merge SHARD.json…`: joins the shard files of one sweep (written
+ * by `stampede sweep --shard I/N` on any machines) into what one unsharded
+ * run writes, byte for byte: sweep.json and sweep.csv, and the heatmap.
+ * Shards of different sweeps, a missing shard, one given twice or a damaged
+ * file are usage errors naming the files, and nothing is written.
+ */
+import { readFileSync } from 'node:fs';
+import { mergeShards } from '@stampede/check';
+import { colorsFor } from './colors.ts';
+import { UsageError } from './errors.ts';
+import type { Io } from './run-command.ts';
+import { asUsage, defaultSweepDir, formatSweepReport, writeSweepOutputs } from './sweep-command.ts';
+
+export interface MergeOptions {
+  out?: string | undefined;
+  json?: boolean | undefined;
+}
+
+const HINT = 'pass the shard-I-of-N.json files that stampede sweep --shard I/N wrote';
+
+function readShardFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : (e.code ?? e.message);
+    throw new UsageError(`cannot read shard file '${file}': ${why}; ${HINT}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${file}: not JSON (${(err as Error).message}); ${HINT}`);
+  }
+}
+
+export async function mergeCommand(files: readonly string[], opts: MergeOptions, io: Io): Promise<number> {
+  const data = files.map((name) => ({ name, data: readShardFile(name) }));
+  const result = asUsage(() => mergeShards(data));
+  const paths = await writeSweepOutputs(opts.out ?? defaultSweepDir(result.topology.name), result);
+  if (opts.json) io.stdout.write(`${JSON.stringify(result)}\n`);
+  else {
+    const colors = colorsFor(io.stdout);
+    const lines = [
+      `${colors.bold('stampede merge')}: ${files.length} shard file${files.length === 1 ? '' : 's'} of ${result.topology.name} (${result.topology.file}), seed ${result.seed}, ${result.cells.length} cells`,
+      ...formatSweepReport(result, paths, colors),
+    ];
+    io.stdout.write(`${lines.join('\n')}\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,243 @@
+/**
+ * `stampede sweep FILE --vary PATH=FROM..TO[:STEPS] [--vary …]`: a boundary
+ * map. Every cell (one combination of values) is judged by the oracle on
+ * worker threads; the result is a heatmap in the terminal and sweep.json +
+ * sweep.csv in the output directory, with the margin of the file's own
+ * settings to the nearest unsafe cell. With `--shard I/N` only every N-th
+ * cell runs and a shard file is written instead, for `stampede merge`.
+ *
+ * Everything that can be wrong (the file, the paths, every cell's values,
+ * the shard, the output directory) is checked before the first cell runs.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import {
+  assembleSweep,
+  cellCountOf,
+  checkAxisCount,
+  makeShard,
+  parseShard,
+  parseVary,
+  planSweep,
+  type ShardSpec,
+  SWEEP_FILES,
+  type SweepCell,
+  type SweepDefinition,
+  SweepError,
+  type SweepResult,
+  shardCellIndices,
+  shardFileName,
+  sweepToCsv,
+  sweepToJson,
+} from '@stampede/check';
+import { readTopologyYaml, TopologyError } from '@stampede/model';
+import cliProgress from 'cli-progress';
+import writeFileAtomic from 'write-file-atomic';
+import { type Colors, colorsFor } from './colors.ts';
+import { TopologyFileError, topologyErrorText, UsageError } from './errors.ts';
+import { formatHeatmap } from './heatmap.ts';
+import type { ProgressStream } from './progress.ts';
+import type { Io } from './run-command.ts';
+import { prepareOutDir } from './series-export.ts';
+import type { SweepCellJob, SweepWorkerReply } from './sweep-worker.ts';
+import { loadTopology } from './topology.ts';
+import { runBounded, startTsWorker } from './worker-pool.ts';
+
+export interface SweepOptions {
+  vary: string[];
+  seed: number;
+  /** worker threads; at most os.availableParallelism() */
+  workers?: number | undefined;
+  out?: string | undefined;
+  /** `I/N` */
+  shard?: string | undefined;
+  json?: boolean | undefined;
+}
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Runs `fn`, turning the library's sweep and topology errors into usage errors (exit code 2). */
+export function asUsage<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof SweepError) throw new UsageError(err.message);
+    if (err instanceof TopologyError) throw new TopologyFileError(topologyErrorText(err.message, err.issues));
+    throw err;
+  }
+}
+
+/** `sweep-<topology name>` in the current directory. */
+export function defaultSweepDir(name: string): string {
+  return `sweep-${name.replace(/[^\w.-]+/g, '-')}`;
+}
+
+/** What makes two runs the same sweep: the file's bytes, the seed, the axes and the tool version. */
+export function sweepFingerprint(topologyText: string, seed: number, axes: SweepDefinition['axes']): string {
+  const what = JSON.stringify({ stampede: VERSION, topologyText, seed, axes: axes.map((a) => [a.path, a.kind, a.values]) });
+  return `sha256:${createHash('sha256').update(what).digest('hex')}`;
+}
+
+/** Writes sweep.json and sweep.csv into `dir` (created if needed), each atomically; returns their paths. */
+export async function writeSweepOutputs(dir: string, result: SweepResult): Promise<string[]> {
+  prepareOutDir(dir);
+  const json = join(dir, SWEEP_FILES.json);
+  const csv = join(dir, SWEEP_FILES.csv);
+  await writeFileAtomic(json, sweepToJson(result));
+  await writeFileAtomic(csv, sweepToCsv(result));
+  return [json, csv];
+}
+
+/** The heatmap, the margin and where the files are: what `sweep` and `merge` print. */
+export function formatSweepReport(result: SweepResult, paths: readonly string[], colors: Colors): string[] {
+  return ['', ...formatHeatmap(result, colors), '', `wrote ${paths.join(', ')}`];
+}
+
+function cellProgress(stream: ProgressStream, total: number, enabled: boolean) {
+  if (!enabled) return { increment() {}, stop() {} };
+  const bar = new cliProgress.SingleBar(
+    {
+      stream,
+      format: '  {bar} {value}/{total} cells | {duration_formatted} elapsed',
+      clearOnComplete: true,
+      hideCursor: true,
+      barsize: 30,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0);
+  return { increment: () => bar.increment(), stop: () => bar.stop() };
+}
+
+function judgeOn(worker: Worker, job: SweepCellJob): Promise<SweepCell> {
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
+    const onMessage = (m: SweepWorkerReply) => {
+      done();
+      if (m.type === 'cell') resolve(m.cell);
+      else reject(new Error(`judging cell ${m.index} failed in its worker thread:\n${m.text}`));
+    };
+    const onError = (err: Error) => {
+      done();
+      reject(err);
+    };
+    const onExit = (code: number) => {
+      done();
+      reject(new Error(`a worker thread exited with code ${code} while judging cell ${job.index}`));
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    worker.postMessage(job);
+  });
+}
+
+/** Judges `jobs` on `threads` long-lived worker threads; results in job order. */
+async function judgeCells(jobs: readonly SweepCellJob[], threads: number, onCell: () => void): Promise<SweepCell[]> {
+  const workers = Array.from({ length: threads }, () => startTsWorker(new URL('./sweep-worker.ts', import.meta.url), null));
+  const idle = [...workers];
+  let failed = false;
+  try {
+    return await runBounded(jobs, threads, async (job) => {
+      if (failed) throw new Error('stopped after another cell failed');
+      const worker = idle.pop()!; // one lane per worker: a lane always finds its worker back
+      try {
+        const cell = await judgeOn(worker, job);
+        onCell();
+        return cell;
+      } catch (err) {
+        failed = true;
+        throw err;
+      } finally {
+        idle.push(worker);
+      }
+    });
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function formatWall(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
+}
+
+export async function sweepCommand(file: string, opts: SweepOptions, io: Io): Promise<number> {
+  asUsage(() => checkAxisCount(opts.vary.length));
+  const specs = asUsage(() => opts.vary.map(parseVary));
+  const shard: ShardSpec | undefined = opts.shard === undefined ? undefined : asUsage(() => parseShard(opts.shard!));
+  loadTopology(file); // the file's own problems first, with their line numbers
+  const text = readFileSync(file, 'utf8');
+  const plan = asUsage(() => planSweep(readTopologyYaml(text, file), file, specs));
+  const total = cellCountOf(plan.axes);
+  const indices = shard === undefined ? plan.cells.map((_, i) => i) : asUsage(() => shardCellIndices(total, shard));
+  const out = opts.out ?? defaultSweepDir(plan.name);
+  prepareOutDir(out); // fail before the long part, not after it
+
+  const definition: SweepDefinition = {
+    topology: { name: plan.name, file },
+    seed: opts.seed,
+    fingerprint: sweepFingerprint(text, opts.seed, plan.axes),
+    axes: plan.axes,
+  };
+  const threads = Math.max(1, Math.min(opts.workers ?? Number.POSITIVE_INFINITY, availableParallelism(), indices.length));
+  const colors = colorsFor(io.stdout);
+  const print = (lines: string[]) => io.stdout.write(`${lines.join('\n')}\n`);
+  const chatty = opts.json !== true;
+
+  if (chatty) {
+    const sizes = plan.axes.map((a) => a.values.length).join(' × ');
+    print([
+      `${colors.bold('stampede sweep')}: ${plan.name} (${file}), seed ${opts.seed}, ${plural(total, 'cell')}${plan.axes.length > 1 ? ` (${sizes})` : ''}, ${plural(threads, 'worker thread')}`,
+      ...plan.axes.map(
+        (a, i) =>
+          `  ${plan.axes.length === 1 ? 'values ' : i === 0 ? 'columns' : 'rows   '} ${a.path}: ${a.labels.join(', ')} (the file: ${a.own === null ? 'not a number' : `${a.own.label}${a.own.from === 'default' ? ', the default' : ''}`})`,
+      ),
+      ...plan.notes.map((n) => colors.yellow(`  note: ${n}`)),
+      ...(shard === undefined
+        ? []
+        : [
+            `  shard ${shard.index}/${shard.count}: ${plural(indices.length, 'cell')} of ${total} (index ≡ ${shard.index - 1} mod ${shard.count})`,
+          ]),
+    ]);
+  }
+
+  const sizes = plan.axes.map((a) => a.values.length);
+  const jobs = indices.map((index): SweepCellJob => ({ index, params: plan.cells[index]!, seed: opts.seed, sizes }));
+  const progress = cellProgress(io.stdout, jobs.length, chatty && io.stdout.isTTY === true);
+  const started = performance.now(); // wall time for the terminal only, never written to a file
+  let cells: SweepCell[];
+  try {
+    cells = await judgeCells(jobs, threads, progress.increment);
+  } finally {
+    progress.stop();
+  }
+  const wall = `${plural(cells.length, 'cell')} in ${formatWall(performance.now() - started)} on ${plural(threads, 'worker thread')}`;
+
+  if (shard !== undefined) {
+    const path = join(out, shardFileName(shard));
+    const content = makeShard(definition, shard, cells);
+    await writeFileAtomic(path, `${JSON.stringify(content, null, 2)}\n`);
+    if (opts.json) io.stdout.write(`${JSON.stringify(content)}\n`);
+    else
+      print([
+        `shard ${shard.index}/${shard.count}: ${wall}`,
+        `wrote ${path}; when all ${shard.count} shards are done: stampede merge ${join(out, `shard-*-of-${shard.count}.json`)} --out ${out}`,
+      ]);
+    return 0;
+  }
+  const result = assembleSweep(definition, cells);
+  const paths = await writeSweepOutputs(out, result);
+  if (opts.json) io.stdout.write(`${JSON.stringify(result)}\n`);
+  else print([...formatSweepReport(result, paths, colors), wall]);
+  return 0;
+}
