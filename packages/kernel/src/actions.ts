@@ -21,9 +21,9 @@ const resolve = <T>(value: Resolvable<T>, args: ActionArgs): T =>
  * entry: send(({ context }) => context.peer, { type: 'PING' })
  * ```
  */
-export function send(
+export function send<E extends { type: string }>(
   to: Resolvable<string>,
-  event: Resolvable<{ type: string }>,
+  event: Resolvable<E>,
   options?: { latencyMs?: number },
 ): (args: ActionArgs) => void {
   return (args) => portOf(args.self).send(resolve(to, args), resolve(event, args), options);

@@ -37,7 +37,8 @@ export interface ActorPort {
   /** A pino child logger bound to this actor's id. */
   readonly log: Logger;
   /** Sends an event through the network. `latencyMs` overrides the sampled latency. */
-  send(to: string, event: { type: string }, options?: { latencyMs?: number }): void;
+  /** generic so a message literal may carry any fields beside its type (no excess-property error) */
+  send<E extends { type: string }>(to: string, event: E, options?: { latencyMs?: number }): void;
 }
 
 export interface SpawnOptions<TLogic extends AnyActorLogic> {
@@ -93,7 +94,7 @@ class PortImpl implements ActorPort {
   get log(): Logger {
     return (this.logger ??= this.host.logger.child({ actor: this.rec.id }));
   }
-  send(to: string, event: { type: string }, options?: { latencyMs?: number }): void {
+  send<E extends { type: string }>(to: string, event: E, options?: { latencyMs?: number }): void {
     this.host.network.send(this.rec.id, to, event, this.random, options?.latencyMs);
   }
 }
@@ -285,7 +286,10 @@ export class ActorHost {
     }
     const trace = this.trace;
     trace.fold(TRACE_DELIVER, this.queue.now, this.trace.str(env.from), rec!.idHash, trace.str(env.event.type));
-    if (trace.wantsRecords) trace.emit({ kind: 'deliver', timeMs: this.queue.now, from: env.from, to: env.to, type: env.event.type });
+    if (trace.wantsRecords)
+      trace.emit({ kind: 'deliver', timeMs: this.queue.now, from: env.from, to: env.to, type: env.event.type, sentAtMs: env.sentAtMs });
+    // a line per message: only at 'trace', and the level check keeps the silent default free
+    if (this.logger.isLevelEnabled('trace')) this.logger.trace({ actor: env.to, from: env.from, type: env.event.type }, 'deliver');
     const prev = this.current;
     this.current = rec;
     try {
@@ -300,7 +304,17 @@ export class ActorHost {
   dropped(env: Envelope, reason: DropReason): void {
     const trace = this.trace;
     trace.fold(TRACE_DROP, this.queue.now, trace.str(env.from), trace.str(env.to), trace.str(env.event.type));
-    if (trace.wantsRecords) trace.emit({ kind: 'drop', timeMs: this.queue.now, from: env.from, to: env.to, type: env.event.type, reason });
+    if (trace.wantsRecords)
+      trace.emit({
+        kind: 'drop',
+        timeMs: this.queue.now,
+        from: env.from,
+        to: env.to,
+        type: env.event.type,
+        reason,
+        sentAtMs: env.sentAtMs,
+      });
+    if (this.logger.isLevelEnabled('debug')) this.logger.debug({ actor: env.from, to: env.to, type: env.event.type, reason }, 'drop');
   }
 
   private fireTimer(t: TimerArg): void {
@@ -327,6 +341,8 @@ export class ActorHost {
     const value = snap.value;
     const text = typeof value === 'string' ? value : stateValueString(value);
     if (text !== rec.lastValue) {
+      if (this.logger.isLevelEnabled('debug'))
+        this.logger.debug({ actor: rec.id, state: text, previous: rec.lastValue || undefined }, 'state');
       rec.lastValue = text;
       const trace = this.trace;
       trace.fold(TRACE_STATE, this.queue.now, rec.idHash, trace.str(text), 0);
@@ -364,6 +380,9 @@ export class ActorHost {
     const trace = this.trace;
     trace.fold(TRACE_LIFECYCLE, this.queue.now, rec.idHash, trace.str(change), rec.incarnation);
     if (trace.wantsRecords) trace.emit({ kind: 'lifecycle', timeMs: this.queue.now, actor: rec.id, change });
+    // a crash is news; a restart worth a line; spawns and stops come by the thousand
+    const level = change === 'crash' ? 'warn' : change === 'restart' ? 'info' : 'debug';
+    if (this.logger.isLevelEnabled(level)) this.logger[level]({ actor: rec.id, incarnation: rec.incarnation }, change);
   }
 
   private require(fn: string, id: string): Hosted {

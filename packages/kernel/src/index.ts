@@ -8,6 +8,14 @@
 
 export { send } from './actions.ts';
 export { ActorFailedError, type ActorHost, type ActorPort, type SpawnOptions, stateValueString } from './actor-host.ts';
+export {
+  type ChromeTraceEvent,
+  type ChromeTraceOptions,
+  type ChromeTraceRecorder,
+  type ChromeTraceStats,
+  DEFAULT_MAX_TRACE_EVENTS,
+  recordChromeTrace,
+} from './chrome-trace.ts';
 export { describe as describeValue, KernelInputError, LivelockError } from './errors.ts';
 export { EventQueue, type EventQueueOptions, type ScheduledEvent } from './event-queue.ts';
 export type { Logger, LoggingOptions, LogLevel } from './logger.ts';

@@ -10,8 +10,9 @@ import { type Observable, Subject } from 'rxjs';
 import { hashString } from './random.ts';
 
 export type TraceRecord =
-  | { kind: 'deliver'; timeMs: number; from: string; to: string; type: string }
-  | { kind: 'drop'; timeMs: number; from: string; to: string; type: string; reason: DropReason }
+  // sentAtMs (not hashed) lets a subscriber pair a delivery or drop with its send, e.g. as a trace flow
+  | { kind: 'deliver'; timeMs: number; from: string; to: string; type: string; sentAtMs: number }
+  | { kind: 'drop'; timeMs: number; from: string; to: string; type: string; reason: DropReason; sentAtMs: number }
   | { kind: 'state'; timeMs: number; actor: string; value: string }
   | { kind: 'lifecycle'; timeMs: number; actor: string; change: 'spawn' | 'stop' | 'crash' | 'restart' };
 

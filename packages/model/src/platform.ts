@@ -82,6 +82,7 @@ export function buildPlatform(params: PlatformParams, seed: number, logging?: Lo
   for (const event of params.timeline) {
     sim.queue.schedule(event.atMs, () => {
       timelineLog.push([sim.now, describeEvent(event)]);
+      sim.logger.info({ actor: 'timeline' }, describeEvent(event));
       apply(state, event);
     });
   }

@@ -10,7 +10,7 @@
  */
 import type { LoggingOptions, Series } from '@stampede/kernel';
 import type { PlatformParams } from './params.ts';
-import { buildPlatform, connectedFraction } from './platform.ts';
+import { buildPlatform, connectedFraction, type Platform } from './platform.ts';
 
 export interface RunOptions {
   seed: number;
@@ -22,6 +22,14 @@ export interface RunOptions {
   recoveredFraction?: number;
   /** how long it must hold. @defaultValue 10 min */
   holdMs?: number;
+  /**
+   * Called once with the built platform before its first event fires (every
+   * actor is spawned, virtual time is 0): the place to subscribe to
+   * `platform.sim.trace.records$`, `sim.network.sent$` or `sim.actors.inspection$`
+   * for a recorder. Observing does not change the run (same trace hash);
+   * sending, spawning or drawing random numbers from here would.
+   */
+  onBuild?: (platform: Platform) => void;
 }
 
 export interface Impact {
@@ -67,6 +75,7 @@ export interface RunResult {
 export function runPlatform(params: PlatformParams, options: RunOptions): RunResult {
   const platform = buildPlatform(params, options.seed, options.logging);
   const { sim, state } = platform;
+  options.onBuild?.(platform);
   const step = options.progressEveryMs ?? Math.max(params.sampleIntervalMs, params.durationMs / 100);
   let events = 0;
   for (let t = Math.min(step, params.durationMs); ; t = Math.min(t + step, params.durationMs)) {

@@ -60,8 +60,15 @@ export const CONTROLLER_TICK_MS = 1000;
 const available = (ctx: ControllerContext, pod: Pod, nowMs: number) =>
   pod.readyAtMs !== undefined && nowMs - pod.readyAtMs >= ctx.strategy.minReadyMs;
 
+/** A rollout log entry: kept for the run summary, and logged at info (both stamped with virtual time). */
+function note(ctx: ControllerContext, selfId: string, text: string): void {
+  ctx.log.push([ctx.platform.sim.now, text]);
+  ctx.platform.sim.logger.info({ actor: selfId }, text);
+}
+
 function create(ctx: ControllerContext, sim: Simulation, selfId: string): void {
   const id = `${ctx.deployment}-r${ctx.rev}-${ctx.seq++}`;
+  sim.logger.info({ actor: selfId, pod: id }, `create pod ${id} (revision ${ctx.rev})`);
   ctx.pods.set(id, { rev: ctx.rev, readyAtMs: undefined, terminating: false });
   // Created by the kernel right after this event, at the same instant: spawning inside an
   // action would run the pod's initial transition nested in ours (xstate warns about it).
@@ -71,6 +78,7 @@ function create(ctx: ControllerContext, sim: Simulation, selfId: string): void {
 
 function terminate(ctx: ControllerContext, selfId: string, podId: string, pod: Pod, kind: 'TERMINATE' | 'KILL'): void {
   pod.terminating = true;
+  ctx.platform.sim.logger.info({ actor: selfId, pod: podId }, `${kind === 'KILL' ? 'kill' : 'terminate'} pod ${podId}`);
   ctx.platform.sim.send(selfId, podId, { type: kind }, { latencyMs: 0 });
 }
 
@@ -114,7 +122,7 @@ function reconcile(ctx: ControllerContext, selfId: string): void {
   const rolling = old.length > 0 || current.some(([, p]) => !available(ctx, p, now));
   if (ctx.rolloutInProgress && !rolling && current.length === ctx.desired) {
     ctx.rolloutInProgress = false;
-    ctx.log.push([now, `rollout to revision ${ctx.rev} complete: ${ctx.desired} pods available`]);
+    note(ctx, selfId, `rollout to revision ${ctx.rev} complete: ${ctx.desired} pods available`);
     ctx.platform.rolloutsCompletedAtMs.push(now);
   }
   checkGate(ctx, selfId, rolling);
@@ -131,17 +139,18 @@ function checkGate(ctx: ControllerContext, selfId: string, rolling: boolean): vo
   else if (now - ctx.gateBelowSinceMs >= gate.breachForMs) {
     ctx.gateUntilMs = -1;
     ctx.gateBelowSinceMs = -1;
-    ctx.log.push([
-      now,
+    note(
+      ctx,
+      selfId,
       `validation gate: connected fraction ${fraction.toFixed(3)} below ${gate.minConnectedFraction} for ${gate.breachForMs / 1000} s: automatic rollback`,
-    ]);
+    );
     rollback(ctx, selfId);
     return;
   }
   if (rolling) ctx.gateUntilMs = Math.max(ctx.gateUntilMs, now + gate.windowMs);
   else if (now >= ctx.gateUntilMs) {
     ctx.gateUntilMs = -1;
-    ctx.log.push([now, 'validation gate: passed, promoted']);
+    note(ctx, selfId, 'validation gate: passed, promoted');
   }
 }
 
@@ -179,7 +188,7 @@ export const deploymentController = setup({
       context.rev++;
       context.rolloutInProgress = true;
       context.templates.set(context.rev, base === undefined ? undefined : ({ ...base, ...(event.pool ?? {}) } as PoolParams));
-      context.log.push([now, `rollout to revision ${context.rev}: ${event.label}`]);
+      note(context, self.id, `rollout to revision ${context.rev}: ${event.label}`);
       if (context.deployment === 'router' && context.platform.params.validationGate.enabled) {
         context.gateUntilMs = now + context.platform.params.validationGate.windowMs;
       }
@@ -188,12 +197,12 @@ export const deploymentController = setup({
     rollback: ({ context, event, self }) => {
       if (event.type !== 'ROLLBACK') return;
       context.gateUntilMs = -1;
-      context.log.push([context.platform.sim.now, `rollback to the previous pod template (revision ${context.rev + 1}): ${event.label}`]);
+      note(context, self.id, `rollback to the previous pod template (revision ${context.rev + 1}): ${event.label}`);
       rollback(context, self.id);
     },
     scale: ({ context, event, self }) => {
       if (event.type !== 'SCALE' || event.replicas === context.desired) return;
-      context.log.push([context.platform.sim.now, `scale ${context.desired} → ${event.replicas}`]);
+      note(context, self.id, `scale ${context.desired} → ${event.replicas}`);
       context.desired = event.replicas;
       reconcile(context, self.id);
     },
@@ -205,7 +214,7 @@ export const deploymentController = setup({
         const [id, pod] = ready.splice(Math.floor(port.random.next() * ready.length), 1)[0]!;
         terminate(context, self.id, id, pod, 'KILL');
       }
-      context.log.push([context.platform.sim.now, `killed ${Math.min(event.count, ready.length + event.count)} pod(s)`]);
+      note(context, self.id, `killed ${Math.min(event.count, ready.length + event.count)} pod(s)`);
     },
   },
 }).createMachine({

@@ -88,6 +88,7 @@ export const managerPod = setup({
   actions: {
     announceReady: ({ context, self }) => {
       context.platform.readyManagers.push(self.id);
+      portOf(self).log.info('ready');
       portOf(self).send(context.controller, { type: 'POD_READY', pod: self.id });
     },
     leaveEndpoints: ({ context, self }) => {
@@ -148,6 +149,10 @@ export const managerPod = setup({
     },
     closeEverything: ({ context, self }) => {
       const port = portOf(self);
+      port.log.info(
+        { sockets: context.sessions.size, queued: context.queue.length - context.head },
+        `gone: closing ${context.sessions.size} delegate sockets, dropping ${context.queue.length - context.head} queued jobs`,
+      );
       // one close message per router, listing its clients
       const byRouter = new Map<string, string[]>();
       for (const [client, router] of context.sessions) {

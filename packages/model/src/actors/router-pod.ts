@@ -16,7 +16,7 @@
  */
 import { portOf } from '@stampede/kernel';
 import { setup } from 'xstate';
-import type { DelegateEvent, ManagerEvent, RouterEvent, WorkloadEvent } from '../messages.ts';
+import type { ControllerEvent, DelegateEvent, ManagerEvent, RouterEvent, WorkloadEvent } from '../messages.ts';
 import type { PoolParams } from '../params.ts';
 import { type PlatformState, pickOne } from '../platform-state.ts';
 import { type PoolRequest, RouterPool } from './router-pool.ts';
@@ -38,7 +38,7 @@ interface RouterContext {
   abandonedByManager: Map<string, number>;
 }
 
-type Send = (to: string, event: RouterEvent | ManagerEvent | DelegateEvent | WorkloadEvent | { type: string }, latencyMs?: number) => void;
+type Send = (to: string, event: RouterEvent | ManagerEvent | DelegateEvent | WorkloadEvent | ControllerEvent, latencyMs?: number) => void;
 
 function sender(self: Parameters<typeof portOf>[0]): Send {
   const port = portOf(self);
@@ -157,6 +157,11 @@ export const routerPod = setup({
     announceReady: ({ context, self }) => {
       context.platform.readyRouters.push(self.id);
       context.platform.routerPools.set(self.id, context.pool);
+      const pool = context.pool.params;
+      portOf(self).log.info(
+        { pool: pool.mode, maxConnections: pool.mode === 'fixed' ? pool.maxConnections : undefined },
+        `ready, ${pool.mode === 'fixed' ? `fixed pool of ${pool.maxConnections} connections` : 'elastic pool'}`,
+      );
       sender(self)(context.controller, { type: 'POD_READY', pod: self.id });
     },
     leaveEndpoints: ({ context, self }) => {
@@ -290,6 +295,10 @@ export const routerPod = setup({
     closeEverything: ({ context, self }) => {
       const send = sender(self);
       const pool = context.pool;
+      portOf(self).log.info(
+        { sockets: context.sessions.size, pending: pool.pendingCount },
+        `gone: closing ${context.sessions.size} delegate sockets, failing ${pool.pendingCount} pending acquires`,
+      );
       for (const req of pool.drainPending()) failRequest(send, req, 'router-gone');
       for (const req of [...context.sessions.values()]) closeSession(context, send, req, true);
       for (const req of pool.requests.values()) {
