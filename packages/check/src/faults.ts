@@ -10,6 +10,9 @@ import fc from 'fast-check';
 /** A fault is a timeline event of one of the injectable kinds. */
 export type Fault = Extract<TimelineEvent, { kind: 'kill-pod' | 'partition' | 'latency-spike' | 'load-spike' }>;
 
+/** A fault before it is labelled (Omit distributed over the union, so each kind keeps its own fields). */
+type UnlabelledFault = Fault extends infer F ? (F extends Fault ? Omit<F, 'label'> : never) : never;
+
 export interface FaultScheduleOptions {
   /** at most this many faults. @defaultValue 3 */
   maxFaults?: number;
@@ -79,7 +82,7 @@ export function applyFaults(topology: PlatformParams, faults: readonly Fault[]):
 }
 
 /** One fault in words, e.g. "partition of delegates from routers for 40 s at 12.5 min". */
-export function describeFault(f: Omit<Fault, 'label'>): string {
+export function describeFault(f: UnlabelledFault): string {
   const at = `at ${(f.atMs / MIN).toFixed(1).replace(/\.0$/, '')} min`;
   const dur = (ms: number) => (ms % MIN === 0 ? `${ms / MIN} min` : `${ms / SEC} s`);
   switch (f.kind) {
