@@ -16,14 +16,15 @@
  */
 import { availableParallelism } from 'node:os';
 import { applyCase, describeCase, type RolloutCase, rolloutCase, SelfSustainingLoopError, type VerdictKind } from '@stampede/check';
-import type { PlatformParams } from '@stampede/model';
+import { type PlatformParams, runPlatform } from '@stampede/model';
 import fc from 'fast-check';
 import { checkProgress } from './check-progress.ts';
 import type { CaseVerdict } from './check-worker.ts';
 import { colorsFor } from './colors.ts';
 import { EXIT_OK, EXIT_PROPERTY_FAILED, UsageError } from './errors.ts';
 import { createJudgePool } from './judge-pool.ts';
-import type { Io } from './run-command.ts';
+import { type CheckReportInput, checkReportHtml, checkReportPath, verdictFor, writeReport } from './report/index.ts';
+import { type Io, RECOVERED_FRACTION } from './run-command.ts';
 import { shellArg } from './summary-format.ts';
 import { loadTopology } from './topology.ts';
 import { runBounded } from './worker-pool.ts';
@@ -39,6 +40,8 @@ export interface CheckOptions {
   /** a counterexample path printed by an earlier check: judge only that case */
   replay?: string | undefined;
   json?: boolean | undefined;
+  /** also write a self-contained HTML page: what was checked, the tally, the counterexample's full run report */
+  report?: string | undefined;
 }
 
 export interface CheckOutcome {
@@ -92,6 +95,7 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
   checkTopologyIsCheckable(file, topology);
   if (opts.replay !== undefined && !PATH_RE.test(opts.replay))
     throw new UsageError(`--replay expects a counterexample path as printed by a failed check, e.g. --replay 0:1:3, got '${opts.replay}'`);
+  if (opts.report !== undefined) checkReportPath(opts.report);
   const faults = opts.faults === true;
   const arbitrary = rolloutCase(topology, { faults });
   const colors = colorsFor(io.stdout);
@@ -193,7 +197,40 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
 
   if (opts.json) io.stdout.write(`${JSON.stringify(outcome)}\n`);
   else print(['', ...formatCheckOutcome(outcome, topology, colors)]);
+  if (opts.report !== undefined) {
+    await writeReport(opts.report, checkReportHtml(checkReportInput(outcome, topology)));
+    // under --json stdout holds the one JSON object only
+    (opts.json ? io.stderr : io.stdout).write(`wrote ${opts.report}\n`);
+  }
   return outcome.holds ? EXIT_OK : EXIT_PROPERTY_FAILED;
+}
+
+/** The report's input: the outcome, and for a failure the run of the counterexample as written (re-run here, seconds). */
+function checkReportInput(o: CheckOutcome, topology: PlatformParams): CheckReportInput {
+  const command = `stampede check ${shellArg(o.file)} --seed ${o.seed} --runs ${o.runs}${o.faults ? ' --faults' : ''}`;
+  const base = { file: o.file, topologyName: o.topology, seed: o.seed, policiesChecked: o.judged, counts: o.counts, command };
+  const ce = o.counterexample;
+  if (ce === undefined) return base;
+  const params = applyCase(topology, ce.rolloutCase);
+  const seed = ce.rolloutCase.seed;
+  const result = runPlatform(params, { seed, recoveredFraction: RECOVERED_FRACTION });
+  return {
+    ...base,
+    failure: {
+      policyText: ce.description,
+      evidence: ce.verdict.evidence,
+      replay: ce.replay,
+      run: {
+        file: o.file,
+        seed,
+        params,
+        result,
+        recoveredFraction: RECOVERED_FRACTION,
+        verdict: verdictFor(params, seed),
+        replay: ce.replay,
+      },
+    },
+  };
 }
 
 export function formatCheckOutcome(o: CheckOutcome, topology: PlatformParams, colors: ReturnType<typeof colorsFor>): string[] {

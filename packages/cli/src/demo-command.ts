@@ -1,17 +1,20 @@
 /**
  * `stampede demo`: the mitigation scoreboard. Runs the incident, its elastic
  * baseline and one topology per postmortem action item in parallel on worker
- * threads, then prints one table row per scenario and a replay command each.
+ * threads, then prints one table row per scenario and a replay command each;
+ * --report FILE.html also writes the scoreboard as an HTML page with charts.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { colorsFor } from './colors.ts';
-import type { DemoJob, DemoWorkerMessage } from './demo-worker.ts';
+import type { DemoJob, DemoResult, DemoWorkerMessage } from './demo-worker.ts';
 import { EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, UsageError } from './errors.ts';
 import { demoProgress } from './progress.ts';
-import type { Io } from './run-command.ts';
+import { demoReportHtml } from './report/demo-report.ts';
+import { checkReportPath, writeReport } from './report/report-file.ts';
+import { type Io, RECOVERED_FRACTION } from './run-command.ts';
 import { formatScoreboard, type ScenarioOutcome } from './scoreboard.ts';
 import { runBounded, startTsWorker } from './worker-pool.ts';
 
@@ -42,21 +45,23 @@ export interface DemoOptions {
   dir?: string | undefined;
   /** worker threads; at most os.availableParallelism() */
   workers?: number | undefined;
+  /** also write the scoreboard as a self-contained HTML page to this .html file */
+  report?: string | undefined;
 }
 
-function runInWorker(job: DemoJob, onProgress: (doneMs: number, totalMs: number) => void): Promise<ScenarioOutcome> {
+function runInWorker(job: DemoJob, onProgress: (doneMs: number, totalMs: number) => void): Promise<DemoResult> {
   return new Promise((resolve) => {
     const worker = startTsWorker(new URL('./demo-worker.ts', import.meta.url), job);
-    let outcome: ScenarioOutcome | undefined;
-    const fail = (text: string): ScenarioOutcome => ({ file: job.file, ok: false, kind: 'unexpected', text });
+    let result: DemoResult | undefined;
+    const fail = (text: string): DemoResult => ({ outcome: { file: job.file, ok: false, kind: 'unexpected', text } });
     worker.on('message', (m: DemoWorkerMessage) => {
       if (m.type === 'progress') onProgress(m.doneMs, m.totalMs);
-      else outcome = m.outcome;
+      else result = { outcome: m.outcome, ...(m.timeline === undefined ? {} : { timeline: m.timeline }) };
     });
     worker.on('error', (err) => {
-      outcome ??= fail(err.stack ?? err.message);
+      result ??= fail(err.stack ?? err.message);
     });
-    worker.on('exit', (code) => resolve(outcome ?? fail(`the worker thread exited with code ${code} without a result`)));
+    worker.on('exit', (code) => resolve(result ?? fail(`the worker thread exited with code ${code} without a result`)));
   });
 }
 
@@ -69,6 +74,7 @@ export async function demoCommand(opts: DemoOptions, io: Io): Promise<number> {
       `no scenario files in '${displayPath(dir)}' (expected ${DEMO_FILES.join(', ')}); pass --dir DIR with at least one of them`,
     );
   }
+  if (opts.report !== undefined) checkReportPath(opts.report); // before the runs, not after them
   const colors = colorsFor(io.stdout);
   const print = (lines: string[]) => io.stdout.write(`${lines.join('\n')}\n`);
   const workers = Math.max(1, Math.min(opts.workers ?? Number.POSITIVE_INFINITY, availableParallelism(), present.length));
@@ -84,19 +90,31 @@ export async function demoCommand(opts: DemoOptions, io: Io): Promise<number> {
     io.stdout,
     present.map((f) => f.replace(/\.yaml$/, '')),
   );
-  let outcomes: ScenarioOutcome[];
+  let results: DemoResult[];
   try {
-    outcomes = await runBounded(files, workers, async (file, i) => {
+    results = await runBounded(files, workers, async (file, i) => {
       const started = performance.now(); // wall time for the progress line only, never passed into a run
-      const outcome = await runInWorker({ file, seed: opts.seed }, (done, total) => progress.update(i, done, total));
-      progress.finish(i, outcome.ok ? `done in ${((performance.now() - started) / 1000).toFixed(1)} s` : 'failed');
-      return outcome;
+      const result = await runInWorker({ file, seed: opts.seed }, (done, total) => progress.update(i, done, total));
+      progress.finish(i, result.outcome.ok ? `done in ${((performance.now() - started) / 1000).toFixed(1)} s` : 'failed');
+      return result;
     });
   } finally {
     progress.stop();
   }
+  const outcomes: ScenarioOutcome[] = results.map((r) => r.outcome);
 
   print(['', ...formatScoreboard(outcomes, opts.seed, colors)]);
+  if (opts.report !== undefined) {
+    const page = demoReportHtml({
+      seed: opts.seed,
+      dir: displayPath(dir),
+      outcomes,
+      timelines: results.map((r) => r.timeline),
+      recoveredFraction: RECOVERED_FRACTION,
+    });
+    await writeReport(opts.report, page);
+    print([`wrote ${opts.report}`]);
+  }
   if (outcomes.some((o) => !o.ok && o.kind === 'unexpected')) return EXIT_UNEXPECTED;
   if (outcomes.some((o) => !o.ok)) return EXIT_USAGE;
   return EXIT_OK;

@@ -9,12 +9,17 @@ import { readFileSync } from 'node:fs';
 import { mergeShards } from '@stampede/check';
 import { colorsFor } from './colors.ts';
 import { UsageError } from './errors.ts';
+import { checkReportPath, sweepReportHtml, writeReport } from './report/index.ts';
 import type { Io } from './run-command.ts';
+import { shellArg } from './summary-format.ts';
 import { asUsage, defaultSweepDir, formatSweepReport, writeSweepOutputs } from './sweep-command.ts';
+import { sweepReportInput } from './sweep-report-input.ts';
 
 export interface MergeOptions {
   out?: string | undefined;
   json?: boolean | undefined;
+  /** also write the heatmap as a self-contained HTML page */
+  report?: string | undefined;
 }
 
 const HINT = 'pass the shard-I-of-N.json files that stampede sweep --shard I/N wrote';
@@ -38,7 +43,12 @@ function readShardFile(file: string): unknown {
 export async function mergeCommand(files: readonly string[], opts: MergeOptions, io: Io): Promise<number> {
   const data = files.map((name) => ({ name, data: readShardFile(name) }));
   const result = asUsage(() => mergeShards(data));
+  if (opts.report !== undefined) checkReportPath(opts.report);
   const paths = await writeSweepOutputs(opts.out ?? defaultSweepDir(result.topology.name), result);
+  if (opts.report !== undefined) {
+    await writeReport(opts.report, sweepReportHtml(sweepReportInput(result, `stampede merge ${files.map(shellArg).join(' ')}`)));
+    paths.push(opts.report);
+  }
   if (opts.json) io.stdout.write(`${JSON.stringify(result)}\n`);
   else {
     const colors = colorsFor(io.stdout);

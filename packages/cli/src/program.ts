@@ -10,7 +10,9 @@ import { DEFAULT_SEED, parseSeed } from './args.ts';
 import { checkCommand, DEFAULT_RUNS } from './check-command.ts';
 import { DEMO_FILES, defaultTopologiesDir, demoCommand, displayPath } from './demo-command.ts';
 import { EXIT_OK, reportError } from './errors.ts';
-import { type Io, runCommand } from './run-command.ts';
+import { logLevelOption } from './log-output.ts';
+import { type Io, type RunCommandOptions, runCommand } from './run-command.ts';
+import { TRACE_HELP, traceOptions } from './trace-options.ts';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -52,10 +54,18 @@ export function createProgram(io: Io, setExitCode: (code: number) => void): Comm
     .exitOverride();
   configureErrors(program, io, 'stampede');
 
-  const seedOption = () =>
-    new Option('-s, --seed <n>', 'seed of every random stream in the run (integer 0–4294967295); same seed, same trace hash')
-      .argParser(parseSeed)
-      .default(DEFAULT_SEED);
+  const seedOption = (what = 'seed of every random stream in the run (integer 0–4294967295); same seed, same trace hash') =>
+    new Option('-s, --seed <n>', what).argParser(parseSeed).default(DEFAULT_SEED);
+  const workersOption = (what: string) =>
+    new Option('-w, --workers <n>', what)
+      .argParser(parseWorkers)
+      .default(availableParallelism(), `${availableParallelism()}, the number of CPUs`);
+
+  const reportOption = (what: string) =>
+    new Option(
+      '--report <file.html>',
+      `also write one self-contained HTML page (opens offline): ${what}; the name must end in .html, missing directories are created (default: none)`,
+    );
 
   const run = program
     .command('run')
@@ -67,13 +77,21 @@ export function createProgram(io: Io, setExitCode: (code: number) => void): Comm
     )
     .addOption(new Option('--json', 'print exactly one JSON object (the summary) to stdout and nothing else').default(false))
     .addOption(new Option('-q, --quiet', 'no settings header and no progress bar: the summary only').default(false))
+    .addOption(
+      reportOption(
+        "the oracle's verdict (it re-runs the scenario without manual rollbacks), charts of the signals with the timeline marked, the settings",
+      ),
+    )
+    .addOption(logLevelOption())
     .addHelpText(
       'after',
-      '\nExamples:\n  stampede run examples/topologies/prod4-incident.yaml --seed 7\n  stampede run my-topology.yaml --json --out runs/my-topology',
+      '\nExamples:\n  stampede run examples/topologies/prod4-incident.yaml --seed 7\n  stampede run my-topology.yaml --json --out runs/my-topology\n  stampede run examples/topologies/prod4-incident.yaml --report incident.html',
     )
-    .action(async (file: string, opts: { seed: number; out?: string; json: boolean; quiet: boolean }) => {
+    .addHelpText('after', TRACE_HELP)
+    .action(async (file: string, opts: RunCommandOptions) => {
       setExitCode(await runCommand(file, opts, io));
     });
+  for (const option of traceOptions()) run.addOption(option);
   configureErrors(run, io, 'stampede run');
 
   const demo = program
@@ -85,13 +103,10 @@ export function createProgram(io: Io, setExitCode: (code: number) => void): Comm
     .addOption(
       new Option('--dir <dir>', 'directory with the scenario files').default(defaultTopologiesDir(), displayPath(defaultTopologiesDir())),
     )
-    .addOption(
-      new Option('-w, --workers <n>', 'worker threads (capped at the number of CPUs and of scenarios)')
-        .argParser(parseWorkers)
-        .default(availableParallelism(), `${availableParallelism()}, the number of CPUs`),
-    )
+    .addOption(workersOption('worker threads (capped at the number of CPUs and of scenarios)'))
+    .addOption(reportOption('the scoreboard with a small connected-fraction chart per scenario'))
     .addHelpText('after', `\nScenarios, in this order (missing ones are skipped):\n${DEMO_FILES.map((f) => `  ${f}`).join('\n')}`)
-    .action(async (opts: { seed: number; dir: string; workers: number }) => {
+    .action(async (opts: { seed: number; dir: string; workers: number; report?: string }) => {
       setExitCode(await demoCommand(opts, io));
     });
   configureErrors(demo, io, 'stampede demo');
@@ -107,29 +122,106 @@ export function createProgram(io: Io, setExitCode: (code: number) => void): Comm
         .argParser(parseRuns)
         .default(DEFAULT_RUNS),
     )
-    .addOption(
-      new Option('-s, --seed <n>', "fast-check's seed: which cases are generated (integer 0–4294967295); same seed, same cases")
-        .argParser(parseSeed)
-        .default(DEFAULT_SEED),
-    )
-    .addOption(
-      new Option('-w, --workers <n>', 'worker threads judging cases (capped at the number of CPUs)')
-        .argParser(parseWorkers)
-        .default(availableParallelism(), `${availableParallelism()}, the number of CPUs`),
-    )
+    .addOption(seedOption("fast-check's seed: which cases are generated (integer 0–4294967295); same seed, same cases"))
+    .addOption(workersOption('worker threads judging cases (capped at the number of CPUs)'))
     .addOption(new Option('--faults', 'also inject generated faults: pod kills, partitions, latency and load spikes').default(false))
     .addOption(new Option('--replay <path>', 'judge only the case at this counterexample path, as printed by a failed check'))
     .addOption(new Option('--json', 'print exactly one JSON object (the outcome) to stdout and nothing else').default(false))
+    .addOption(
+      reportOption('what was checked and the verdict counts; for a failure the shrunk case, its evidence and the full run report of it'),
+    )
     .addHelpText(
       'after',
       '\nExit codes: 0 the property holds, 3 a counterexample was found, 2 a usage or topology error, 1 a bug.\n\nExamples:\n  stampede check examples/topologies/prod4-incident.yaml --runs 20\n  stampede check my-topology.yaml --runs 200 --faults --seed 7',
     )
     .action(
-      async (file: string, opts: { runs: number; seed: number; workers: number; faults: boolean; replay?: string; json: boolean }) => {
+      async (
+        file: string,
+        opts: { runs: number; seed: number; workers: number; faults: boolean; replay?: string; json: boolean; report?: string },
+      ) => {
         setExitCode(await checkCommand(file, opts, io));
       },
     );
   configureErrors(check, io, 'stampede check');
+
+  // sweep and merge load their modules when they run (worker pool, hashing): `stampede run` does not pay for them
+  const sweep = program
+    .command('sweep')
+    .description(
+      "map where safe turns unsafe: the oracle's verdict and time to recover in every cell of a grid over one or two topology fields, as a heatmap, CSV and JSON, with the margin of the file's own settings to the nearest unsafe cell",
+    )
+    .argument('<file>', 'topology YAML file, e.g. examples/topologies/prod4-incident.yaml')
+    .addOption(
+      new Option(
+        '--vary <PATH=FROM..TO[:STEPS]>',
+        'a field of the file and its range; once for a line, twice for a grid (see below)',
+      ).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
+    )
+    .addOption(seedOption())
+    .addOption(workersOption('worker threads judging cells (capped at the number of CPUs and of cells)'))
+    .addOption(
+      new Option(
+        '-o, --out <dir>',
+        'write sweep.json and sweep.csv (with --shard: shard-I-of-N.json) into DIR, created if needed (default: sweep-<topology name>)',
+      ),
+    )
+    .addOption(
+      new Option('--shard <I/N>', 'run only shard I of N, the cells whose index ≡ I−1 (mod N), and write a shard file for stampede merge'),
+    )
+    .addOption(new Option('--json', 'print exactly one JSON object (the result, or the shard) to stdout and nothing else').default(false))
+    .addOption(reportOption('the boundary heatmap with the file’s own settings marked and the margin; not with --shard (use it on merge)'))
+    .addHelpText(
+      'after',
+      `
+PATH names a field of the file as written: keys joined by dots, list items as [N] (or .N), e.g.
+router.pool.pendingAcquireTimeout, timeline[0].pool.maxConnections, delegates.reconnect.delay. A router
+rollout's pool overrides router.pool for the pods it starts: sweep refuses router.pool.KEY when a rollout
+sets KEY, and names timeline[N].pool.KEY to vary instead.
+FROM..TO: both plain numbers or both durations (15s, 2m, 250ms). STEPS (default 5, at most 100) counts the
+values, both ends included, evenly spaced; ends written as whole numbers give whole numbers (300..800, not
+0.0..1; durations: whole seconds when both ends are), and duplicates that rounding makes are dropped, with a
+note. Columns: the first --vary; rows: the second. Every cell is validated before the first one runs.
+
+Each cell is judged by the oracle without manual rollbacks: R recovered (with the time to recover from the
+trigger), S slow (still recovering at the deadline), M metastable, O overloaded. Unsafe: metastable (the
+storm sustains itself, while the same configuration started quietly is healthy) or overloaded (unhealthy
+even from a quiet start). The margin: the unsafe cell nearest the file's own setting (its value, or the
+default), each axis scaled by its swept range; given per axis as the value and the change, absolute and %.
+
+sweep.json holds the axes, the own setting, the margin and every cell (verdict, time to recover, dominant
+loop, trace hash, evidence); sweep.csv one row per cell. No wall-clock value is written: the same sweep
+gives the same bytes. To spread a sweep over machines (a CI matrix; a Kubernetes Indexed Job with
+I = JOB_COMPLETION_INDEX + 1), run each with --shard I/N, collect the shard files, then stampede merge.
+
+Examples:
+  stampede sweep examples/topologies/prod4-incident.yaml \\
+    --vary timeline[0].pool.maxConnections=400..1000:4 --vary router.pool.pendingAcquireTimeout=15s..2m:3
+  stampede sweep my-topology.yaml --vary delegates.reconnect.delay=1s..30s:6 --shard 2/4 --out sweep-out
+  stampede merge sweep-out/shard-*-of-4.json --out sweep-out`,
+    )
+    .action(
+      async (
+        file: string,
+        opts: { vary?: string[]; seed: number; workers: number; out?: string; shard?: string; json: boolean; report?: string },
+      ) => {
+        const { sweepCommand } = await import('./sweep-command.ts');
+        setExitCode(await sweepCommand(file, { ...opts, vary: opts.vary ?? [] }, io));
+      },
+    );
+  configureErrors(sweep, io, 'stampede sweep');
+
+  const merge = program
+    .command('merge')
+    .description('join the shard files of one sweep into exactly what one unsharded run writes: sweep.json, sweep.csv and the heatmap')
+    .argument('<shards...>', 'every shard-I-of-N.json of the sweep, e.g. sweep-out/shard-*-of-4.json')
+    .addOption(new Option('-o, --out <dir>', 'write sweep.json and sweep.csv into DIR, created if needed (default: sweep-<topology name>)'))
+    .addOption(new Option('--json', 'print exactly one JSON object (the result) to stdout and nothing else').default(false))
+    .addOption(reportOption('the boundary heatmap with the file’s own settings marked and the margin'))
+    .action(async (shards: string[], opts: { out?: string; json: boolean; report?: string }) => {
+      const { mergeCommand } = await import('./merge-command.ts');
+      setExitCode(await mergeCommand(shards, opts, io));
+    });
+  configureErrors(merge, io, 'stampede merge');
 
   return program;
 }

@@ -1,11 +1,17 @@
 /**
  * `stampede run FILE`: load a topology, print the resolved settings, run it
  * with a progress bar (on a terminal), then print the summary, or one JSON
- * object with --json; --out DIR also writes the series and the summary.
+ * object with --json; --out DIR also writes the series and the summary;
+ * --report FILE.html writes a self-contained HTML report (report/).
  */
+import type { LogLevel } from '@stampede/kernel';
 import { runPlatform } from '@stampede/model';
 import { colorsFor } from './colors.ts';
+import { logOutput } from './log-output.ts';
 import { type ProgressStream, runProgress } from './progress.ts';
+import { checkReportPath } from './report/report-file.ts';
+import { writeRunReport } from './report/run-report-file.ts';
+import { describeTrace, prepareRunTrace, type TraceRequest } from './run-trace.ts';
 import { prepareOutDir, writeRunOutputs } from './series-export.ts';
 import { formatHeader, formatSummary } from './summary-format.ts';
 import { summaryJson } from './summary-json.ts';
@@ -14,11 +20,15 @@ import { loadTopology } from './topology.ts';
 /** The connected fraction that counts as recovered (runPlatform's default, stated once here). */
 export const RECOVERED_FRACTION = 0.99;
 
-export interface RunCommandOptions {
+export interface RunCommandOptions extends TraceRequest {
   seed: number;
+  /** pino level of the simulation's logs, written to stderr. @defaultValue 'silent' */
+  logLevel?: LogLevel | undefined;
   out?: string | undefined;
   json?: boolean | undefined;
   quiet?: boolean | undefined;
+  /** also write a self-contained HTML report (verdict, charts, settings) to this .html file */
+  report?: string | undefined;
 }
 
 export interface Io {
@@ -30,19 +40,33 @@ export interface Io {
 export async function runCommand(file: string, opts: RunCommandOptions, io: Io): Promise<number> {
   const params = loadTopology(file);
   if (opts.out !== undefined) prepareOutDir(opts.out); // fail before a long run, not after it
+  if (opts.report !== undefined) checkReportPath(opts.report);
+  const trace = prepareRunTrace(opts, params, { topology: params.name, seed: opts.seed }); // opens the file: last check before the run
+  const logging = logOutput(opts.logLevel ?? 'silent', io.stderr);
   const colors = colorsFor(io.stdout);
   const print = (lines: string[]) => io.stdout.write(`${lines.join('\n')}\n`);
   const chatty = !opts.json && !opts.quiet;
 
   if (chatty) print(formatHeader(file, opts.seed, params, colors));
-  const progress = runProgress(io.stdout, chatty && io.stdout.isTTY === true);
+  // log lines on the same terminal would tear the bar
+  const progress = runProgress(io.stdout, chatty && io.stdout.isTTY === true && logging === undefined);
   let result: ReturnType<typeof runPlatform>;
   try {
     // Only the seed and the topology go into the run: no wall-clock value.
-    result = runPlatform(params, { seed: opts.seed, recoveredFraction: RECOVERED_FRACTION, onProgress: progress.update });
+    result = runPlatform(params, {
+      seed: opts.seed,
+      recoveredFraction: RECOVERED_FRACTION,
+      onProgress: progress.update,
+      ...(logging ? { logging } : {}),
+      ...(trace ? { onBuild: trace.attach } : {}),
+    });
+  } catch (err) {
+    trace?.abort();
+    throw err;
   } finally {
     progress.stop();
   }
+  const traced = trace?.commit();
 
   const json = summaryJson(file, params, result.summary);
   if (opts.out !== undefined) {
@@ -55,6 +79,18 @@ export async function runCommand(file: string, opts: RunCommandOptions, io: Io):
       ...(chatty ? [''] : []),
       ...formatSummary(file, { summary: result.summary, connected: result.connected, recoveredFraction: RECOVERED_FRACTION }, colors),
     ]);
+  }
+  if (traced !== undefined) {
+    const { info, warnings } = describeTrace(traced);
+    // stdout stays one JSON object under --json
+    (opts.json ? io.stderr : io.stdout).write(`${info}\n`);
+    for (const w of warnings) io.stderr.write(`${w}\n`);
+  }
+  if (opts.report !== undefined) {
+    if (chatty) print(['', 'report: judging the scenario without its manual rollbacks (the oracle re-runs it)…']);
+    await writeRunReport(opts.report, { file, seed: opts.seed, params, result, recoveredFraction: RECOVERED_FRACTION });
+    // stdout stays one JSON object under --json
+    (opts.json ? io.stderr : io.stdout).write(`wrote ${opts.report}\n`);
   }
   return 0;
 }

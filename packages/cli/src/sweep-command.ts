@@ -40,8 +40,11 @@ import { type Colors, colorsFor } from './colors.ts';
 import { TopologyFileError, topologyErrorText, UsageError } from './errors.ts';
 import { formatHeatmap } from './heatmap.ts';
 import type { ProgressStream } from './progress.ts';
+import { checkReportPath, sweepReportHtml, writeReport } from './report/index.ts';
 import type { Io } from './run-command.ts';
 import { prepareOutDir } from './series-export.ts';
+import { shellArg } from './summary-format.ts';
+import { sweepReportInput } from './sweep-report-input.ts';
 import type { SweepCellJob, SweepWorkerReply } from './sweep-worker.ts';
 import { loadTopology } from './topology.ts';
 import { runBounded, startTsWorker } from './worker-pool.ts';
@@ -55,6 +58,8 @@ export interface SweepOptions {
   /** `I/N` */
   shard?: string | undefined;
   json?: boolean | undefined;
+  /** also write the heatmap as a self-contained HTML page (not with a shard: it holds part of the map) */
+  report?: string | undefined;
 }
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -182,6 +187,11 @@ export async function sweepCommand(file: string, opts: SweepOptions, io: Io): Pr
   const indices = shard === undefined ? plan.cells.map((_, i) => i) : asUsage(() => shardCellIndices(total, shard));
   const out = opts.out ?? defaultSweepDir(plan.name);
   prepareOutDir(out); // fail before the long part, not after it
+  if (opts.report !== undefined) {
+    if (shard !== undefined)
+      throw new UsageError('--report needs the whole map and a shard holds part of it: pass --report to stampede merge instead');
+    checkReportPath(opts.report);
+  }
 
   const definition: SweepDefinition = {
     topology: { name: plan.name, file },
@@ -237,6 +247,18 @@ export async function sweepCommand(file: string, opts: SweepOptions, io: Io): Pr
   }
   const result = assembleSweep(definition, cells);
   const paths = await writeSweepOutputs(out, result);
+  if (opts.report !== undefined) {
+    await writeReport(
+      opts.report,
+      sweepReportHtml(
+        sweepReportInput(
+          result,
+          `stampede sweep ${[file, ...opts.vary.flatMap((v) => ['--vary', v])].map(shellArg).join(' ')} --seed ${opts.seed}`,
+        ),
+      ),
+    );
+    paths.push(opts.report);
+  }
   if (opts.json) io.stdout.write(`${JSON.stringify(result)}\n`);
   else print([...formatSweepReport(result, paths, colors), wall]);
   return 0;

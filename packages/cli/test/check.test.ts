@@ -59,8 +59,14 @@ describe('stampede check', () => {
   it(
     'prints the shrunk case, its evidence and the replay command for a person',
     async () => {
-      const out = await stampede(['check', SMALL, '--runs', '3', '--seed', '1']);
+      const page = join(mkdtempSync(join(tmpdir(), 'stampede-check-')), 'check.html');
+      const out = await stampede(['check', SMALL, '--runs', '3', '--seed', '1', '--report', page]);
       expect(out.code).toBe(3);
+      expect(out.stdout).toContain(`wrote ${page}`);
+      const html = readFileSync(page, 'utf8');
+      expect(html).toContain('counterexample');
+      expect(html).toMatch(/rollout policy \(router: maxSurge 1/);
+      expect(html).toContain('stampede check examples/topologies/prod4-incident-small.yaml --seed 1 --runs 3 --replay');
       expect(out.stdout).toMatch(/^fails: case \d+ of 3 is metastable/m);
       expect(out.stdout).toMatch(/^ {2}rollout policy \(router: maxSurge 1/m);
       expect(out.stdout).toContain('timeline as judged (manual rollbacks left out');

@@ -170,15 +170,23 @@ describe('stampede sweep and merge, end to end (200 delegates, 3 × 2 cells)', (
     }
     expect(existsSync(join(sharded, 'sweep.json'))).toBe(false);
 
-    const m = await stampede(['merge', shardFile(3), shardFile(1), shardFile(4), shardFile(2), '--out', merged]);
+    const refused = await stampede(['sweep', file, ...GRID, '--shard', '1/4', '--report', join(dir, 'part.html')]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--report needs the whole map and a shard holds part of it: pass --report to stampede merge instead');
+
+    const page = join(merged, 'map.html');
+    const m = await stampede(['merge', shardFile(3), shardFile(1), shardFile(4), shardFile(2), '--out', merged, '--report', page]);
     expect(m.stderr).toBe('');
     expect(m.code).toBe(0);
+    const html = readFileSync(page, 'utf8');
+    expect(html.match(/<td class="(recovered|slow|metastable|overloaded)( own)?"/g)).toHaveLength(6);
+    expect(html.match(/<td class="[a-z]+ own"/g)).toHaveLength(1); // the file's own setting, outlined
+    expect(m.stdout).toContain(`wrote ${join(merged, 'sweep.json')}, ${join(merged, 'sweep.csv')}, ${page}`);
     expect(readFileSync(join(merged, 'sweep.json'), 'utf8')).toBe(json);
     expect(readFileSync(join(merged, 'sweep.csv'), 'utf8')).toBe(readFileSync(join(whole, 'sweep.csv'), 'utf8'));
     expect(m.stdout).toContain('rows: router.pool.pendingAcquireTimeout ↑   columns: timeline[0].pool.maxConnections →');
     const summary: string = result.margin.summary;
     expect(m.stdout).toContain(summary.charAt(0).toUpperCase() + summary.slice(1));
-    expect(m.stdout).toContain(`wrote ${join(merged, 'sweep.json')}, ${join(merged, 'sweep.csv')}`);
   });
 
   it('merge refuses a missing shard, a shard given twice and a shard of another sweep, writing nothing', async () => {

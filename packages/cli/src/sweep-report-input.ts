@@ -1,0 +1,25 @@
+/**
+ * A sweep result as the HTML report's heatmap input: coordinates become axis
+ * values (the report shows values, the result stores indices), the file's own
+ * settings are marked, and the margin sentence goes under the map.
+ */
+import type { SweepResult } from '@stampede/check';
+import type { SweepReportInput } from './report/index.ts';
+
+export function sweepReportInput(result: SweepResult, command: string): SweepReportInput {
+  const own = result.axes.every((a) => a.own !== null) ? result.axes.map((a) => a.own!.value) : undefined;
+  return {
+    title: `stampede sweep: ${result.topology.name}`,
+    file: result.topology.file,
+    seed: result.seed,
+    axes: result.axes.map((a) => ({ path: a.path, values: a.values })),
+    cells: result.cells.map((c) => ({
+      coords: c.coords.map((i, axis) => result.axes[axis]!.values[i]!),
+      verdict: c.verdict,
+      timeToRecoverSec: c.timeToRecoverSec,
+    })),
+    ...(own === undefined ? {} : { own }),
+    marginText: result.margin.summary,
+    command,
+  };
+}
