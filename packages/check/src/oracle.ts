@@ -41,7 +41,8 @@ export interface Verdict {
   recoveredAtMs: number | undefined;
   timeToRecoverSec: number | undefined;
   /** goodput is the share of issued tasks acquired within the SLA (a ratio, so Poisson noise in the arrivals cancels) */
-  baseline: { connectedFraction: number; goodput: number; attemptsPerSec: number };
+  /** attemptsPerSec: WebSocket opens started; restCallsPerSec: REST calls through the routers (registrations, task calls, secrets, API) */
+  baseline: { connectedFraction: number; goodput: number; attemptsPerSec: number; restCallsPerSec: number };
   /** the metric values at the deadline that decided the verdict */
   atDeadline: {
     connectedFraction: number;
@@ -49,6 +50,7 @@ export interface Verdict {
     goodput: number;
     acquireTimeoutsPerMin: number;
     attemptsPerSec: number;
+    restCallsPerSec: number;
   };
   /** what held the storm up, measured between t₁ and the deadline */
   dominantLoop: SustainingLoop;
@@ -81,6 +83,8 @@ function finalConfiguration(params: PlatformParams): PlatformParams {
   p.timeline = [];
   return p;
 }
+
+const amplification = (now: number, base: number) => (base > 0 ? now / base : now > 0 ? Number.POSITIVE_INFINITY : 0);
 
 export function judge(params: PlatformParams, seed: number, options: OracleOptions = {}): Verdict {
   const o = resolveOracleOptions(options);
@@ -128,12 +132,17 @@ export function judge(params: PlatformParams, seed: number, options: OracleOptio
   };
   const timeouts = seriesByName(series, 'router.acquire.timeouts');
   const attempts = seriesByName(series, 'delegates.connect.attempts');
+  // retries show up as socket opens while delegates can register, and as REST calls (registration
+  // retries every 60 s, task and API retries) while they cannot: a storm can hold the fleet down with
+  // almost no socket opens at all
+  const restCalls = seriesByName(series, 'router.rest.calls');
 
   const baseFrom = triggerAtMs - 5 * 60_000;
   const baseline = {
     connectedFraction: windowMean(connected, baseFrom, triggerAtMs),
     goodput: goodput(baseFrom, triggerAtMs),
     attemptsPerSec: ratePerSec(attempts, baseFrom, triggerAtMs),
+    restCallsPerSec: ratePerSec(restCalls, baseFrom, triggerAtMs),
   };
 
   // recovery: the earliest sample t* ≤ deadline whose hold window satisfies every condition;
@@ -155,6 +164,7 @@ export function judge(params: PlatformParams, seed: number, options: OracleOptio
     goodput: goodput(trendFrom, deadlineMs),
     acquireTimeoutsPerMin: ratePerSec(timeouts, trendFrom, deadlineMs) * 60,
     attemptsPerSec: ratePerSec(attempts, trendFrom, deadlineMs),
+    restCallsPerSec: ratePerSec(restCalls, trendFrom, deadlineMs),
   };
 
   const capacity = windowMean(seriesByName(series, 'router.slots.capacity'), triggerEndMs, deadlineMs);
@@ -163,12 +173,11 @@ export function judge(params: PlatformParams, seed: number, options: OracleOptio
     abandonedSlotShare: capacity > 0 ? windowMean(seriesByName(series, 'router.slots.abandoned'), triggerEndMs, deadlineMs) / capacity : 0,
     staleSlotShare: capacity > 0 ? windowMean(seriesByName(series, 'router.slots.stale'), triggerEndMs, deadlineMs) / capacity : 0,
     restartsPerDelegate: (counterAt(restarts, deadlineMs) - counterAt(restarts, triggerEndMs)) / delegates,
-    retryAmplification:
-      baseline.attemptsPerSec > 0
-        ? atDeadline.attemptsPerSec / baseline.attemptsPerSec
-        : atDeadline.attemptsPerSec > 0
-          ? Number.POSITIVE_INFINITY
-          : 0,
+    // requests through the routers (socket opens + REST calls) at the deadline, relative to the baseline
+    retryAmplification: amplification(
+      atDeadline.attemptsPerSec + atDeadline.restCallsPerSec,
+      baseline.attemptsPerSec + baseline.restCallsPerSec,
+    ),
   };
   const dominantLoop: SustainingLoop =
     recoveredAtMs !== undefined
@@ -216,7 +225,7 @@ export function judge(params: PlatformParams, seed: number, options: OracleOptio
       : verdict === 'slow'
         ? `not recovered by ${min(deadlineMs)} but rising ${pct(atDeadline.connectedTrendPerMin)}/min (connected ${pct(atDeadline.connectedFraction)})`
         : `not recovered by ${min(deadlineMs)}: connected ${pct(atDeadline.connectedFraction)}, trend ${pct(atDeadline.connectedTrendPerMin)}/min, ` +
-          `${atDeadline.acquireTimeoutsPerMin.toFixed(0)} acquire timeouts/min, ${atDeadline.attemptsPerSec.toFixed(1)} connection attempts/s (baseline ${baseline.attemptsPerSec.toFixed(2)}/s), ` +
+          `${atDeadline.acquireTimeoutsPerMin.toFixed(0)} acquire timeouts/min, ${atDeadline.attemptsPerSec.toFixed(1)} socket opens/s and ${atDeadline.restCallsPerSec.toFixed(1)} REST calls/s through the routers (baseline ${baseline.attemptsPerSec.toFixed(2)}/s and ${baseline.restCallsPerSec.toFixed(1)}/s, ×${loops.retryAmplification.toFixed(1)}), ` +
           `goodput ${pct(atDeadline.goodput)} of tasks (baseline ${pct(baseline.goodput)}); ` +
           `${pct(loops.abandonedSlotShare)} of router slots held by sockets of clients that left, ${pct(loops.staleSlotShare)} stale, ` +
           `${loops.restartsPerDelegate.toFixed(2)} restarts per delegate; the same final configuration from a quiet start ` +

@@ -69,11 +69,11 @@ ${fact('trigger window ends (t₁: rollouts done, faults over)', fmtClock(v.trig
 ${fact('deadline (t₁ + T)', fmtClock(v.deadlineMs))}
 ${fact('recovered at (oracle)', v.recoveredAtMs === undefined ? 'no' : fmtClock(v.recoveredAtMs))}
 ${fact('baseline: connected / goodput', `${fmtPct(v.baseline.connectedFraction)} / ${fmtPct(v.baseline.goodput)}`)}
-${fact('baseline: connection attempts', `${v.baseline.attemptsPerSec.toFixed(2)}/s`)}
+${fact('baseline: socket opens / REST calls', `${v.baseline.attemptsPerSec.toFixed(2)}/s / ${v.baseline.restCallsPerSec.toFixed(1)}/s`)}
 ${fact('at deadline: connected (trend)', `${fmtPct(v.atDeadline.connectedFraction)} (${fmtPct(v.atDeadline.connectedTrendPerMin)}/min)`)}
 ${fact('at deadline: goodput', fmtPct(v.atDeadline.goodput))}
 ${fact('at deadline: acquire timeouts', `${v.atDeadline.acquireTimeoutsPerMin.toFixed(1)}/min`)}
-${fact('at deadline: connection attempts', `${v.atDeadline.attemptsPerSec.toFixed(2)}/s`)}
+${fact('at deadline: socket opens / REST calls', `${v.atDeadline.attemptsPerSec.toFixed(2)}/s / ${v.atDeadline.restCallsPerSec.toFixed(1)}/s (×${v.loops.retryAmplification.toFixed(1)})`)}
 ${fact('slots held for clients that left / stale', `${fmtPct(v.loops.abandonedSlotShare)} / ${fmtPct(v.loops.staleSlotShare)}`)}
 ${fact('restarts per delegate (t₁ to deadline)', v.loops.restartsPerDelegate.toFixed(2))}
 ${c === undefined ? '' : fact('control run from a quiet start', `${c.healthy ? 'healthy' : 'not healthy'}: ${fmtPct(c.connectedFraction)} connected, goodput ${fmtPct(c.goodput)}`)}
