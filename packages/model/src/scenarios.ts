@@ -145,13 +145,19 @@ function rename(p: PlatformParams, name: string, description: string): PlatformP
 /** The incident with every postmortem action item applied together. */
 export function prod4Mitigated(options: ScenarioOptions = {}): PlatformParams {
   let p = prod4Incident(options);
+  const incidentRollout = prod4Incident(options).timeline[0]!;
   for (const item of ACTION_ITEMS) {
     const applied = item.apply(options);
     // each item changes one aspect: take the changed parts from each
     if (item.id === 'action-1-pool-headroom' || item.id === 'action-2-longer-acquire-timeout') {
       const rollout = p.timeline[0]!;
       const itemRollout = applied.timeline[0]!;
-      if (rollout.kind === 'rollout' && itemRollout.kind === 'rollout') rollout.pool = { ...rollout.pool, ...itemRollout.pool };
+      if (rollout.kind === 'rollout' && itemRollout.kind === 'rollout' && incidentRollout.kind === 'rollout') {
+        // only the keys the item changed: every item's pool restates the incident's limit, and merging
+        // it whole would put action 2's copy of the old limit over action 1's doubled one
+        const changed = Object.entries(itemRollout.pool ?? {}).filter(([k, v]) => incidentRollout.pool?.[k as keyof PoolParams] !== v);
+        rollout.pool = { ...rollout.pool, ...Object.fromEntries(changed) };
+      }
       if (item.id === 'action-1-pool-headroom' && itemRollout.kind === 'rollout')
         p.router.pool.maxConnections = itemRollout.pool!.maxConnections!;
     } else if (item.id === 'action-3-one-pod-at-a-time') {
