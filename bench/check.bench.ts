@@ -38,7 +38,7 @@ const dir = mkdtempSync(join(tmpdir(), 'stampede-bench-'));
 const file = join(dir, 'incident-1k.yaml');
 writeFileSync(file, yaml);
 const topology = loadTopologyFile(file);
-const expected = { ...reference, durationMs: SIMULATED_SEC * 1000 };
+const expected = { ...reference, name: 'prod4-incident-small', durationMs: SIMULATED_SEC * 1000 };
 if (JSON.stringify(topology) !== JSON.stringify(expected))
   throw new Error('check bench: the scaled topology differs from prod4Incident({ delegates: 1000 })');
 

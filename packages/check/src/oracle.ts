@@ -31,6 +31,10 @@ export type SustainingLoop = 'abandoned-acquires' | 'stale-connections' | 'resta
 export interface Verdict {
   verdict: VerdictKind;
   seed: number;
+  /**
+   * hash of the judged run: up to the deadline + W, or, for a storm still below the connected
+   * threshold just after the deadline, up to that sample (the rest cannot change the verdict)
+   */
   traceHash: string;
   /** first timeline event */
   triggerAtMs: number;
@@ -67,7 +71,8 @@ function triggerEnd(params: PlatformParams, completions: number[], nowMs: number
   const events = params.timeline;
   const lastEvent = Math.max(...events.map((e) => e.atMs));
   const faultEnds = events.map((e) => ('durationMs' in e ? e.atMs + e.durationMs : e.atMs));
-  const rollouts = events.filter((e) => e.kind === 'rollout' || e.kind === 'kill-pod').length;
+  // a pod kill logs no completion (the controller just replaces the pods): it ends when it happens
+  const rollouts = events.filter((e) => e.kind === 'rollout').length;
   const done = completions.filter((t) => t >= Math.min(...events.map((e) => e.atMs)));
   if (nowMs < Math.max(lastEvent, ...faultEnds)) return undefined;
   if (done.length < rollouts) return undefined;
@@ -114,11 +119,14 @@ export function judge(params: PlatformParams, seed: number, options: OracleOptio
   // fraction is below X at the first sample after the deadline: every window that reaches past that
   // sample contains it and fails, and every other window is already observed. A stationary storm is
   // known to be unrecovered W earlier than the full run would say (about a quarter of a judgement).
+  // Only when the series cannot halve its resolution before endMs: a halving would average the
+  // samples the full run judges, and the verdict must not depend on where the run stopped.
   const interval = sim.metrics.sampleIntervalMs;
+  const halvesBeforeEnd = endMs / interval >= sim.metrics.maxSamples;
   sim.runUntil(Math.max(sim.now, Math.min(endMs, deadlineMs + 2 * interval)));
   const afterDeadline = seriesByName(sim.metrics.series(), 'delegates.connected');
   const k = afterDeadline.timesMs.findIndex((t) => t > deadlineMs);
-  const settled = k >= 0 && afterDeadline.values[k]! / delegates < o.connectedThreshold;
+  const settled = !halvesBeforeEnd && k >= 0 && afterDeadline.values[k]! / delegates < o.connectedThreshold;
   if (!settled) sim.runUntil(Math.max(sim.now, endMs));
 
   const series = sim.metrics.series();

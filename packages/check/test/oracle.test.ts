@@ -56,4 +56,13 @@ describe('metastability oracle', () => {
     early.timeline[0]!.atMs = 60_000;
     expect(() => judge(early, 1)).toThrow('the baseline needs 5 minutes of steady state before it');
   });
+
+  it('a pod kill ends when it happens: the trigger window closes with the rollouts, not 30 min later', () => {
+    const p = prod4ElasticBaseline({ delegates: 200 });
+    p.timeline.push({ atMs: 11 * 60_000, kind: 'kill-pod', target: 'manager', count: 1, label: 'kill one manager pod' });
+    const v = judge(p, 1);
+    const rolloutsDone = judge(prod4ElasticBaseline({ delegates: 200 }), 1).triggerEndMs;
+    expect(v.triggerEndMs).toBeLessThanOrEqual(Math.max(rolloutsDone, 11 * 60_000) + 60_000);
+    expect(v.deadlineMs - v.triggerEndMs).toBe(15 * 60_000);
+  });
 });

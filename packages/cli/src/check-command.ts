@@ -50,8 +50,10 @@ export interface CheckOutcome {
   seed: number;
   runs: number;
   faults: boolean;
-  /** cases judged by the simulation (memo hits excluded), shrinking included */
+  /** cases judged in fast-check's order: up to the first failure (or all), then the shrink candidates; the same for any number of threads */
   judged: number;
+  /** the counterexample path this check replayed (--replay), if any */
+  replayed: string | undefined;
   /** verdicts of the generated cases judged before the first failure (or all of them) */
   counts: Record<VerdictKind, number>;
   holds: boolean;
@@ -107,9 +109,21 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
   const record = fc.property(arbitrary, (c) => {
     cases.push(c);
   });
-  if (opts.replay !== undefined) fc.check(record, { seed: opts.seed, numRuns: opts.runs, path: opts.replay, endOnFailure: true });
-  else fc.check(record, { seed: opts.seed, numRuns: opts.runs });
-  if (opts.replay !== undefined) cases.splice(1);
+  if (opts.replay !== undefined) {
+    let listed: { failed: boolean } = { failed: true };
+    try {
+      // a path is the run's index, then the shrink steps: the index must be one of this check's runs
+      if (Number(opts.replay.split(':')[0]) < opts.runs)
+        listed = fc.check(record, { seed: opts.seed, numRuns: opts.runs, path: opts.replay, endOnFailure: true });
+    } catch {
+      // fast-check: "Unable to replay, got wrong path" (a shrink step that does not exist)
+    }
+    if (listed.failed || cases.length === 0)
+      throw new UsageError(
+        `--replay ${opts.replay} names no case of this check: replay with the file, --seed, --runs and --faults of the check that printed the path`,
+      );
+    cases.splice(1);
+  } else fc.check(record, { seed: opts.seed, numRuns: opts.runs });
 
   const threads = Math.max(1, Math.min(opts.workers ?? availableParallelism(), availableParallelism(), cases.length));
   if (chatty)
@@ -128,18 +142,28 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
     progress.start(cases.length);
     let firstFailure = Number.POSITIVE_INFINITY;
     const verdicts: (CaseVerdict | undefined)[] = [];
+    const errors: (unknown | undefined)[] = [];
     await runBounded(
       cases.map((_, i) => i),
       threads,
       async (i) => {
         if (i > firstFailure) return; // fast-check would stop at the first failure; later cases do not matter
-        const v = await pool.judge(cases[i]!);
-        verdicts[i] = v;
-        if (v.verdict === 'metastable') firstFailure = Math.min(firstFailure, i);
-        progress.judged(v.verdict);
+        try {
+          const v = await pool.judge(cases[i]!);
+          verdicts[i] = v;
+          if (v.verdict === 'metastable') firstFailure = Math.min(firstFailure, i);
+          progress.judged(v.verdict);
+        } catch (err) {
+          errors[i] = err; // an error matters only if fast-check would have reached this case
+        }
       },
     );
-    for (const v of verdicts.slice(0, Math.min(verdicts.length, firstFailure + 1))) if (v !== undefined) counts[v.verdict]++;
+    const reached = Math.min(cases.length, firstFailure + 1);
+    for (let i = 0; i < reached; i++) if (errors[i] !== undefined) throw errors[i];
+    for (const v of verdicts.slice(0, reached)) counts[v!.verdict]++;
+    // cases judged in fast-check's order (the same for any number of threads): those up to the first
+    // failure, then the shrink candidates
+    let judged = reached;
 
     let counterexample: CheckOutcome['counterexample'];
     if (Number.isFinite(firstFailure)) {
@@ -157,13 +181,24 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
       } else {
         progress.shrinking();
         let calls = 0;
+        let poolError: unknown;
         const property = fc.asyncProperty(arbitrary, async (c) => {
-          const v = await pool.judge(c);
+          let v: CaseVerdict;
+          try {
+            v = await pool.judge(c);
+          } catch (err) {
+            poolError ??= err; // a broken worker is not a counterexample: stop and report it below
+            throw err;
+          }
           // the first firstFailure + 1 calls replay phase 1 from the memo; the rest are shrink candidates
-          if (++calls > firstFailure + 1) progress.shrinkStep(v.verdict === 'metastable');
+          if (++calls > firstFailure + 1) {
+            judged++;
+            progress.shrinkStep(v.verdict === 'metastable');
+          }
           if (v.verdict === 'metastable') throw new SelfSustainingLoopError(c, { seed: c.seed, evidence: v.evidence }, topology);
         });
         const run = await fc.check(property, { seed: opts.seed, numRuns: opts.runs });
+        if (poolError !== undefined) throw poolError;
         if (!run.failed || run.counterexample === null)
           throw new Error(`fast-check did not reproduce the failure of case ${firstFailure + 1} (internal error: generation differs)`);
         const [c] = run.counterexample;
@@ -185,7 +220,8 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
       seed: opts.seed,
       runs: opts.runs,
       faults,
-      judged: pool.judged,
+      judged,
+      replayed: opts.replay,
       counts,
       holds: counterexample === undefined,
       counterexample,
@@ -238,15 +274,21 @@ export function formatCheckOutcome(o: CheckOutcome, topology: PlatformParams, co
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${n} ${k}`)
     .join(', ');
+  const again = `stampede check ${shellArg(o.file)} --seed ${o.seed} --runs ${o.runs}${o.faults ? ' --faults' : ''}`;
+  if (o.holds && o.replayed !== undefined)
+    return [
+      `${colors.green('holds')} for the replayed case ${o.replayed}: it is not metastable (${tally})`,
+      `replay: ${again} --replay ${o.replayed}`,
+    ];
   if (o.holds)
     return [
       `${colors.green('holds')}: no self-sustaining failure loop in ${o.runs} generated case${o.runs === 1 ? '' : 's'} (${tally})`,
-      `replay: stampede check ${shellArg(o.file)} --seed ${o.seed} --runs ${o.runs}${o.faults ? ' --faults' : ''}`,
+      `replay: ${again}`,
     ];
   const ce = o.counterexample!;
   const applied = applyCase(topology, ce.rolloutCase);
   return [
-    `${colors.red('fails')}: ${o.runs > 1 && ce.failedAfterRuns > 0 ? `case ${ce.failedAfterRuns} of ${o.runs} is metastable` : 'the case is metastable'}` +
+    `${colors.red('fails')}: ${o.replayed !== undefined ? `the replayed case ${o.replayed} is metastable` : `case ${ce.failedAfterRuns} of ${o.runs} is metastable`}` +
       (ce.shrinks > 0 ? `; shrunk in ${ce.shrinks} step${ce.shrinks === 1 ? '' : 's'} to:` : ':'),
     `  ${ce.description}`,
     `  timeline as judged (manual rollbacks left out: does it come back by itself?): ${applied.timeline
@@ -254,7 +296,7 @@ export function formatCheckOutcome(o: CheckOutcome, topology: PlatformParams, co
       .map((e) => `${(e.atMs / 60_000).toFixed(1)} min ${e.kind}${'target' in e ? ` ${e.target}` : ''}`)
       .join(', ')}`,
     `verdict: ${colors.bold(ce.verdict.verdict)} (${ce.verdict.dominantLoop}); ${ce.verdict.evidence}`,
-    `judged before the failure: ${tally}`,
+    ...(o.replayed === undefined ? [`judged up to the failure: ${tally}`] : []),
     `replay exactly this case: ${ce.replay}`,
   ];
 }

@@ -120,7 +120,9 @@ export function describeTrace(t: TraceWritten): { info: string; warnings: string
   }
   if (t.tracks === 0) {
     warnings.push(
-      `stampede: warning: the trace has no actor track: --trace-actors '${t.actors}' matched no actor with events in the window`,
+      t.actors === '*'
+        ? `stampede: warning: the trace has no actor track: no actor had events in the window ${formatDuration(t.window.fromMs)}..${formatDuration(t.window.toMs)}`
+        : `stampede: warning: the trace has no actor track: --trace-actors '${t.actors}' matched no actor with events in the window`,
     );
   }
   return { info, warnings };

@@ -4,7 +4,7 @@
  * to a temporary name and renamed into place, so a failed run never leaves a
  * half-written file behind.
  */
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Series } from '@stampede/kernel';
 import writeFileAtomic from 'write-file-atomic';
@@ -81,10 +81,15 @@ export function seriesToJson(series: readonly Series[], connected?: ConnectedSam
   };
 }
 
-/** Creates `dir` (and parents) or throws a UsageError saying why it cannot. */
+/**
+ * Creates `dir` (and parents) and checks that files can be written in it, or
+ * throws a UsageError saying why not: called before long work, so hours of
+ * results are never lost to a read-only directory at the end.
+ */
 export function prepareOutDir(dir: string): void {
   try {
     mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     throw new UsageError(`cannot create the --out directory '${dir}': ${e.code ?? e.message}; pass a writable directory path`);

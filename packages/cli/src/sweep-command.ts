@@ -186,12 +186,12 @@ export async function sweepCommand(file: string, opts: SweepOptions, io: Io): Pr
   const total = cellCountOf(plan.axes);
   const indices = shard === undefined ? plan.cells.map((_, i) => i) : asUsage(() => shardCellIndices(total, shard));
   const out = opts.out ?? defaultSweepDir(plan.name);
-  prepareOutDir(out); // fail before the long part, not after it
   if (opts.report !== undefined) {
     if (shard !== undefined)
       throw new UsageError('--report needs the whole map and a shard holds part of it: pass --report to stampede merge instead');
     checkReportPath(opts.report);
   }
+  prepareOutDir(out); // last of the checks (it creates the directory), and before the long part
 
   const definition: SweepDefinition = {
     topology: { name: plan.name, file },

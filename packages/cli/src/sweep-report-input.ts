@@ -12,7 +12,12 @@ export function sweepReportInput(result: SweepResult, command: string): SweepRep
     title: `stampede sweep: ${result.topology.name}`,
     file: result.topology.file,
     seed: result.seed,
-    axes: result.axes.map((a) => ({ path: a.path, values: a.values })),
+    axes: result.axes.map((a) => ({
+      path: a.path,
+      values: a.values,
+      labels: a.labels,
+      ...(a.own === null ? {} : { ownLabel: a.own.label }),
+    })),
     cells: result.cells.map((c) => ({
       coords: c.coords.map((i, axis) => result.axes[axis]!.values[i]!),
       verdict: c.verdict,

@@ -36,6 +36,7 @@ describe('stampede check', () => {
       expect(a.counterexample!.verdict.verdict).toBe('metastable');
       expect(b.counterexample).toEqual(a.counterexample);
       expect(b.counts).toEqual(a.counts);
+      expect(b.judged).toBe(a.judged); // counted in fast-check's order, not as the threads happened to run
       const { policy, faults } = a.counterexample!.rolloutCase;
       expect(faults).toEqual([]);
       // one pod more at a time, none missing: the smallest policy still fails
@@ -50,6 +51,7 @@ describe('stampede check', () => {
       expect(again.code).toBe(3);
       const r = JSON.parse(again.stdout) as CheckOutcome;
       expect(r.judged).toBe(1);
+      expect(r.replayed).toBe(a.counterexample!.path);
       expect(r.counterexample!.rolloutCase).toEqual(a.counterexample!.rolloutCase);
       expect(r.counterexample!.verdict.traceHash).toBe(a.counterexample!.verdict.traceHash);
     },
@@ -106,6 +108,11 @@ describe('stampede check', () => {
     const c = await stampede(['check', SMALL, '--replay', 'first']);
     expect(c.code).toBe(2);
     expect(c.stderr).toContain("--replay expects a counterexample path as printed by a failed check, e.g. --replay 0:1:3, got 'first'");
+    for (const path of ['0:99999', '0:99999:1', '7']) {
+      const r = await stampede(['check', SMALL, '--runs', '5', '--replay', path]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`--replay ${path} names no case of this check`);
+    }
     const d = await stampede(['check', SMALL, '--runs', 'many']);
     expect(d.code).toBe(2);
     expect(d.stderr).toContain('expected a whole number of cases, at least 1');

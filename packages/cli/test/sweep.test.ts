@@ -170,8 +170,10 @@ describe('stampede sweep and merge, end to end (200 delegates, 3 × 2 cells)', (
     }
     expect(existsSync(join(sharded, 'sweep.json'))).toBe(false);
 
-    const refused = await stampede(['sweep', file, ...GRID, '--shard', '1/4', '--report', join(dir, 'part.html')]);
+    const refusedOut = join(dir, 'refused');
+    const refused = await stampede(['sweep', file, ...GRID, '--shard', '1/4', '--report', join(dir, 'part.html'), '--out', refusedOut]);
     expect(refused.code).toBe(2);
+    expect(existsSync(refusedOut)).toBe(false); // refused before anything was created
     expect(refused.stderr).toContain('--report needs the whole map and a shard holds part of it: pass --report to stampede merge instead');
 
     const page = join(merged, 'map.html');
@@ -181,6 +183,7 @@ describe('stampede sweep and merge, end to end (200 delegates, 3 × 2 cells)', (
     const html = readFileSync(page, 'utf8');
     expect(html.match(/<td class="(recovered|slow|metastable|overloaded)( own)?"/g)).toHaveLength(6);
     expect(html.match(/<td class="[a-z]+ own"/g)).toHaveLength(1); // the file's own setting, outlined
+    expect(html).toContain('<th class="row">45s</th>'); // durations as the file writes them, not milliseconds
     expect(m.stdout).toContain(`wrote ${join(merged, 'sweep.json')}, ${join(merged, 'sweep.csv')}, ${page}`);
     expect(readFileSync(join(merged, 'sweep.json'), 'utf8')).toBe(json);
     expect(readFileSync(join(merged, 'sweep.csv'), 'utf8')).toBe(readFileSync(join(whole, 'sweep.csv'), 'utf8'));

@@ -124,7 +124,8 @@ interface Column {
 export class Metrics {
   readonly intervalMs0: number;
   private intervalMs: number;
-  private readonly maxSamples: number;
+  /** most samples kept per series before resolution halves */
+  readonly maxSamples: number;
   private readonly columns: Column[] = [];
   private readonly byName = new Map<string, CounterImpl | GaugeImpl | HistogramImpl>();
   private readonly histograms: HistogramImpl[] = [];

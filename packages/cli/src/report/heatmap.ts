@@ -14,6 +14,10 @@ export interface HeatmapAxis {
   path: string;
   /** its values, in the order to show them */
   values: number[];
+  /** how to show each value (e.g. "45s" for 45000 ms); the number itself without */
+  labels?: string[];
+  /** how to show the file's own value on this axis */
+  ownLabel?: string;
 }
 
 export interface HeatmapCell {
@@ -44,6 +48,8 @@ export function heatmapHtml(input: HeatmapInput): SafeHtml {
   const key = (coords: readonly number[]) => coords.join(',');
   const byCoords = new Map(cells.map((c) => [key(c.coords), c]));
   const own = input.own !== undefined && input.own.length === axes.length ? key(input.own) : undefined;
+  const label = (a: HeatmapAxis, v: number) => a.labels?.[a.values.indexOf(v)] ?? String(v);
+  const ownText = (a: HeatmapAxis, i: number) => a.ownLabel ?? label(a, input.own![i]!);
   const x = axes[0]!;
   const y: HeatmapAxis | undefined = axes[1];
   const rowsY = y === undefined ? [undefined] : [...y.values].reverse();
@@ -51,25 +57,25 @@ export function heatmapHtml(input: HeatmapInput): SafeHtml {
   const cellHtml = (coords: number[]) => {
     const c = byCoords.get(key(coords));
     const mine = key(coords) === own;
-    const where = axes.map((a, i) => `${a.path} = ${coords[i]}`).join(', ');
+    const where = axes.map((a, i) => `${a.path} = ${label(a, coords[i]!)}`).join(', ');
     if (c === undefined) return html`<td class="missing${mine ? ' own' : ''}" title="${where}: not run">—</td>`;
     const ttr = c.timeToRecoverSec === null ? '—' : fmtDuration(c.timeToRecoverSec);
     const title = `${where}: ${c.verdict}${c.timeToRecoverSec === null ? '' : `, recovered in ${ttr}`}${mine ? ' (the file’s own settings)' : ''}`;
     return html`<td class="${c.verdict}${mine ? ' own' : ''}" title="${title}"><span class="v">${c.verdict}${mine ? ' ★' : ''}</span>${ttr}</td>`;
   };
 
-  const header = html`${y === undefined ? '' : html`<tr><th></th><th colspan="${x.values.length}">${x.path} →</th></tr>`}<tr><th class="row">${y === undefined ? '' : html`${y.path} ↓`}</th>${x.values.map((v) => html`<th>${v}</th>`)}</tr>`;
+  const header = html`${y === undefined ? '' : html`<tr><th></th><th colspan="${x.values.length}">${x.path} →</th></tr>`}<tr><th class="row">${y === undefined ? '' : html`${y.path} ↓`}</th>${x.values.map((v) => html`<th>${label(x, v)}</th>`)}</tr>`;
   const body = rowsY.map(
     (yv) =>
-      html`<tr><th class="row">${yv === undefined ? x.path : yv}</th>${x.values.map((xv) => cellHtml(yv === undefined ? [xv] : [xv, yv]))}</tr>`,
+      html`<tr><th class="row">${yv === undefined ? x.path : label(y!, yv)}</th>${x.values.map((xv) => cellHtml(yv === undefined ? [xv] : [xv, yv]))}</tr>`,
   );
   const counts = VERDICTS.map((v) => [v, cells.filter((c) => c.verdict === v).length] as const).filter(([, n]) => n > 0);
   const ownNote =
     input.own === undefined
       ? ''
       : own !== undefined && byCoords.has(own)
-        ? html`<span>★ outlined: the file’s own settings (${axes.map((a, i) => `${a.path} = ${input.own![i]}`).join(', ')})</span>`
-        : html`<span>the file’s own settings (${axes.map((a, i) => `${a.path} = ${input.own![i]}`).join(', ')}) are not on this grid</span>`;
+        ? html`<span>★ outlined: the file’s own settings (${axes.map((a, i) => `${a.path} = ${ownText(a, i)}`).join(', ')})</span>`
+        : html`<span>the file’s own settings (${axes.map((a, i) => `${a.path} = ${ownText(a, i)}`).join(', ')}) are not on this grid</span>`;
   return html`<table class="heatmap">${header}${body}</table>
 <p class="legend">${counts.map(([v, n]) => html`<span><span class="pill ${v}">${v}</span> ${n}</span>`)}${ownNote}</p>
 <p class="muted">Each cell: the oracle's verdict and its time to recover (— when it did not recover by the deadline).</p>`;

@@ -17,8 +17,11 @@ describe('example topologies', () => {
     expect(loadTopologyFile(example('prod4-incident.yaml'))).toStrictEqual(prod4Incident());
   });
 
-  it('prod4-incident-small.yaml is prod4Incident({ delegates: 200 })', () => {
-    expect(loadTopologyFile(example('prod4-incident-small.yaml'))).toStrictEqual(prod4Incident({ delegates: 200 }));
+  it('prod4-incident-small.yaml is prod4Incident({ delegates: 200 }) under its own name', () => {
+    expect(loadTopologyFile(example('prod4-incident-small.yaml'))).toStrictEqual({
+      ...prod4Incident({ delegates: 200 }),
+      name: 'prod4-incident-small',
+    });
   });
 
   it('prod4-elastic-baseline.yaml is prod4ElasticBaseline()', () => {
