@@ -52,7 +52,7 @@ export function checkReportHtml(input: CheckReportInput): string {
 <div class="fact"><div class="k">topology</div><div class="v">${input.topologyName}</div></div>
 <div class="fact"><div class="k">file</div><div class="v">${input.file}</div></div>
 <div class="fact"><div class="k">seed</div><div class="v">${input.seed}</div></div>
-<div class="fact"><div class="k">policies checked</div><div class="v">${input.policiesChecked}</div></div>
+<div class="fact"><div class="k">cases judged (shrinking included)</div><div class="v">${input.policiesChecked}</div></div>
 </div>
 <p class="legend">${VERDICTS.map((v) => html`<span><span class="pill ${v}">${v}</span> ${input.counts[v] ?? 0}</span>`)}</p>
 </div>
@@ -77,7 +77,7 @@ ${
 }`;
   return renderPage({
     title: `stampede check: ${input.topologyName}`,
-    subtitle: `${input.file} · seed ${input.seed} · ${input.policiesChecked} rollout policies · ${f === undefined ? 'held' : 'counterexample found'}`,
+    subtitle: `${input.file} · seed ${input.seed} · ${input.policiesChecked} cases judged · ${f === undefined ? 'held' : 'counterexample found'}`,
     body,
     charts: run?.chartSpecs ?? [],
   });
