@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { applyCase, judge, type RolloutCase, type VerdictKind } from '@stampede/check';
+import { serveJobs } from './thread-pool.ts';
 import { loadTopology } from './topology.ts';
 
 export interface CheckWorkerData {
@@ -20,25 +21,16 @@ export interface CaseVerdict {
   traceHash: string;
 }
 
-export type CheckRequest = { id: number; rolloutCase: RolloutCase };
-export type CheckResponse = { id: number; ok: true; result: CaseVerdict } | { id: number; ok: false; error: string };
-
 if (parentPort !== null) {
-  const port = parentPort;
   const topology = loadTopology((workerData as CheckWorkerData).file);
-  port.on('message', ({ id, rolloutCase }: CheckRequest) => {
-    try {
-      const v = judge(applyCase(topology, rolloutCase), rolloutCase.seed);
-      const result: CaseVerdict = {
-        verdict: v.verdict,
-        evidence: v.evidence,
-        timeToRecoverSec: v.timeToRecoverSec,
-        dominantLoop: v.dominantLoop,
-        traceHash: v.traceHash,
-      };
-      port.postMessage({ id, ok: true, result } satisfies CheckResponse);
-    } catch (err) {
-      port.postMessage({ id, ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies CheckResponse);
-    }
+  serveJobs((c: RolloutCase): CaseVerdict => {
+    const v = judge(applyCase(topology, c), c.seed);
+    return {
+      verdict: v.verdict,
+      evidence: v.evidence,
+      timeToRecoverSec: v.timeToRecoverSec,
+      dominantLoop: v.dominantLoop,
+      traceHash: v.traceHash,
+    };
   });
 }

@@ -13,7 +13,6 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { Worker } from 'node:worker_threads';
 import {
   assembleSweep,
   cellCountOf,
@@ -45,9 +44,10 @@ import type { Io } from './run-command.ts';
 import { prepareOutDir } from './series-export.ts';
 import { shellArg } from './summary-format.ts';
 import { sweepReportInput } from './sweep-report-input.ts';
-import type { SweepCellJob, SweepWorkerReply } from './sweep-worker.ts';
+import type { SweepCellJob } from './sweep-worker.ts';
+import { createThreadPool } from './thread-pool.ts';
 import { loadTopology } from './topology.ts';
-import { runBounded, startTsWorker } from './worker-pool.ts';
+import { runBounded } from './worker-pool.ts';
 
 export interface SweepOptions {
   vary: string[];
@@ -117,55 +117,24 @@ function cellProgress(stream: ProgressStream, total: number, enabled: boolean) {
   return { increment: () => bar.increment(), stop: () => bar.stop() };
 }
 
-function judgeOn(worker: Worker, job: SweepCellJob): Promise<SweepCell> {
-  return new Promise((resolve, reject) => {
-    const done = () => {
-      worker.off('message', onMessage);
-      worker.off('error', onError);
-      worker.off('exit', onExit);
-    };
-    const onMessage = (m: SweepWorkerReply) => {
-      done();
-      if (m.type === 'cell') resolve(m.cell);
-      else reject(new Error(`judging cell ${m.index} failed in its worker thread:\n${m.text}`));
-    };
-    const onError = (err: Error) => {
-      done();
-      reject(err);
-    };
-    const onExit = (code: number) => {
-      done();
-      reject(new Error(`a worker thread exited with code ${code} while judging cell ${job.index}`));
-    };
-    worker.on('message', onMessage);
-    worker.on('error', onError);
-    worker.on('exit', onExit);
-    worker.postMessage(job);
-  });
-}
-
-/** Judges `jobs` on `threads` long-lived worker threads; results in job order. */
+/** Judges `jobs` on `threads` long-lived worker threads; results in job order; the first failure stops the rest. */
 async function judgeCells(jobs: readonly SweepCellJob[], threads: number, onCell: () => void): Promise<SweepCell[]> {
-  const workers = Array.from({ length: threads }, () => startTsWorker(new URL('./sweep-worker.ts', import.meta.url), null));
-  const idle = [...workers];
+  const pool = createThreadPool<SweepCellJob, SweepCell>(new URL('./sweep-worker.ts', import.meta.url), null, threads, 'judging a cell');
   let failed = false;
   try {
     return await runBounded(jobs, threads, async (job) => {
       if (failed) throw new Error('stopped after another cell failed');
-      const worker = idle.pop()!; // one lane per worker: a lane always finds its worker back
       try {
-        const cell = await judgeOn(worker, job);
+        const cell = await pool.run(job);
         onCell();
         return cell;
       } catch (err) {
         failed = true;
         throw err;
-      } finally {
-        idle.push(worker);
       }
     });
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await pool.close();
   }
 }
 

@@ -6,6 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { judgeCell, type SweepCell } from '@stampede/check';
 import type { PlatformParams } from '@stampede/model';
+import { serveJobs } from './thread-pool.ts';
 
 export interface SweepCellJob {
   index: number;
@@ -15,17 +16,4 @@ export interface SweepCellJob {
   sizes: number[];
 }
 
-export type SweepWorkerReply = { type: 'cell'; cell: SweepCell } | { type: 'error'; index: number; text: string };
-
-if (parentPort !== null) {
-  const port = parentPort;
-  port.on('message', (job: SweepCellJob) => {
-    let reply: SweepWorkerReply;
-    try {
-      reply = { type: 'cell', cell: judgeCell(job.params, job.seed, job.index, job.sizes) };
-    } catch (err) {
-      reply = { type: 'error', index: job.index, text: err instanceof Error ? (err.stack ?? err.message) : String(err) };
-    }
-    port.postMessage(reply);
-  });
-}
+if (parentPort !== null) serveJobs((job: SweepCellJob): SweepCell => judgeCell(job.params, job.seed, job.index, job.sizes));
