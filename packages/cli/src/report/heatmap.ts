@@ -64,7 +64,7 @@ export function heatmapHtml(input: HeatmapInput): SafeHtml {
     return html`<td class="${c.verdict}${mine ? ' own' : ''}" title="${title}"><span class="v">${c.verdict}${mine ? ' ★' : ''}</span>${ttr}</td>`;
   };
 
-  const header = html`${y === undefined ? '' : html`<tr><th></th><th colspan="${x.values.length}">${x.path} →</th></tr>`}<tr><th class="row">${y === undefined ? '' : html`${y.path} ↓`}</th>${x.values.map((v) => html`<th>${label(x, v)}</th>`)}</tr>`;
+  const header = html`${y === undefined ? '' : html`<tr><th></th><th colspan="${x.values.length}">${x.path} →</th></tr>`}<tr><th class="row">${y === undefined ? '' : html`${y.path} ↑`}</th>${x.values.map((v) => html`<th>${label(x, v)}</th>`)}</tr>`;
   const body = rowsY.map(
     (yv) =>
       html`<tr><th class="row">${yv === undefined ? x.path : label(y!, yv)}</th>${x.values.map((xv) => cellHtml(yv === undefined ? [xv] : [xv, yv]))}</tr>`,
