@@ -14,7 +14,7 @@
  * storm hits, so sweeping `router.pool.<key>` would map a parameter with no
  * effect on the outcome; the message names `timeline[N].pool.<key>` instead.
  */
-import { type PlatformParams, parseDuration, parseTopology } from '@stampede/model';
+import { didYouMean, type PlatformParams, parseDuration, parseTopology } from '@stampede/model';
 import { type AxisKind, type AxisSpec, formatAxisValue, formatPathSegments, type PathSegment } from './sweep-axis.ts';
 import { SweepError } from './sweep-error.ts';
 
@@ -57,12 +57,19 @@ const describe = (v: unknown): string =>
 /** Checks that `segments` can be set in `doc` (creating missing mappings on the way); returns the value there now. */
 function checkPath(doc: unknown, segments: readonly PathSegment[]): unknown {
   let v: unknown = doc;
+  // the mapping that lacked the previous key, to suggest the list the user meant
+  let missingIn: { mapping: Record<string, unknown>; key: string } | undefined;
   for (const [i, seg] of segments.entries()) {
     const where = i === 0 ? 'the document' : formatPathSegments(segments.slice(0, i));
     const path = formatPathSegments(segments);
     if (v === undefined) {
-      if (typeof seg === 'number')
-        throw new SweepError(`--vary ${path}: ${where} is not in the file, so it has no item [${seg}]; vary a field the file has`);
+      if (typeof seg === 'number') {
+        const lists = missingIn === undefined ? [] : Object.keys(missingIn.mapping).filter((k) => Array.isArray(missingIn!.mapping[k]));
+        const guess = missingIn === undefined ? undefined : didYouMean(missingIn.key, lists);
+        throw new SweepError(
+          `--vary ${path}: ${where} is not in the file, so it has no item [${seg}]; ${guess === undefined ? 'vary a field the file has' : `did you mean ${guess}[${seg}]?`}`,
+        );
+      }
       return undefined; // missing mappings are created; the schema then says whether the key exists
     }
     if (typeof seg === 'number') {
@@ -78,6 +85,7 @@ function checkPath(doc: unknown, segments: readonly PathSegment[]): unknown {
           `--vary ${path}: ${where} is ${describe(v)}${Array.isArray(v) ? `; pick an item first, e.g. ${where}[0].${seg}` : ', not a mapping with keys'}`,
         );
       }
+      if (!Object.hasOwn(v, seg)) missingIn = { mapping: v, key: seg };
       v = Object.hasOwn(v, seg) ? v[seg] : undefined;
     }
   }

@@ -159,6 +159,10 @@ describe('planning a sweep of the incident file', () => {
       'validationGate.bogus[1]=1..2',
       '--vary validationGate.bogus[1]: validationGate.bogus is not in the file, so it has no item [1]; vary a field the file has',
     ],
+    [
+      'timline[0].pool.maxConnections=1..2',
+      '--vary timline[0].pool.maxConnections: timline is not in the file, so it has no item [0]; did you mean timeline[0]?',
+    ],
   ])('a path that leads nowhere: %s', (spec, message) => {
     expect(failure(() => planSweep(incident(), 'f.yaml', [parseVary(spec)]))).toBe(message);
   });

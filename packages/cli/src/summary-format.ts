@@ -48,9 +48,14 @@ export function replayCommand(file: string, seed: number): string {
 }
 
 export function describePool(pool: PoolParams): string {
-  const parts = [pool.mode, `maxConnections ${pool.maxConnections}`];
+  // an elastic pool has no limit: its maxConnections only matters to a fixed pool a rollout brings
+  const parts: string[] = [pool.mode];
   if (pool.mode === 'fixed') {
-    parts.push(`pending ≤ ${pool.pendingAcquireMaxCount}`, `acquire timeout ${fmtMs(pool.pendingAcquireTimeoutMs)}`);
+    parts.push(
+      `maxConnections ${pool.maxConnections}`,
+      `pending ≤ ${pool.pendingAcquireMaxCount}`,
+      `acquire timeout ${fmtMs(pool.pendingAcquireTimeoutMs)}`,
+    );
     if (pool.cancelAbandonedAcquires) parts.push('abandoned acquires cancelled');
   }
   return parts.join(', ');

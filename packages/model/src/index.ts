@@ -19,6 +19,7 @@ export { buildPlatform, connectedFraction, MANAGER_CONTROLLER, type Platform, RO
 export { type Impact, type RunOptions, type RunResult, type RunSummary, runPlatform } from './run.ts';
 export { ACTION_ITEMS, prod4ElasticBaseline, prod4Incident, prod4Mitigated, type ScenarioOptions, steadyStateLimit } from './scenarios.ts';
 export {
+  didYouMean,
   formatDuration,
   loadTopologyFile,
   loadTopologyText,

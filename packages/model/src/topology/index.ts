@@ -4,4 +4,4 @@
  */
 export { type DurationResult, formatDuration, parseDuration, tryParseDuration } from './duration.ts';
 export { loadTopologyFile, loadTopologyText, parseTopology, readTopologyYaml, TopologyError, type TopologyIssue } from './load.ts';
-export { type Duration, type TopologyInput, topologySchema } from './schema.ts';
+export { type Duration, didYouMean, type TopologyInput, topologySchema } from './schema.ts';
