@@ -130,6 +130,10 @@ export class ActorHost {
   /** The actor whose event is being processed (timers it sets belong to it). */
   private current: Hosted | undefined;
   private readonly fireTimerFn = (t: TimerArg) => this.fireTimer(t);
+  // pino's isLevelEnabled costs ~60 ns: asked per delivery and per state change, it is read once and
+  // again only when the level changes
+  private logsDebug = false;
+  private logsTrace = false;
 
   constructor(
     readonly queue: EventQueue,
@@ -159,6 +163,12 @@ export class ActorHost {
       logger: (...args: unknown[]) => this.logger.info({ xstate: args }, 'xstate log'),
     });
     this.root.start();
+    const levels = () => {
+      this.logsDebug = logger.isLevelEnabled('debug');
+      this.logsTrace = logger.isLevelEnabled('trace');
+    };
+    levels();
+    logger.on('level-change', levels);
   }
 
   /** @internal the shared xstate system, used to find the host from `self` */
@@ -289,7 +299,7 @@ export class ActorHost {
     if (trace.wantsRecords)
       trace.emit({ kind: 'deliver', timeMs: this.queue.now, from: env.from, to: env.to, type: env.event.type, sentAtMs: env.sentAtMs });
     // a line per message: only at 'trace', and the level check keeps the silent default free
-    if (this.logger.isLevelEnabled('trace')) this.logger.trace({ actor: env.to, from: env.from, type: env.event.type }, 'deliver');
+    if (this.logsTrace) this.logger.trace({ actor: env.to, from: env.from, type: env.event.type }, 'deliver');
     const prev = this.current;
     this.current = rec;
     try {
@@ -314,7 +324,7 @@ export class ActorHost {
         reason,
         sentAtMs: env.sentAtMs,
       });
-    if (this.logger.isLevelEnabled('debug')) this.logger.debug({ actor: env.from, to: env.to, type: env.event.type, reason }, 'drop');
+    if (this.logsDebug) this.logger.debug({ actor: env.from, to: env.to, type: env.event.type, reason }, 'drop');
   }
 
   private fireTimer(t: TimerArg): void {
@@ -341,8 +351,7 @@ export class ActorHost {
     const value = snap.value;
     const text = typeof value === 'string' ? value : stateValueString(value);
     if (text !== rec.lastValue) {
-      if (this.logger.isLevelEnabled('debug'))
-        this.logger.debug({ actor: rec.id, state: text, previous: rec.lastValue || undefined }, 'state');
+      if (this.logsDebug) this.logger.debug({ actor: rec.id, state: text, previous: rec.lastValue || undefined }, 'state');
       rec.lastValue = text;
       const trace = this.trace;
       trace.fold(TRACE_STATE, this.queue.now, rec.idHash, trace.str(text), 0);
