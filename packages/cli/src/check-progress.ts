@@ -4,8 +4,7 @@
  * shrinking of a counterexample (candidates tried, smaller failures found).
  */
 import type { VerdictKind } from '@stampede/check';
-import cliProgress from 'cli-progress';
-import type { ProgressStream } from './progress.ts';
+import { type ProgressStream, singleBar } from './progress.ts';
 
 export interface CheckProgress {
   start(total: number): void;
@@ -17,16 +16,7 @@ export interface CheckProgress {
 
 export function checkProgress(stream: ProgressStream, enabled = stream.isTTY === true): CheckProgress {
   if (!enabled) return { start() {}, judged() {}, shrinking() {}, shrinkStep() {}, stop() {} };
-  const bar = new cliProgress.SingleBar(
-    {
-      stream,
-      format: '  {bar} {value}/{total} cases | {status} | {duration_formatted}',
-      hideCursor: true,
-      clearOnComplete: true,
-      barsize: 30,
-    },
-    cliProgress.Presets.shades_classic,
-  );
+  const bar = singleBar(stream, '  {bar} {value}/{total} cases | {status} | {duration_formatted}');
   const tally: Record<VerdictKind, number> = { recovered: 0, slow: 0, metastable: 0, overloaded: 0 };
   const status = () =>
     (Object.entries(tally) as [VerdictKind, number][])

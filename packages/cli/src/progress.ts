@@ -16,19 +16,18 @@ export interface RunProgress {
   stop(): void;
 }
 
+/** The commands' one-line bar in `format` (cli-progress tokens), cleared when stopped. */
+export function singleBar(stream: ProgressStream, format: string): cliProgress.SingleBar {
+  return new cliProgress.SingleBar(
+    { stream, format, clearOnComplete: true, hideCursor: true, barsize: 30 },
+    cliProgress.Presets.shades_classic,
+  );
+}
+
 /** One bar, "virtual minutes done / total"; cleared when stopped. */
 export function runProgress(stream: ProgressStream, enabled = stream.isTTY === true): RunProgress {
   if (!enabled) return { update() {}, stop() {} };
-  const bar = new cliProgress.SingleBar(
-    {
-      stream,
-      format: '  {bar} {value}/{total} simulated min | {duration_formatted} elapsed',
-      clearOnComplete: true,
-      hideCursor: true,
-      barsize: 30,
-    },
-    cliProgress.Presets.shades_classic,
-  );
+  const bar = singleBar(stream, '  {bar} {value}/{total} simulated min | {duration_formatted} elapsed');
   let started = false;
   return {
     update(doneMs, totalMs) {

@@ -33,12 +33,11 @@ import {
   sweepToJson,
 } from '@stampede/check';
 import { readTopologyYaml, TopologyError } from '@stampede/model';
-import cliProgress from 'cli-progress';
 import writeFileAtomic from 'write-file-atomic';
 import { type Colors, colorsFor } from './colors.ts';
 import { TopologyFileError, topologyErrorText, UsageError } from './errors.ts';
 import { formatHeatmap } from './heatmap.ts';
-import type { ProgressStream } from './progress.ts';
+import { type ProgressStream, singleBar } from './progress.ts';
 import { checkReportPath, sweepReportHtml, writeReport } from './report/index.ts';
 import type { Io } from './run-command.ts';
 import { prepareOutDir } from './series-export.ts';
@@ -103,16 +102,7 @@ export function formatSweepReport(result: SweepResult, paths: readonly string[],
 
 function cellProgress(stream: ProgressStream, total: number, enabled: boolean) {
   if (!enabled) return { increment() {}, stop() {} };
-  const bar = new cliProgress.SingleBar(
-    {
-      stream,
-      format: '  {bar} {value}/{total} cells | {duration_formatted} elapsed',
-      clearOnComplete: true,
-      hideCursor: true,
-      barsize: 30,
-    },
-    cliProgress.Presets.shades_classic,
-  );
+  const bar = singleBar(stream, '  {bar} {value}/{total} cells | {duration_formatted} elapsed');
   bar.start(total, 0);
   return { increment: () => bar.increment(), stop: () => bar.stop() };
 }
