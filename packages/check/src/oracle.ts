@@ -20,6 +20,7 @@
  *    from a quiet start is `overloaded`: under-provisioned, not metastable
  *    (a verdict DESIGN §7 lacks; without it such a case would be mislabelled).
  */
+import type { Series } from '@stampede/kernel';
 import type { PlatformParams, PoolParams, TimelineEvent } from '@stampede/model';
 import { buildPlatform } from '@stampede/model';
 import { type OracleOptions, resolveOracleOptions } from './options.ts';
@@ -89,6 +90,16 @@ function finalConfiguration(params: PlatformParams): PlatformParams {
   return p;
 }
 
+/** Goodput over [fromMs, toMs]: the share of issued tasks acquired within the SLA (1 when none were issued). */
+function goodputOf(series: Series[]): (fromMs: number, toMs: number) => number {
+  const acquiredInSla = seriesByName(series, 'tasks.acquired-in-sla');
+  const issued = seriesByName(series, 'tasks.issued');
+  return (fromMs, toMs) => {
+    const n = counterAt(issued, toMs) - counterAt(issued, fromMs);
+    return n === 0 ? 1 : (counterAt(acquiredInSla, toMs) - counterAt(acquiredInSla, fromMs)) / n;
+  };
+}
+
 const amplification = (now: number, base: number) => (base > 0 ? now / base : now > 0 ? Number.POSITIVE_INFINITY : 0);
 
 export function judge(params: PlatformParams, seed: number, options: OracleOptions = {}): Verdict {
@@ -132,12 +143,7 @@ export function judge(params: PlatformParams, seed: number, options: OracleOptio
   const series = sim.metrics.series();
   const connectedCount = seriesByName(series, 'delegates.connected');
   const connected: Sampled = { timesMs: connectedCount.timesMs, values: connectedCount.values.map((v) => v / delegates) };
-  const acquiredInSla = seriesByName(series, 'tasks.acquired-in-sla');
-  const issued = seriesByName(series, 'tasks.issued');
-  const goodput = (fromMs: number, toMs: number) => {
-    const n = counterAt(issued, toMs) - counterAt(issued, fromMs);
-    return n === 0 ? 1 : (counterAt(acquiredInSla, toMs) - counterAt(acquiredInSla, fromMs)) / n;
-  };
+  const goodput = goodputOf(series);
   const timeouts = seriesByName(series, 'router.acquire.timeouts');
   const attempts = seriesByName(series, 'delegates.connect.attempts');
   // retries show up as socket opens while delegates can register, and as REST calls (registration
@@ -212,10 +218,7 @@ export function judge(params: PlatformParams, seed: number, options: OracleOptio
     const cs = seriesByName(cseries, 'delegates.connected');
     const from = endMs - o.holdMs;
     const fraction = windowMin({ timesMs: cs.timesMs, values: cs.values.map((v) => v / delegates) }, from, endMs + 1);
-    const cIssued = seriesByName(cseries, 'tasks.issued');
-    const cIssuedN = counterAt(cIssued, endMs) - counterAt(cIssued, from);
-    const cAcq = seriesByName(cseries, 'tasks.acquired-in-sla');
-    const cGoodput = cIssuedN === 0 ? 1 : (counterAt(cAcq, endMs) - counterAt(cAcq, from)) / cIssuedN;
+    const cGoodput = goodputOf(cseries)(from, endMs);
     const cTimeoutsPerMin = ratePerSec(seriesByName(cseries, 'router.acquire.timeouts'), from, endMs) * 60;
     const healthy =
       fraction >= o.connectedThreshold &&
