@@ -1,13 +1,14 @@
 /**
- * Hosts xstate actors on the kernel: spawn with ids into one shared xstate
- * system, deliver network envelopes to per-actor inboxes (a Map by id), run
- * their timers on the virtual clock, and stop, crash and restart them.
+ * Hosts actors on the kernel: spawn with ids, deliver network envelopes to
+ * per-actor inboxes (a Map by id), run their timers on the virtual clock, and
+ * stop, crash and restart them. Each actor's logic runs on an engine
+ * (incarnation.ts): xstate's interpreter here (xstate-incarnation.ts); the
+ * host folds every delivery, state change and lifecycle change into the trace
+ * the same way whatever the engine.
  *
- * All actors are children of one root actor, so they share one system: this
- * halves memory and is faster than a system per actor at 10k+. Actors never
- * talk to each other directly (`sendTo` between actors is synchronous and
- * nested in xstate); they send through `portOf(self).send(...)` or the
- * `send(...)` action, which hands the message to the network.
+ * Actors never talk to each other directly (`sendTo` between actors is
+ * synchronous and nested in xstate); they send through `portOf(self).send(...)`
+ * or the `send(...)` action, which hands the message to the network.
  */
 import { Observable } from 'rxjs';
 import {
@@ -15,51 +16,28 @@ import {
   type AnyActorLogic,
   type AnyActorRef,
   createActor,
-  createMachine,
   type InputFrom,
   type InspectionEvent,
   type SnapshotFrom,
 } from 'xstate';
-import { checkId, KernelInputError } from './errors.ts';
+import { type ActorPort, PortImpl } from './actor-port.ts';
+import { ActorFailedError, checkId, KernelInputError } from './errors.ts';
 import type { EventQueue, ScheduledEvent } from './event-queue.ts';
+import type { Incarnation } from './incarnation.ts';
 import type { Logger } from './logger.ts';
 import type { Envelope, Network } from './network.ts';
 import type { RandomStream } from './random.ts';
 import { type DropReason, TRACE_DELIVER, TRACE_DROP, TRACE_LIFECYCLE, TRACE_STATE, type Trace } from './trace.ts';
+import { type RootActor, rootLogic, XstateIncarnation } from './xstate-incarnation.ts';
 
-/** What an actor may do to the world: everything goes through the kernel. */
-export interface ActorPort {
-  readonly id: string;
-  /** Current virtual time in ms. */
-  readonly now: number;
-  /** This actor's own random stream (forked from the seed by id and incarnation). */
-  readonly random: RandomStream;
-  /** A pino child logger bound to this actor's id. */
-  readonly log: Logger;
-  /** Sends an event through the network. `latencyMs` overrides the sampled latency. */
-  /** generic so a message literal may carry any fields beside its type (no excess-property error) */
-  send<E extends { type: string }>(to: string, event: E, options?: { latencyMs?: number }): void;
-}
+export type { ActorPort } from './actor-port.ts';
+export { ActorFailedError } from './errors.ts';
+export { stateValueString } from './state-value.ts';
 
 export interface SpawnOptions<TLogic extends AnyActorLogic> {
   /** Unique actor id; used for routing, the trace hash and random stream names. */
   id: string;
   input?: InputFrom<TLogic>;
-}
-
-/** Raised when an actor's logic throws; the run stops, naming the actor and the event. */
-export class ActorFailedError extends Error {
-  override name = 'ActorFailedError';
-  constructor(
-    readonly actorId: string,
-    readonly timeMs: number,
-    readonly during: string,
-    override readonly cause: unknown,
-  ) {
-    super(
-      `Actor '${actorId}' failed at virtual time ${timeMs} ms while handling ${during}: ${cause instanceof Error ? cause.message : String(cause)}`,
-    );
-  }
 }
 
 /** @internal one hosted actor */
@@ -69,54 +47,11 @@ interface Hosted {
   readonly logic: AnyActorLogic;
   readonly input: unknown;
   incarnation: number;
-  actor: Actor<AnyActorLogic> | undefined;
-  lastSnapshot: unknown;
+  /** the running incarnation; undefined while crashed */
+  inc: Incarnation | undefined;
   lastValue: string;
   port: PortImpl | undefined;
 }
-
-class PortImpl implements ActorPort {
-  private rng: RandomStream | undefined;
-  private logger: Logger | undefined;
-  constructor(
-    private readonly host: ActorHost,
-    private readonly rec: Hosted,
-  ) {}
-  get id(): string {
-    return this.rec.id;
-  }
-  get now(): number {
-    return this.host.queue.now;
-  }
-  get random(): RandomStream {
-    return (this.rng ??= this.host.random.fork(`actor:${this.rec.id}#${this.rec.incarnation}`));
-  }
-  get log(): Logger {
-    return (this.logger ??= this.host.logger.child({ actor: this.rec.id }));
-  }
-  send<E extends { type: string }>(to: string, event: E, options?: { latencyMs?: number }): void {
-    this.host.network.send(this.rec.id, to, event, this.random, options?.latencyMs);
-  }
-}
-
-/** Flattens a state value to a stable string: "a", "a.b", "p.(x.y|z)". */
-export function stateValueString(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value === null || typeof value !== 'object') return String(value);
-  const keys = Object.keys(value).sort();
-  const parts = keys.map((k) => {
-    const sub = (value as Record<string, unknown>)[k];
-    if (sub && typeof sub === 'object' && Object.keys(sub).length === 0) return k;
-    return `${k}.${stateValueString(sub)}`;
-  });
-  return parts.length === 1 ? parts[0]! : `(${parts.join('|')})`;
-}
-
-// The parent of every hosted actor. It accepts every event so that a child's
-// error event (`xstate.error.actor.*`) does not make the root fail too (and
-// xstate report it through a real `setTimeout`); the host surfaces child
-// errors itself as ActorFailedError.
-const rootLogic = createMachine({ id: 'stampede-root', on: { '*': {} } });
 
 interface TimerArg {
   fn: () => void;
@@ -125,8 +60,7 @@ interface TimerArg {
 
 export class ActorHost {
   private readonly actors = new Map<string, Hosted>();
-  private readonly byActor = new WeakMap<AnyActorRef, Hosted>();
-  private readonly root: Actor<typeof rootLogic>;
+  private readonly root: RootActor;
   /** The actor whose event is being processed (timers it sets belong to it). */
   private current: Hosted | undefined;
   private readonly fireTimerFn = (t: TimerArg) => this.fireTimer(t);
@@ -179,7 +113,7 @@ export class ActorHost {
   /** Ids of the running actors, in spawn order. */
   ids(): string[] {
     const out: string[] = [];
-    for (const [id, rec] of this.actors) if (rec.actor) out.push(id);
+    for (const [id, rec] of this.actors) if (rec.inc) out.push(id);
     return out;
   }
 
@@ -207,20 +141,19 @@ export class ActorHost {
       logic,
       input: options.input,
       incarnation: 0,
-      actor: undefined,
-      lastSnapshot: undefined,
+      inc: undefined,
       lastValue: '',
       port: undefined,
     };
     this.actors.set(id, rec);
     this.start(rec, 'spawn');
-    return rec.actor as Actor<TLogic>;
+    return rec.inc!.ref as Actor<TLogic>;
   }
 
-  /** The running xstate actor with this id. */
+  /** The running actor with this id (for a compiled machine, an actor-like object: id, send, getSnapshot, subscribe). */
   get<TLogic extends AnyActorLogic = AnyActorLogic>(id: string): Actor<TLogic> {
     const rec = this.actors.get(id);
-    if (rec?.actor === undefined) {
+    if (rec?.inc === undefined) {
       throw new KernelInputError(
         'actor',
         'id',
@@ -228,26 +161,29 @@ export class ActorHost {
         rec ? 'a running actor (this one is crashed; restart it first)' : `the id of a spawned actor (known: ${this.sample()})`,
       );
     }
-    return rec.actor as Actor<TLogic>;
+    return rec.inc.ref as Actor<TLogic>;
   }
 
   has(id: string): boolean {
-    return this.actors.get(id)?.actor !== undefined;
+    return this.actors.get(id)?.inc !== undefined;
   }
 
   /** The port through which actor `self` acts on the world. */
   portOf(self: AnyActorRef): ActorPort {
-    const rec = this.byActor.get(self);
+    // by id, not by actor object: xstate resolves initial delays inside createActor, before the host
+    // holds the actor, and a delay may draw from the port (a random first delay)
+    const id = (self as { id?: unknown })?.id;
+    const rec = typeof id === 'string' ? this.actors.get(id) : undefined;
     if (rec === undefined) {
-      throw new KernelInputError('portOf', 'self', (self as { id?: string })?.id ?? self, 'an actor spawned by this simulation');
+      throw new KernelInputError('portOf', 'self', id ?? self, 'an actor spawned by this simulation');
     }
-    return (rec.port ??= new PortImpl(this, rec));
+    return (rec.port ??= new PortImpl(this, rec.id, rec.incarnation));
   }
 
   /** Stops an actor for good and forgets its id. Its pending timers are cancelled. */
   stop(id: string): void {
     const rec = this.require('stop', id);
-    if (rec.actor) this.halt(rec);
+    if (rec.inc) this.halt(rec);
     this.actors.delete(id);
     this.lifecycle(rec, 'stop');
   }
@@ -255,7 +191,7 @@ export class ActorHost {
   /** Kills an actor abruptly; messages to it are dropped until `restart`. */
   crash(id: string): void {
     const rec = this.require('crash', id);
-    if (rec.actor === undefined) throw new KernelInputError('crash', 'id', id, 'a running actor (this one is already crashed)');
+    if (rec.inc === undefined) throw new KernelInputError('crash', 'id', id, 'a running actor (this one is already crashed)');
     this.halt(rec);
     this.lifecycle(rec, 'crash');
   }
@@ -263,7 +199,7 @@ export class ActorHost {
   /** Starts a fresh incarnation of a crashed (or running: a bounce) actor from its initial state. */
   restart(id: string): void {
     const rec = this.require('restart', id);
-    if (rec.actor) this.halt(rec);
+    if (rec.inc) this.halt(rec);
     rec.incarnation++;
     rec.port = undefined;
     this.start(rec, 'restart');
@@ -289,13 +225,13 @@ export class ActorHost {
   /** @internal hot path: network → inbox */
   deliver(env: Envelope): void {
     const rec = this.actors.get(env.to);
-    const actor = rec?.actor;
-    if (actor === undefined) {
+    const inc = rec?.inc;
+    if (inc === undefined) {
       this.network.undeliverable(env);
       return;
     }
     const trace = this.trace;
-    trace.fold(TRACE_DELIVER, this.queue.now, this.trace.str(env.from), rec!.idHash, trace.str(env.event.type));
+    trace.fold(TRACE_DELIVER, this.queue.now, trace.str(env.from), rec!.idHash, trace.str(env.event.type));
     if (trace.wantsRecords)
       trace.emit({ kind: 'deliver', timeMs: this.queue.now, from: env.from, to: env.to, type: env.event.type, sentAtMs: env.sentAtMs });
     // a line per message: only at 'trace', and the level check keeps the silent default free
@@ -303,7 +239,7 @@ export class ActorHost {
     const prev = this.current;
     this.current = rec;
     try {
-      actor.send(env.event);
+      inc.send(env.event);
     } finally {
       this.current = prev;
     }
@@ -335,21 +271,19 @@ export class ActorHost {
     } finally {
       this.current = prev;
     }
-    if (t.rec?.actor !== undefined) this.afterStep(t.rec, 'a timer');
+    if (t.rec?.inc !== undefined) this.afterStep(t.rec, 'a timer');
   }
 
   /** Folds a state change into the trace and surfaces actor errors. */
   private afterStep(rec: Hosted, during: string): void {
-    const snap = rec.actor!.getSnapshot() as { status: string; value?: unknown; error?: unknown };
-    if (snap === rec.lastSnapshot) return;
-    rec.lastSnapshot = snap;
-    if (snap.status === 'error') {
-      const err = new ActorFailedError(rec.id, this.queue.now, during, snap.error);
+    const inc = rec.inc!;
+    const failed = inc.failure();
+    if (failed !== undefined) {
+      const err = new ActorFailedError(rec.id, this.queue.now, during, failed.error);
       this.halt(rec);
       throw err;
     }
-    const value = snap.value;
-    const text = typeof value === 'string' ? value : stateValueString(value);
+    const text = inc.valueText();
     if (text !== rec.lastValue) {
       if (this.logsDebug) this.logger.debug({ actor: rec.id, state: text, previous: rec.lastValue || undefined }, 'state');
       rec.lastValue = text;
@@ -360,16 +294,13 @@ export class ActorHost {
   }
 
   private start(rec: Hosted, change: 'spawn' | 'restart'): void {
-    const actor = createActor(rec.logic, { parent: this.root, id: rec.id, input: rec.input } as never) as Actor<AnyActorLogic>;
-    rec.actor = actor;
-    rec.lastSnapshot = undefined;
     rec.lastValue = '';
-    this.byActor.set(actor, rec);
-    this.lifecycle(rec, change);
     const prev = this.current;
     this.current = rec;
     try {
-      actor.start();
+      rec.inc = new XstateIncarnation(rec.logic, this.root, rec.id, rec.input);
+      this.lifecycle(rec, change);
+      rec.inc.start();
     } finally {
       this.current = prev;
     }
@@ -377,12 +308,9 @@ export class ActorHost {
   }
 
   private halt(rec: Hosted): void {
-    const actor = rec.actor!;
-    rec.actor = undefined;
-    // xstate forbids `stop()` on a child ("A non-root actor cannot be stopped
-    // directly"); `_stop` is what its parent's `stopChild` calls. It also
-    // cancels the actor's pending timers through our clock.
-    (actor as unknown as { _stop(): void })._stop();
+    const inc = rec.inc!;
+    rec.inc = undefined;
+    inc.halt();
   }
 
   private lifecycle(rec: Hosted, change: 'spawn' | 'stop' | 'crash' | 'restart'): void {

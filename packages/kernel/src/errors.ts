@@ -85,3 +85,18 @@ export function checkId(fn: string, arg: string, value: unknown): string {
   }
   return value;
 }
+
+/** Raised when an actor's logic throws; the run stops, naming the actor and the event. */
+export class ActorFailedError extends Error {
+  override name = 'ActorFailedError';
+  constructor(
+    readonly actorId: string,
+    readonly timeMs: number,
+    readonly during: string,
+    override readonly cause: unknown,
+  ) {
+    super(
+      `Actor '${actorId}' failed at virtual time ${timeMs} ms while handling ${during}: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
+  }
+}
