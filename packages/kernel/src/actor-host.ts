@@ -2,9 +2,11 @@
  * Hosts actors on the kernel: spawn with ids, deliver network envelopes to
  * per-actor inboxes (a Map by id), run their timers on the virtual clock, and
  * stop, crash and restart them. Each actor's logic runs on an engine
- * (incarnation.ts): xstate's interpreter here (xstate-incarnation.ts); the
- * host folds every delivery, state change and lifecycle change into the trace
- * the same way whatever the engine.
+ * (incarnation.ts): a machine compiled to tables (compiled-incarnation.ts, the
+ * default) or xstate's own interpreter (xstate-incarnation.ts: the reference,
+ * and the fallback for logic the compiler does not take). The host folds
+ * every delivery, state change and lifecycle change into the trace the same
+ * way whatever the engine, so both give the same trace hash.
  *
  * Actors never talk to each other directly (`sendTo` between actors is
  * synchronous and nested in xstate); they send through `portOf(self).send(...)`
@@ -21,10 +23,12 @@ import {
   type SnapshotFrom,
 } from 'xstate';
 import { type ActorPort, PortImpl } from './actor-port.ts';
+import { type CompiledHost, CompiledIncarnation, type CompiledTimer } from './compiled-incarnation.ts';
 import { ActorFailedError, checkId, KernelInputError } from './errors.ts';
 import type { EventQueue, ScheduledEvent } from './event-queue.ts';
-import type { Incarnation } from './incarnation.ts';
+import type { EngineName, Incarnation } from './incarnation.ts';
 import type { Logger } from './logger.ts';
+import { compileMachine } from './machine-compiler.ts';
 import type { Envelope, Network } from './network.ts';
 import type { RandomStream } from './random.ts';
 import { type DropReason, TRACE_DELIVER, TRACE_DROP, TRACE_LIFECYCLE, TRACE_STATE, type Trace } from './trace.ts';
@@ -68,6 +72,10 @@ export class ActorHost {
   // again only when the level changes
   private logsDebug = false;
   private logsTrace = false;
+  private readonly compiledHost: CompiledHost;
+  private inspectors = 0;
+  /** logic already reported (at debug) as running on xstate, so the line comes once, not per actor */
+  private readonly explained = new WeakSet<object>();
 
   constructor(
     readonly queue: EventQueue,
@@ -75,6 +83,8 @@ export class ActorHost {
     readonly random: RandomStream,
     readonly trace: Trace,
     readonly logger: Logger,
+    /** which engine runs machines: 'compiled' (the default; xstate for what does not compile) or 'xstate' */
+    readonly engine: EngineName = 'compiled',
   ) {
     this.root = createActor(rootLogic, {
       clock: {
@@ -97,6 +107,17 @@ export class ActorHost {
       logger: (...args: unknown[]) => this.logger.info({ xstate: args }, 'xstate log'),
     });
     this.root.start();
+    this.compiledHost = {
+      queue,
+      system: this.root.system as unknown as CompiledHost['system'],
+      inspecting: false,
+      fireTimer: (t: CompiledTimer) => {
+        const rec = t.actor.owner as Hosted;
+        if (rec.inc !== t.actor) return;
+        t.actor.timerFired(t);
+        this.afterStep(rec, 'a timer');
+      },
+    };
     const levels = () => {
       this.logsDebug = logger.isLevelEnabled('debug');
       this.logsTrace = logger.isLevelEnabled('trace');
@@ -164,6 +185,13 @@ export class ActorHost {
     return rec.inc.ref as Actor<TLogic>;
   }
 
+  /** Which engine runs this actor: 'compiled', or 'xstate' (asked for, or its logic does not compile: see `whyNotCompiled`). */
+  engineOf(id: string): EngineName {
+    const rec = this.actors.get(id);
+    if (rec?.inc === undefined) return this.get(id) as never; // throws the usual error
+    return rec.inc.engine;
+  }
+
   has(id: string): boolean {
     return this.actors.get(id)?.inc !== undefined;
   }
@@ -218,7 +246,11 @@ export class ActorHost {
   get inspection$(): Observable<InspectionEvent> {
     return new Observable((sub) => {
       const s = this.root.system.inspect((ev: InspectionEvent) => sub.next(ev));
-      return () => s.unsubscribe();
+      this.compiledHost.inspecting = ++this.inspectors > 0;
+      return () => {
+        s.unsubscribe();
+        this.compiledHost.inspecting = --this.inspectors > 0;
+      };
     });
   }
 
@@ -298,13 +330,30 @@ export class ActorHost {
     const prev = this.current;
     this.current = rec;
     try {
-      rec.inc = new XstateIncarnation(rec.logic, this.root, rec.id, rec.input);
+      rec.inc = this.incarnate(rec);
       this.lifecycle(rec, change);
       rec.inc.start();
     } finally {
       this.current = prev;
     }
     this.afterStep(rec, 'its start');
+  }
+
+  private incarnate(rec: Hosted): Incarnation {
+    if (this.engine === 'compiled') {
+      const cm = compileMachine(rec.logic);
+      if (typeof cm !== 'string') {
+        const port = (rec.port ??= new PortImpl(this, rec.id, rec.incarnation));
+        const inc = new CompiledIncarnation(cm, this.compiledHost, rec.id, rec.input, port);
+        inc.owner = rec;
+        return inc;
+      }
+      if (!this.explained.has(rec.logic)) {
+        this.explained.add(rec.logic);
+        if (this.logsDebug) this.logger.debug({ actor: rec.id, engine: 'xstate', reason: cm }, `runs on xstate, not compiled: ${cm}`);
+      }
+    }
+    return new XstateIncarnation(rec.logic, this.root, rec.id, rec.input);
   }
 
   private halt(rec: Hosted): void {

@@ -18,7 +18,9 @@ export {
 } from './chrome-trace.ts';
 export { describe as describeValue, KernelInputError, LivelockError } from './errors.ts';
 export { EventQueue, type EventQueueOptions, type ScheduledEvent } from './event-queue.ts';
+export type { EngineName } from './incarnation.ts';
 export type { Logger, LoggingOptions, LogLevel } from './logger.ts';
+export { whyNotCompiled } from './machine-compiler.ts';
 export type { Counter, Gauge, Histogram, Metrics, MetricsOptions, Series } from './metrics.ts';
 export type { ActorSelector, Envelope, Network, NetworkCounts, NetworkOptions } from './network.ts';
 export { createRandom, hashString, RandomStream } from './random.ts';

@@ -15,7 +15,7 @@ export { createHpaState, hpaReconcile } from './kube/hpa.ts';
 export type { IntOrPercent } from './kube/rolling-update.ts';
 export { planRollingStep, resolveRollingUpdate } from './kube/rolling-update.ts';
 export type * from './params.ts';
-export { buildPlatform, connectedFraction, MANAGER_CONTROLLER, type Platform, ROUTER_CONTROLLER } from './platform.ts';
+export { type BuildOptions, buildPlatform, connectedFraction, MANAGER_CONTROLLER, type Platform, ROUTER_CONTROLLER } from './platform.ts';
 export { type Impact, type RunOptions, type RunResult, type RunSummary, runPlatform } from './run.ts';
 export { ACTION_ITEMS, prod4ElasticBaseline, prod4Incident, prod4Mitigated, type ScenarioOptions, steadyStateLimit } from './scenarios.ts';
 export {

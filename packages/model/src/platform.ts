@@ -6,7 +6,7 @@
  * as kernel events that message the controllers, the network and the
  * workload. Everything random comes from the seed.
  */
-import { createSimulation, type LoggingOptions, type Series, type Simulation } from '@stampede/kernel';
+import { createSimulation, type EngineName, type LoggingOptions, type Series, type Simulation } from '@stampede/kernel';
 import { autoscaler } from './actors/autoscaler.ts';
 import { delegate } from './actors/delegate.ts';
 import { deploymentController } from './actors/deployment-controller.ts';
@@ -26,9 +26,18 @@ export interface Platform {
   log(): [number, string][];
 }
 
-export function buildPlatform(params: PlatformParams, seed: number, logging?: LoggingOptions): Platform {
+export interface BuildOptions {
+  /** pino logging on virtual time. @defaultValue silent */
+  logging?: LoggingOptions;
+  /** what runs the actors' machines: 'compiled' (fast) or 'xstate' (the reference). @defaultValue 'compiled' */
+  engine?: EngineName;
+}
+
+export function buildPlatform(params: PlatformParams, seed: number, options: BuildOptions = {}): Platform {
+  const { logging, engine } = options;
   const sim = createSimulation({
     seed,
+    ...(engine ? { engine } : {}),
     network: params.network,
     metrics: { sampleIntervalMs: params.sampleIntervalMs },
     ...(logging ? { logging } : {}),

@@ -8,7 +8,7 @@
  * end of the run or for `holdMs`); the full oracle with slow/metastable
  * verdicts belongs to the check package.
  */
-import type { LoggingOptions, Series } from '@stampede/kernel';
+import type { EngineName, LoggingOptions, Series } from '@stampede/kernel';
 import type { PlatformParams } from './params.ts';
 import { buildPlatform, connectedFraction, type Platform } from './platform.ts';
 
@@ -18,6 +18,8 @@ export interface RunOptions {
   onProgress?: (doneMs: number, totalMs: number) => void;
   progressEveryMs?: number;
   logging?: LoggingOptions;
+  /** what runs the actors' machines: 'compiled' (fast) or 'xstate' (the reference). @defaultValue 'compiled' */
+  engine?: EngineName;
   /** connected fraction that counts as recovered. @defaultValue 0.99 */
   recoveredFraction?: number;
   /** how long it must hold. @defaultValue 10 min */
@@ -73,7 +75,7 @@ export interface RunResult {
 }
 
 export function runPlatform(params: PlatformParams, options: RunOptions): RunResult {
-  const platform = buildPlatform(params, options.seed, options.logging);
+  const platform = buildPlatform(params, options.seed, { logging: options.logging, engine: options.engine });
   const { sim, state } = platform;
   options.onBuild?.(platform);
   const step = options.progressEveryMs ?? Math.max(params.sampleIntervalMs, params.durationMs / 100);

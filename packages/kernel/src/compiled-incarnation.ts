@@ -1,0 +1,415 @@
+/**
+ * The compiled engine: runs a machine from its tables (machine-compiler.ts)
+ * with xstate's semantics, event for event, so a run gives the same trace
+ * hash on either engine. The facts that decide that:
+ *
+ * - custom actions run at once, in order; `after` timers are started and
+ *   cancelled only when the whole step is done (xstate defers them), so a
+ *   timer's queue sequence number follows every message sent in the step;
+ * - a delay is resolved at its place in the action order, so it sees context
+ *   that earlier actions changed; at start, every custom action is deferred
+ *   until the initial state is resolved, so initial delays see the context
+ *   before the entry actions ran (as in xstate, where the initial state is
+ *   computed before the actor starts);
+ * - actions receive the after-event as `xstate.after.<delay>.<stateNodeId>`;
+ * - a step that throws leaves the actor failed and its deferred timers unset;
+ * - halting runs no exit actions.
+ *
+ * The object is also the actor's `self` and what `sim.actors.get(id)` returns:
+ * `id`, `send`, `getSnapshot`, `subscribe`. An xstate-shaped snapshot is built
+ * only when someone asks for one.
+ */
+import type { AnyActorRef, InspectionEvent, Observer, Subscription } from 'xstate';
+import type { PortImpl } from './actor-port.ts';
+import { KernelInputError } from './errors.ts';
+import type { EventQueue, ScheduledEvent } from './event-queue.ts';
+import type { Incarnation } from './incarnation.ts';
+import {
+  type CompiledMachine,
+  type Guard,
+  type Leaf,
+  type Plan,
+  STEP_ASSIGN,
+  STEP_CANCEL_TIMER,
+  STEP_CUSTOM,
+  STEP_START_TIMER,
+  type Step,
+} from './machine-compiler.ts';
+
+type EventObject = { type: string };
+
+/** @internal what a compiled actor needs from its host */
+export interface CompiledHost {
+  readonly queue: EventQueue;
+  /** the shared xstate system (passed to actions as `system`, and for inspection events) */
+  readonly system: {
+    _sendInspectionEvent(ev: unknown): void;
+  };
+  /** true while someone subscribes to inspection events */
+  inspecting: boolean;
+  /** fires a compiled actor's after-timer (the host folds the step into the trace) */
+  readonly fireTimer: (t: CompiledTimer) => void;
+}
+
+/** @internal one pending after-timer */
+export interface CompiledTimer {
+  readonly actor: CompiledIncarnation;
+  readonly slot: number;
+  readonly event: EventObject;
+}
+
+// Deferred operations of the steps in progress, as a stack: a step records its base, pushes, and
+// flushes and truncates back to it, so a nested step (an action sending to another actor directly)
+// keeps its own. Parallel arrays: no object per operation.
+const opStep: Step[] = [];
+const opValue: unknown[] = [];
+const opParams: unknown[] = [];
+
+const noSpawn = () => {
+  throw new Error('spawn is not available to compiled machines: run this machine with engine: "xstate"');
+};
+
+const INIT = 'xstate.init';
+
+export class CompiledIncarnation implements Incarnation {
+  readonly engine = 'compiled';
+  context: any;
+  leaf: Leaf;
+  private timers: (ScheduledEvent | undefined)[] | undefined = undefined;
+  private status: 'active' | 'error' | 'stopped' = 'active';
+  private error: unknown = undefined;
+  private processing = false;
+  private mailbox: EventObject[] | undefined = undefined;
+  private observers: Set<Partial<Observer<unknown>>> | undefined = undefined;
+  /** initial operations, resolved at construction and run by start() */
+  private startOps: [Step, unknown, unknown][] | undefined = undefined;
+  private internal: EventObject[] | undefined = undefined;
+  /** set by the host: its record of this actor */
+  owner: unknown = undefined;
+
+  constructor(
+    private readonly cm: CompiledMachine,
+    private readonly host: CompiledHost,
+    readonly id: string,
+    input: unknown,
+    /** the kernel port: portOf(self) returns it without a lookup */
+    readonly _port: PortImpl,
+  ) {
+    this.leaf = cm.initial;
+    const initEvent = { type: INIT, input };
+    if (host.inspecting) host.system._sendInspectionEvent({ type: '@xstate.actor', actorRef: this });
+    // xstate resolves the initial state when the actor is created: context, then the initial
+    // microstep, with custom actions deferred until start
+    try {
+      const config = cm.machine.config as { context?: unknown };
+      const ctx = config.context;
+      this.context =
+        typeof ctx === 'function'
+          ? Object.assign({}, ctx({ spawn: noSpawn, input, self: this }))
+          : ctx && typeof ctx === 'object'
+            ? ctx
+            : {};
+      const ops: [Step, unknown, unknown][] = [];
+      this.startOps = ops;
+      this.runSteps(cm.initialSteps, initEvent, true);
+      this.drainInternal(true);
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  get ref(): AnyActorRef {
+    return this as unknown as AnyActorRef;
+  }
+
+  /** the shared xstate system, as on an xstate actor */
+  get system(): unknown {
+    return this.host.system;
+  }
+
+  get sessionId(): string {
+    return this.id;
+  }
+
+  get logic(): unknown {
+    return this.cm.machine;
+  }
+
+  start(): void {
+    const ops = this.startOps;
+    this.startOps = undefined;
+    if (this.status !== 'active' || ops === undefined) return;
+    if (this.host.inspecting) this.inspect({ type: '@xstate.event', sourceRef: undefined, actorRef: this, event: { type: INIT } });
+    try {
+      for (const [step, value, params] of ops) this.perform(step, value, params);
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    this.notify({ type: INIT });
+  }
+
+  /** Processes `event` now (as xstate's `actor.send`); an event sent during a step waits for it to end. */
+  send(event: EventObject): void {
+    if (this.status !== 'active') return;
+    if (this.processing) {
+      (this.mailbox ??= []).push(event);
+      return;
+    }
+    this.processing = true;
+    try {
+      this.process(event);
+      const box = this.mailbox;
+      while (box !== undefined && box.length > 0 && this.status === 'active') this.process(box.shift()!);
+    } finally {
+      this.processing = false;
+    }
+  }
+
+  halt(): void {
+    if (this.status === 'active') this.status = 'stopped';
+    this.cancelTimers();
+    this.mailbox = undefined;
+    const obs = this.observers;
+    this.observers = undefined;
+    if (obs !== undefined) for (const o of obs) o.complete?.();
+  }
+
+  failure(): { error: unknown } | undefined {
+    return this.status === 'error' ? { error: this.error } : undefined;
+  }
+
+  valueText(): string {
+    return this.leaf.text;
+  }
+
+  /** An xstate snapshot of the current state (built on demand). */
+  getSnapshot(): any {
+    const snap = this.cm.machine.resolveState({ value: this.leaf.value as never, context: this.context }) as any;
+    if (this.status === 'active') return snap;
+    return { ...snap, status: this.status, error: this.error };
+  }
+
+  subscribe(
+    observerOrNext: Partial<Observer<any>> | ((snapshot: any) => void),
+    error?: (err: unknown) => void,
+    complete?: () => void,
+  ): Subscription {
+    const observer: Partial<Observer<unknown>> =
+      typeof observerOrNext === 'function' ? { next: observerOrNext, error, complete } : observerOrNext;
+    (this.observers ??= new Set()).add(observer);
+    return {
+      unsubscribe: () => {
+        this.observers?.delete(observer);
+      },
+    };
+  }
+
+  /** @internal an after-timer fired (called by the host, which then folds the step) */
+  timerFired(t: CompiledTimer): void {
+    // xstate forgets the timer before delivering its event
+    if (this.timers !== undefined) this.timers[t.slot] = undefined;
+    this.send(t.event);
+  }
+
+  toJSON(): object {
+    return { xstate$$type: 1, id: this.id };
+  }
+
+  private process(event: EventObject): void {
+    const inspecting = this.host.inspecting;
+    if (inspecting) this.inspect({ type: '@xstate.event', sourceRef: undefined, actorRef: this, event });
+    const base = opStep.length;
+    try {
+      this.microstep(event);
+      this.drainInternal(false);
+      // the deferred timer operations, in the order the step resolved them
+      for (let i = base; i < opStep.length; i++) this.perform(opStep[i]!, opValue[i], opParams[i]);
+    } catch (err) {
+      this.fail(err);
+      return;
+    } finally {
+      opStep.length = base;
+      opValue.length = base;
+      opParams.length = base;
+    }
+    this.notify(event);
+  }
+
+  /** Selects the first enabled candidate and takes it. Returns false when none is enabled. */
+  private microstep(event: EventObject): boolean {
+    const plans = this.leaf.plans.get(event.type) ?? this.cm.plansFor(this.leaf, event.type);
+    let plan: Plan | undefined;
+    for (let i = 0; i < plans.length; i++) {
+      const p = plans[i]!;
+      if (p.guard === undefined || this.check(p.guard, p, event)) {
+        plan = p;
+        break;
+      }
+    }
+    if (plan === undefined) return false;
+    this.runSteps(plan.steps, event, false);
+    if (plan.target !== undefined) this.leaf = plan.target;
+    if (this.host.inspecting)
+      this.inspect({ type: '@xstate.microstep', actorRef: this, event, snapshot: this.getSnapshot(), _transitions: [] });
+    return true;
+  }
+
+  /** Events raised by a delay that resolved to no number (xstate raises the event at once). */
+  private drainInternal(deferCustom: boolean): void {
+    const q = this.internal;
+    if (q === undefined) return;
+    while (q.length > 0) {
+      const ev = q.shift()!;
+      const plans = this.cm.plansFor(this.leaf, ev.type);
+      for (const p of plans) {
+        if (p.guard === undefined || this.check(p.guard, p, ev)) {
+          this.runSteps(p.steps, ev, deferCustom);
+          if (p.target !== undefined) this.leaf = p.target;
+          break;
+        }
+      }
+    }
+  }
+
+  private check(g: Guard, p: Plan, event: EventObject): boolean {
+    try {
+      if (g.fn === undefined) throw new Error(`Guard '${g.missing}' is not implemented.'.`);
+      const context = this.context;
+      const params = g.paramsFn ? (g.params as (a: unknown) => unknown)({ context, event }) : g.params;
+      return g.fn({ context, event }, params);
+    } catch (err) {
+      throw new Error(
+        `Unable to evaluate guard ${g.label ? `'${g.label}' ` : ''}in transition for event '${event.type}' in state node '${p.sourceId}':\n${(err as Error)?.message}`,
+      );
+    }
+  }
+
+  /** Runs a step list: custom actions and assigns now (custom deferred at start), timer operations deferred. */
+  private runSteps(steps: readonly Step[], event: EventObject, deferCustom: boolean): void {
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i]!;
+      switch (step.k) {
+        case STEP_CUSTOM: {
+          const context = this.context;
+          const params = step.paramsFn ? (step.params as (a: unknown) => unknown)({ context, event }) : step.params;
+          const args = { context, event, self: this, system: this.host.system };
+          if (deferCustom) this.startOps!.push([step, args, params]);
+          else {
+            if (this.host.inspecting) this.inspect({ type: '@xstate.action', actorRef: this, action: { type: step.name, params } });
+            step.fn(args, params);
+          }
+          break;
+        }
+        case STEP_ASSIGN: {
+          const context = this.context;
+          const params = step.paramsFn ? (step.params as (a: unknown) => unknown)({ context, event }) : step.params;
+          const args = { context, event, spawn: noSpawn, self: this, system: this.host.system };
+          const assignment = step.fn;
+          let partial: Record<string, unknown>;
+          if (typeof assignment === 'function') partial = assignment(args, params);
+          else {
+            partial = {};
+            for (const key of Object.keys(assignment)) {
+              const a = assignment[key];
+              partial[key] = typeof a === 'function' ? a(args, params) : a;
+            }
+          }
+          this.context = Object.assign({}, context, partial);
+          break;
+        }
+        case STEP_START_TIMER: {
+          const d = step.delay;
+          let delay: unknown = d;
+          if (typeof d === 'string') {
+            const configured = this.cm.delays[d];
+            delay =
+              typeof configured === 'function'
+                ? configured({ context: this.context, event, self: this, system: this.host.system }, undefined)
+                : configured;
+          }
+          if (typeof delay !== 'number') {
+            (this.internal ??= []).push(step.event!);
+            break;
+          }
+          this.defer(step, delay, undefined, deferCustom);
+          break;
+        }
+        case STEP_CANCEL_TIMER:
+          this.defer(step, undefined, undefined, deferCustom);
+          break;
+      }
+    }
+  }
+
+  private defer(step: Step, value: unknown, params: unknown, atStart: boolean): void {
+    if (atStart) {
+      this.startOps!.push([step, value, params]);
+      return;
+    }
+    opStep.push(step);
+    opValue.push(value);
+    opParams.push(params);
+  }
+
+  /** Carries out one deferred operation. */
+  private perform(step: Step, value: unknown, params: unknown): void {
+    switch (step.k) {
+      case STEP_START_TIMER: {
+        const ms = value as number;
+        if (!(ms >= 0) || ms === Infinity) {
+          throw new KernelInputError('xstate clock setTimeout', 'delay (from an `after` or a delayed action)', ms, 'a finite number >= 0');
+        }
+        const timers = (this.timers ??= new Array(this.cm.timerSlots));
+        const t: CompiledTimer = { actor: this, slot: step.slot, event: step.event! };
+        timers[step.slot] = this.host.queue.schedule(ms, this.host.fireTimer, t, this.id);
+        break;
+      }
+      case STEP_CANCEL_TIMER: {
+        const timers = this.timers;
+        if (timers === undefined) break;
+        const h = timers[step.slot];
+        timers[step.slot] = undefined;
+        if (h !== undefined) this.host.queue.cancel(h);
+        break;
+      }
+      case STEP_CUSTOM:
+        if (this.host.inspecting) this.inspect({ type: '@xstate.action', actorRef: this, action: { type: step.name, params } });
+        step.fn(value, params);
+        break;
+    }
+  }
+
+  private cancelTimers(): void {
+    const timers = this.timers;
+    if (timers === undefined) return;
+    for (let i = 0; i < timers.length; i++) {
+      const h = timers[i];
+      if (h !== undefined) this.host.queue.cancel(h);
+      timers[i] = undefined;
+    }
+  }
+
+  private fail(err: unknown): void {
+    this.status = 'error';
+    this.error = err;
+    this.cancelTimers();
+    this.mailbox = undefined;
+    const obs = this.observers;
+    if (obs !== undefined) for (const o of obs) o.error?.(err);
+  }
+
+  /** After every processed event, as xstate does (even when nothing changed). */
+  private notify(event: EventObject): void {
+    const obs = this.observers;
+    const inspecting = this.host.inspecting;
+    if ((obs === undefined || obs.size === 0) && !inspecting) return;
+    const snapshot = this.getSnapshot();
+    if (obs !== undefined) for (const o of obs) o.next?.(snapshot);
+    if (inspecting) this.inspect({ type: '@xstate.snapshot', actorRef: this, event, snapshot });
+  }
+
+  private inspect(ev: Omit<InspectionEvent, 'rootId'> | Record<string, unknown>): void {
+    this.host.system._sendInspectionEvent(ev);
+  }
+}
