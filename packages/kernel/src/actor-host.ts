@@ -101,7 +101,7 @@ export class ActorHost {
           return this.queue.schedule(ms, this.fireTimerFn, { fn, rec }, rec?.id);
         },
         clearTimeout: (handle: ScheduledEvent) => {
-          if (handle) this.queue.cancel(handle);
+          if (handle !== undefined) this.queue.cancel(handle);
         },
       },
       logger: (...args: unknown[]) => this.logger.info({ xstate: args }, 'xstate log'),

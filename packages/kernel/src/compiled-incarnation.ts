@@ -59,11 +59,12 @@ export interface CompiledTimer {
 }
 
 // Deferred operations of the steps in progress, as a stack: a step records its base, pushes, and
-// flushes and truncates back to it, so a nested step (an action sending to another actor directly)
-// keeps its own. Parallel arrays: no object per operation.
+// flushes and pops back to it, so a nested step (an action sending to another actor directly)
+// keeps its own. Parallel arrays and a top index: no object per operation, and no array length
+// changes on the hot path (setting .length is a slow builtin).
 const opStep: Step[] = [];
 const opValue: unknown[] = [];
-const opParams: unknown[] = [];
+let opTop = 0;
 
 const noSpawn = () => {
   throw new Error('spawn is not available to compiled machines: run this machine with engine: "xstate"');
@@ -219,19 +220,25 @@ export class CompiledIncarnation implements Incarnation {
   private process(event: EventObject): void {
     const inspecting = this.host.inspecting;
     if (inspecting) this.inspect({ type: '@xstate.event', sourceRef: undefined, actorRef: this, event });
-    const base = opStep.length;
+    const base = opTop;
     try {
       this.microstep(event);
       this.drainInternal(false);
       // the deferred timer operations, in the order the step resolved them
-      for (let i = base; i < opStep.length; i++) this.perform(opStep[i]!, opValue[i], opParams[i]);
+      for (let i = base; i < opTop; i++) {
+        const step = opStep[i]!;
+        opStep[i] = undefined as never;
+        this.perform(step, opValue[i], undefined);
+      }
     } catch (err) {
       this.fail(err);
       return;
     } finally {
-      opStep.length = base;
-      opValue.length = base;
-      opParams.length = base;
+      for (let i = base; i < opTop; i++) {
+        opStep[i] = undefined as never;
+        opValue[i] = undefined;
+      }
+      opTop = base;
     }
     this.notify(event);
   }
@@ -347,9 +354,9 @@ export class CompiledIncarnation implements Incarnation {
       this.startOps!.push([step, value, params]);
       return;
     }
-    opStep.push(step);
-    opValue.push(value);
-    opParams.push(params);
+    opStep[opTop] = step;
+    opValue[opTop] = value;
+    opTop++;
   }
 
   /** Carries out one deferred operation. */

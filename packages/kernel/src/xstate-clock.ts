@@ -28,7 +28,7 @@ export function createXstateClock(queue: EventQueue): Clock {
       return queue.schedule(timeoutMs, call, fn as () => void);
     },
     clearTimeout: (handle: ScheduledEvent): void => {
-      if (handle) queue.cancel(handle);
+      if (handle !== undefined) queue.cancel(handle);
     },
   };
 }
