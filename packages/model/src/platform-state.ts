@@ -109,10 +109,10 @@ export function createSignals(sim: Simulation): Signals {
   };
 }
 
-/** Picks uniformly among `ids` with the caller's stream; undefined when empty. */
-export function pickOne(ids: readonly string[], draw: () => number): string | undefined {
+/** Picks uniformly among `ids` with the caller's stream; undefined when empty. (A stream, not a closure: no allocation per pick.) */
+export function pickOne(ids: readonly string[], random: { next(): number }): string | undefined {
   if (ids.length === 0) return undefined;
-  return ids[Math.floor(draw() * ids.length)];
+  return ids[Math.floor(random.next() * ids.length)];
 }
 
 /**
@@ -121,7 +121,7 @@ export function pickOne(ids: readonly string[], draw: () => number): string | un
  */
 export function sendRestCall(platform: PlatformState, port: ActorPort, op: RestOp): { reqId: number; router: string | undefined } {
   const reqId = platform.nextReqId++;
-  const router = pickOne(platform.readyRouters, () => port.random.next());
+  const router = pickOne(platform.readyRouters, port.random);
   if (router === undefined) port.send(port.id, { type: 'REST_RESULT', reqId, ok: false }, { latencyMs: 0 });
   else port.send(router, { type: 'REST', reqId, client: port.id, op });
   return { reqId, router };

@@ -45,8 +45,9 @@ interface DelegateContext {
   nextDelayMs: number;
   /** time from losing the socket until the liveness probe restarts the pod */
   livenessDelayMs: number;
-  tasks: Map<number, Task>;
-  restForTask: Map<number, number>;
+  /** tasks in hand, and which REST call is for which task: made on the first task (a Map is ~190 B, and most delegates are idle) */
+  tasks: Map<number, Task> | undefined;
+  restForTask: Map<number, number> | undefined;
 }
 
 /** Tasks acquired later than this after being offered do not count as goodput. */
@@ -61,11 +62,11 @@ function sendRest(ctx: DelegateContext, self: Self, op: RestOp): number {
 }
 
 function taskRest(ctx: DelegateContext, self: Self, taskId: number, op: RestOp): void {
-  ctx.restForTask.set(sendRest(ctx, self, op), taskId);
+  (ctx.restForTask ??= new Map()).set(sendRest(ctx, self, op), taskId);
 }
 
 function endTask(ctx: DelegateContext, self: Self, taskId: number, outcome: 'completed' | 'failed'): void {
-  ctx.tasks.delete(taskId);
+  ctx.tasks?.delete(taskId);
   portOf(self).send('workload', { type: 'TASK_END', taskId, outcome });
 }
 
@@ -114,7 +115,7 @@ export const delegate = setup({
       platform.attemptsInFlight++;
       const reqId = platform.nextReqId++;
       context.wsReq = reqId;
-      const router = pickOne(platform.readyRouters, () => port.random.next());
+      const router = pickOne(platform.readyRouters, port.random);
       context.router = router;
       if (router === undefined) port.send(self.id, { type: 'WS_FAILED', reqId, reason: 'router-gone' }, { latencyMs: 0 });
       else port.send(router, { type: 'WS_OPEN', reqId, client: self.id });
@@ -159,27 +160,27 @@ export const delegate = setup({
     },
     restart: ({ context, self }) => {
       context.platform.signals.restarts.add();
-      if (context.tasks.size > 0) {
+      if (context.tasks !== undefined && context.tasks.size > 0) {
         portOf(self).send('workload', { type: 'TASKS_LOST', client: self.id, taskIds: [...context.tasks.keys()] });
       }
-      context.tasks.clear();
-      context.restForTask.clear();
+      context.tasks?.clear();
+      context.restForTask?.clear();
       context.router = undefined;
     },
     acceptTask: ({ context, event, self }) => {
       if (event.type !== 'TASK_OFFER') return;
-      context.tasks.set(event.taskId, { stage: 'acquire', attempts: 1, offeredAtMs: event.offeredAtMs });
+      (context.tasks ??= new Map()).set(event.taskId, { stage: 'acquire', attempts: 1, offeredAtMs: event.offeredAtMs });
       taskRest(context, self, event.taskId, 'task-acquire');
     },
     refuseTask: ({ event, self }) => {
       if (event.type === 'TASK_OFFER') portOf(self).send('workload', { type: 'TASK_END', taskId: event.taskId, outcome: 'failed' });
     },
     taskResult: ({ context, event, self }) => {
-      if (event.type !== 'REST_RESULT') return;
+      if (event.type !== 'REST_RESULT' || context.restForTask === undefined) return;
       const taskId = context.restForTask.get(event.reqId);
       if (taskId === undefined) return;
       context.restForTask.delete(event.reqId);
-      const task = context.tasks.get(taskId);
+      const task = context.tasks?.get(taskId);
       if (task === undefined) return;
       const p = context.platform;
       const d = p.params.delegates;
@@ -205,7 +206,7 @@ export const delegate = setup({
     },
     taskRunDone: ({ context, event, self }) => {
       if (event.type !== 'TASK_RUN_DONE') return;
-      const task = context.tasks.get(event.taskId);
+      const task = context.tasks?.get(event.taskId);
       if (task === undefined || task.stage !== 'run') return;
       task.stage = 'result';
       task.attempts = 1;
@@ -225,8 +226,8 @@ export const delegate = setup({
     previousDelayMs: 0,
     nextDelayMs: 0,
     livenessDelayMs: 0,
-    tasks: new Map(),
-    restForTask: new Map(),
+    tasks: undefined,
+    restForTask: undefined,
   }),
   initial: 'booting',
   states: {

@@ -14,7 +14,7 @@
  * Lifecycle: starting → ready (in the Service endpoints) → draining (out of
  * the endpoints, serving what it has) → gone (closes every socket).
  */
-import { portOf } from '@stampede/kernel';
+import { portOf, type RandomStream } from '@stampede/kernel';
 import { setup } from 'xstate';
 import type { ControllerEvent, DelegateEvent, ManagerEvent, RouterEvent, WorkloadEvent } from '../messages.ts';
 import type { PoolParams } from '../params.ts';
@@ -36,13 +36,20 @@ interface RouterContext {
   sessions: Map<string, PoolRequest>;
   /** upstream sockets opened for clients that left, per manager pod (they close with it) */
   abandonedByManager: Map<string, number>;
+  /** made on first use by sender() */
+  send: Send | undefined;
 }
 
 type Send = (to: string, event: RouterEvent | ManagerEvent | DelegateEvent | WorkloadEvent | ControllerEvent, latencyMs?: number) => void;
 
-function sender(self: Parameters<typeof portOf>[0]): Send {
-  const port = portOf(self);
-  return (to, event, latencyMs) => port.send(to, event, latencyMs === undefined ? undefined : { latencyMs });
+/** The pod's send function, made once per pod (not per action). */
+function sender(ctx: RouterContext, self: Parameters<typeof portOf>[0]): Send {
+  let send = ctx.send;
+  if (send === undefined) {
+    const port = portOf(self);
+    send = ctx.send = (to, event, latencyMs) => port.send(to, event, latencyMs === undefined ? undefined : { latencyMs });
+  }
+  return send;
 }
 
 function failRequest(send: Send, req: PoolRequest, reason: 'overflow' | 'acquire-timeout' | 'upstream' | 'router-gone'): void {
@@ -52,7 +59,7 @@ function failRequest(send: Send, req: PoolRequest, reason: 'overflow' | 'acquire
 }
 
 /** Gives a slot to `req` and starts its upstream work. */
-function grant(ctx: RouterContext, self: string, send: Send, req: PoolRequest, draw: () => number): void {
+function grant(ctx: RouterContext, self: string, send: Send, req: PoolRequest, draw: RandomStream): void {
   ctx.pool.take(req);
   if (req.kind === 'ws') {
     const setupMs = ctx.pool.params.connectionSetupMs;
@@ -62,7 +69,7 @@ function grant(ctx: RouterContext, self: string, send: Send, req: PoolRequest, d
   forwardUpstream(ctx, self, send, req, draw);
 }
 
-function forwardUpstream(ctx: RouterContext, self: string, send: Send, req: PoolRequest, draw: () => number): void {
+function forwardUpstream(ctx: RouterContext, self: string, send: Send, req: PoolRequest, draw: RandomStream): void {
   const manager = pickOne(ctx.platform.readyManagers, draw);
   if (manager === undefined) {
     finish(ctx, self, send, req, false, draw);
@@ -75,7 +82,7 @@ function forwardUpstream(ctx: RouterContext, self: string, send: Send, req: Pool
 }
 
 /** Upstream work ended (ok or not): open the socket, or answer and free the slot. */
-function finish(ctx: RouterContext, self: string, send: Send, req: PoolRequest, ok: boolean, draw: () => number): void {
+function finish(ctx: RouterContext, self: string, send: Send, req: PoolRequest, ok: boolean, draw: RandomStream): void {
   const pool = ctx.pool;
   if (req.kind === 'ws' && ok) {
     if (req.abandoned) {
@@ -119,7 +126,7 @@ function closeSession(ctx: RouterContext, send: Send, req: PoolRequest, notifyCl
 }
 
 /** Hands freed slots to pending acquires, oldest first (abandoned or not: the pool cannot tell unless it cancels). */
-function pump(ctx: RouterContext, self: string, send: Send, draw: () => number): void {
+function pump(ctx: RouterContext, self: string, send: Send, draw: RandomStream): void {
   const pool = ctx.pool;
   while (pool.pendingCount > 0 && pool.hasFreeSlot()) {
     const next = pool.dequeue();
@@ -128,7 +135,7 @@ function pump(ctx: RouterContext, self: string, send: Send, draw: () => number):
   }
 }
 
-function acquire(ctx: RouterContext, self: string, send: Send, req: PoolRequest, draw: () => number): void {
+function acquire(ctx: RouterContext, self: string, send: Send, req: PoolRequest, draw: RandomStream): void {
   const pool = ctx.pool;
   pool.requests.set(req.reqId, req);
   if (pool.hasFreeSlot()) {
@@ -162,7 +169,7 @@ export const routerPod = setup({
         { pool: pool.mode, maxConnections: pool.mode === 'fixed' ? pool.maxConnections : undefined },
         `ready, ${pool.mode === 'fixed' ? `fixed pool of ${pool.maxConnections} connections` : 'elastic pool'}`,
       );
-      sender(self)(context.controller, { type: 'POD_READY', pod: self.id });
+      sender(context, self)(context.controller, { type: 'POD_READY', pod: self.id });
     },
     leaveEndpoints: ({ context, self }) => {
       const list = context.platform.readyRouters;
@@ -182,26 +189,23 @@ export const routerPod = setup({
         holdsSlot: false,
       };
       if (req.kind === 'rest') context.platform.signals.restCalls.add();
-      const port = portOf(self);
-      acquire(context, self.id, sender(self), req, () => port.random.next());
+      acquire(context, self.id, sender(context, self), req, portOf(self).random);
     },
-    refuse: ({ event, self }) => {
-      if (event.type === 'WS_OPEN') sender(self)(event.client, { type: 'WS_FAILED', reqId: event.reqId, reason: 'router-gone' });
-      if (event.type === 'REST') sender(self)(event.client, { type: 'REST_RESULT', reqId: event.reqId, ok: false });
+    refuse: ({ context, event, self }) => {
+      if (event.type === 'WS_OPEN') sender(context, self)(event.client, { type: 'WS_FAILED', reqId: event.reqId, reason: 'router-gone' });
+      if (event.type === 'REST') sender(context, self)(event.client, { type: 'REST_RESULT', reqId: event.reqId, ok: false });
     },
     setupDone: ({ context, event, self }) => {
       if (event.type !== 'SETUP_DONE') return;
       const req = context.pool.requests.get(event.reqId);
       if (req === undefined || req.stage !== 'setup') return;
-      const port = portOf(self);
-      forwardUpstream(context, self.id, sender(self), req, () => port.random.next());
+      forwardUpstream(context, self.id, sender(context, self), req, portOf(self).random);
     },
     upstreamDone: ({ context, event, self }) => {
       if (event.type !== 'UPSTREAM_DONE') return;
       const req = context.pool.requests.get(event.reqId);
       if (req === undefined || req.stage !== 'upstream') return;
-      const port = portOf(self);
-      finish(context, self.id, sender(self), req, event.ok, () => port.random.next());
+      finish(context, self.id, sender(context, self), req, event.ok, portOf(self).random);
     },
     abandon: ({ context, event, self }) => {
       if (event.type !== 'WS_ABANDON' && event.type !== 'REST_ABANDON') return;
@@ -211,23 +215,21 @@ export const routerPod = setup({
         // the socket opened while the client was giving up: a normal close, which every router notices
         const open = context.sessions.get(event.client);
         if (open !== undefined && open.reqId === event.reqId) {
-          closeSession(context, sender(self), open, false);
-          const port = portOf(self);
-          pump(context, self.id, sender(self), () => port.random.next());
+          closeSession(context, sender(context, self), open, false);
+          pump(context, self.id, sender(context, self), portOf(self).random);
         }
         return;
       }
       req.abandoned = true;
       const cancels = pool.params.mode === 'elastic' || pool.params.cancelAbandonedAcquires;
       if (!cancels) return; // the acquire stays queued, and will be served for nobody
-      const send = sender(self);
+      const send = sender(context, self);
       if (req.stage === 'pending') pool.unqueue(req);
       if (req.stage === 'upstream' && req.manager !== undefined) send(req.manager, { type: 'CANCEL', reqId: req.reqId, router: self.id });
       pool.release(req);
       pool.requests.delete(req.reqId);
       req.stage = 'ended';
-      const port = portOf(self);
-      pump(context, self.id, send, () => port.random.next());
+      pump(context, self.id, send, portOf(self).random);
     },
     acquireTimeout: ({ context, event, self }) => {
       if (event.type !== 'ACQUIRE_TIMEOUT') return;
@@ -237,11 +239,11 @@ export const routerPod = setup({
       pool.unqueue(req);
       pool.requests.delete(req.reqId);
       context.platform.signals.acquireTimeouts.add();
-      failRequest(sender(self), req, 'acquire-timeout');
+      failRequest(sender(context, self), req, 'acquire-timeout');
     },
     socketsClosed: ({ context, event, self }) => {
       if (event.type !== 'SOCKETS_CLOSED') return;
-      const send = sender(self);
+      const send = sender(context, self);
       let staled = 0;
       for (const client of event.clients) {
         const req = context.sessions.get(client);
@@ -263,11 +265,10 @@ export const routerPod = setup({
       const delay = context.pool.params.staleConnectionReleaseMs;
       if (delay > 0) send(self.id, { type: 'STALE_RELEASE', count: staled } as RouterEvent, delay);
       else context.pool.releaseStale(staled);
-      const port = portOf(self);
-      pump(context, self.id, send, () => port.random.next());
+      pump(context, self.id, send, portOf(self).random);
     },
     heartbeat: ({ context, event, self }) => {
-      const send = sender(self);
+      const send = sender(context, self);
       if (event.type === 'HEARTBEAT') {
         const open = context.sessions.get(event.client);
         if (open?.manager !== undefined) send(open.manager, { type: 'HEARTBEAT', client: event.client, router: self.id });
@@ -281,19 +282,17 @@ export const routerPod = setup({
       if (left === 0) return; // already closed with its manager pod
       context.abandonedByManager.set(event.manager, left - 1);
       context.pool.releaseAbandoned();
-      const send = sender(self);
+      const send = sender(context, self);
       send(event.manager, { type: 'SESSION_CLOSE', client: event.client });
-      const port = portOf(self);
-      pump(context, self.id, send, () => port.random.next());
+      pump(context, self.id, send, portOf(self).random);
     },
     staleRelease: ({ context, event, self }) => {
       const count = (event as { count?: number }).count ?? 0;
       context.pool.releaseStale(count);
-      const port = portOf(self);
-      pump(context, self.id, sender(self), () => port.random.next());
+      pump(context, self.id, sender(context, self), portOf(self).random);
     },
     closeEverything: ({ context, self }) => {
-      const send = sender(self);
+      const send = sender(context, self);
       const pool = context.pool;
       portOf(self).log.info(
         { sockets: context.sessions.size, pending: pool.pendingCount },
@@ -323,6 +322,7 @@ export const routerPod = setup({
     pool: new RouterPool(input.pool, input.platform),
     sessions: new Map(),
     abandonedByManager: new Map(),
+    send: undefined,
   }),
   initial: 'starting',
   states: {

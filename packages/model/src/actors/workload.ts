@@ -79,7 +79,7 @@ function endTask(ctx: WorkloadContext, taskId: number, status: 'completed' | 'fa
 function offer(ctx: WorkloadContext, self: Self, taskId: number): void {
   const task = ctx.tasks.get(taskId)!;
   const port = portOf(self);
-  const delegate = pickOne(ctx.platform.connectedList, () => port.random.next());
+  const delegate = pickOne(ctx.platform.connectedList, port.random);
   if (delegate === undefined) {
     endTask(ctx, taskId, 'failed'); // no delegate can take it: the pipeline is blocked
     return;
@@ -198,7 +198,7 @@ export const workload = setup({
       const started = context.byDelegate.get(event.client);
       if (started === undefined || started.size === 0) return;
       const port = portOf(self);
-      const manager = pickOne(p.readyManagers, () => port.random.next());
+      const manager = pickOne(p.readyManagers, port.random);
       if (manager !== undefined) port.send(manager, { type: 'EXPIRE_WORK', client: event.client });
       for (const taskId of [...started]) endTask(context, taskId, 'expired');
     },
