@@ -23,7 +23,7 @@ import {
   type SnapshotFrom,
 } from 'xstate';
 import { type ActorPort, PortImpl } from './actor-port.ts';
-import { type CompiledHost, CompiledIncarnation, type CompiledTimer } from './compiled-incarnation.ts';
+import { type CompiledHost, CompiledIncarnation } from './compiled-incarnation.ts';
 import { ActorFailedError, checkId, KernelInputError } from './errors.ts';
 import type { EventQueue, ScheduledEvent } from './event-queue.ts';
 import type { EngineName, Incarnation } from './incarnation.ts';
@@ -111,10 +111,10 @@ export class ActorHost {
       queue,
       system: this.root.system as unknown as CompiledHost['system'],
       inspecting: false,
-      fireTimer: (t: CompiledTimer) => {
-        const rec = t.actor.owner as Hosted;
-        if (rec.inc !== t.actor) return;
-        t.actor.timerFired(t);
+      fireTimer: (actor: CompiledIncarnation, handle: ScheduledEvent) => {
+        const rec = actor.owner as Hosted;
+        if (rec.inc !== actor) return;
+        actor.timerFired(handle);
         this.afterStep(rec, 'a timer');
       },
     };
@@ -268,12 +268,17 @@ export class ActorHost {
       trace.emit({ kind: 'deliver', timeMs: this.queue.now, from: env.from, to: env.to, type: env.event.type, sentAtMs: env.sentAtMs });
     // a line per message: only at 'trace', and the level check keeps the silent default free
     if (this.logsTrace) this.logger.trace({ actor: env.to, from: env.from, type: env.event.type }, 'deliver');
-    const prev = this.current;
-    this.current = rec;
-    try {
+    if (inc.engine === 'compiled') {
+      // a compiled actor schedules its own timers: no current actor to track
       inc.send(env.event);
-    } finally {
-      this.current = prev;
+    } else {
+      const prev = this.current;
+      this.current = rec;
+      try {
+        inc.send(env.event);
+      } finally {
+        this.current = prev;
+      }
     }
     this.afterStep(rec!, env.event.type);
   }

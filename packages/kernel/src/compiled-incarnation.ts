@@ -48,14 +48,7 @@ export interface CompiledHost {
   /** true while someone subscribes to inspection events */
   inspecting: boolean;
   /** fires a compiled actor's after-timer (the host folds the step into the trace) */
-  readonly fireTimer: (t: CompiledTimer) => void;
-}
-
-/** @internal one pending after-timer */
-export interface CompiledTimer {
-  readonly actor: CompiledIncarnation;
-  readonly slot: number;
-  readonly event: EventObject;
+  readonly fireTimer: (actor: CompiledIncarnation, handle: ScheduledEvent) => void;
 }
 
 // Deferred operations of the steps in progress, as a stack: a step records its base, pushes, and
@@ -207,10 +200,18 @@ export class CompiledIncarnation implements Incarnation {
   }
 
   /** @internal an after-timer fired (called by the host, which then folds the step) */
-  timerFired(t: CompiledTimer): void {
-    // xstate forgets the timer before delivering its event
-    if (this.timers !== undefined) this.timers[t.slot] = undefined;
-    this.send(t.event);
+  timerFired(handle: ScheduledEvent): void {
+    // the timer's slot: its handle is in the table (a timer is started only on entry to its state
+    // and cancelled on exit, so a slot never holds two); xstate forgets it before delivering its event
+    const timers = this.timers;
+    if (timers === undefined) return;
+    for (let slot = 0; slot < timers.length; slot++) {
+      if (timers[slot] === handle) {
+        timers[slot] = undefined;
+        this.send(this.cm.timerEvents[slot]!);
+        return;
+      }
+    }
   }
 
   toJSON(): object {
@@ -368,8 +369,7 @@ export class CompiledIncarnation implements Incarnation {
           throw new KernelInputError('xstate clock setTimeout', 'delay (from an `after` or a delayed action)', ms, 'a finite number >= 0');
         }
         const timers = (this.timers ??= new Array(this.cm.timerSlots));
-        const t: CompiledTimer = { actor: this, slot: step.slot, event: step.event! };
-        timers[step.slot] = this.host.queue.schedule(ms, this.host.fireTimer, t, this.id);
+        timers[step.slot] = this.host.queue.schedule(ms, this.host.fireTimer, this, this.id);
         break;
       }
       case STEP_CANCEL_TIMER: {

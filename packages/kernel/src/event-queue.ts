@@ -50,7 +50,7 @@ export class EventQueue {
   private hSlot = new Int32Array(1024);
   private n = 0;
   // the slot table: what each pending (or cancelled, not yet popped) event runs
-  private sFn: (((arg: any) => void) | null)[] = [];
+  private sFn: (((arg: any, handle: ScheduledEvent) => void) | null)[] = [];
   private sArg: unknown[] = [];
   private sOwner: (string | undefined)[] = [];
   private sGen = new Int32Array(1024);
@@ -89,16 +89,16 @@ export class EventQueue {
   }
 
   /**
-   * Schedules `fn(arg)` to run `delayMs` after now. Returns a handle for `cancel`.
+   * Schedules `fn(arg, handle)` to run `delayMs` after now. Returns the handle, for `cancel`.
    * Passing `arg` instead of a closure keeps the hot path allocation-free.
    */
-  schedule<A>(delayMs: number, fn: (arg: A) => void, arg?: A, owner?: string): ScheduledEvent {
+  schedule<A>(delayMs: number, fn: (arg: A, handle: ScheduledEvent) => void, arg?: A, owner?: string): ScheduledEvent {
     if (!(delayMs >= 0) || delayMs === Infinity) checkNonNegative('EventQueue.schedule', 'delayMs', delayMs);
     return this.push(this.nowMs + delayMs, fn, arg, owner ?? this.currentOwner);
   }
 
   /** Schedules `fn(arg)` at absolute virtual time `timeMs` (>= now). */
-  scheduleAt<A>(timeMs: number, fn: (arg: A) => void, arg?: A, owner?: string): ScheduledEvent {
+  scheduleAt<A>(timeMs: number, fn: (arg: A, handle: ScheduledEvent) => void, arg?: A, owner?: string): ScheduledEvent {
     if (!(timeMs >= this.nowMs) || timeMs === Infinity) {
       throw new KernelInputError('EventQueue.scheduleAt', 'timeMs', timeMs, `a finite time >= now (${this.nowMs} ms)`);
     }
@@ -148,7 +148,7 @@ export class EventQueue {
     return this.dropCancelledTop() ? this.hTime[0] : undefined;
   }
 
-  private push(timeMs: number, fn: (arg: any) => void, arg: unknown, owner: string | undefined): ScheduledEvent {
+  private push(timeMs: number, fn: (arg: any, handle: ScheduledEvent) => void, arg: unknown, owner: string | undefined): ScheduledEvent {
     let slot: number;
     if (this.freeTop > 0) slot = this.freeSlots[--this.freeTop]!;
     else {
@@ -276,6 +276,7 @@ export class EventQueue {
     }
     const fn = this.sFn[slot]!;
     const arg = this.sArg[slot];
+    const handle = (slot + this.sGen[slot]! * SLOT_SPACE) as ScheduledEvent;
     this.sFn[slot] = null;
     this.sArg[slot] = undefined;
     this.release(slot);
@@ -284,7 +285,7 @@ export class EventQueue {
     const prevOwner = this.currentOwner;
     this.currentOwner = owner;
     try {
-      fn(arg);
+      fn(arg, handle);
     } finally {
       this.currentOwner = prevOwner;
     }

@@ -117,6 +117,8 @@ export interface CompiledMachine {
   readonly initialSteps: readonly Step[];
   /** number of distinct after-timers (each actor has at most one pending per slot) */
   readonly timerSlots: number;
+  /** the after-event each timer slot delivers */
+  readonly timerEvents: readonly { type: string }[];
   readonly delays: Record<string, unknown>;
   /** the candidates for `eventType` from `leaf` (computed once, then a map lookup) */
   plansFor(leaf: Leaf, eventType: string): readonly Plan[];
@@ -171,6 +173,7 @@ function compile(logic: AnyActorLogic): CompiledMachine {
     delays: Record<string, unknown>;
   };
   const slots = new Map<string, number>();
+  const slotEvents: { type: string }[] = [];
   const stepCache = new Map<unknown[], Step[]>();
 
   const where = (node: XNode) => `#${node.id}`;
@@ -227,7 +230,7 @@ function compile(logic: AnyActorLogic): CompiledMachine {
             params: undefined,
             paramsFn: false,
             name,
-            slot: slotOf(type),
+            slot: slotOf(type, ev as { type: string }),
             event: ev as { type: string },
             delay: builtin.delay,
           };
@@ -255,9 +258,10 @@ function compile(logic: AnyActorLogic): CompiledMachine {
     }
   };
 
-  const slotOf = (afterType: string): number => {
+  const slotOf = (afterType: string, event?: { type: string }): number => {
     let s = slots.get(afterType);
     if (s === undefined) slots.set(afterType, (s = slots.size));
+    if (event !== undefined) slotEvents[s] = event;
     return s;
   };
 
@@ -372,6 +376,7 @@ function compile(logic: AnyActorLogic): CompiledMachine {
     initial: init.target!,
     initialSteps: init.steps,
     timerSlots: slots.size,
+    timerEvents: slotEvents,
     delays: impl.delays ?? {},
     plansFor(leaf, eventType) {
       let plans = leaf.plans.get(eventType);
