@@ -295,8 +295,11 @@ export class CompiledIncarnation implements Incarnation {
 
   /** Runs a step list: custom actions and assigns now (custom deferred at start), timer operations deferred. */
   private runSteps(steps: readonly Step[], event: EventObject, deferCustom: boolean): void {
+    const inspecting = this.host.inspecting;
     for (let i = 0; i < steps.length; i++) {
       const step = steps[i]!;
+      if (inspecting && step.k !== STEP_CUSTOM)
+        this.inspect({ type: '@xstate.action', actorRef: this, action: { type: step.name, params: undefined } });
       switch (step.k) {
         case STEP_CUSTOM: {
           const context = this.context;
@@ -304,7 +307,7 @@ export class CompiledIncarnation implements Incarnation {
           const args = { context, event, self: this, system: this.host.system };
           if (deferCustom) this.startOps!.push([step, args, params]);
           else {
-            if (this.host.inspecting) this.inspect({ type: '@xstate.action', actorRef: this, action: { type: step.name, params } });
+            if (inspecting) this.inspect({ type: '@xstate.action', actorRef: this, action: { type: step.name, params } });
             step.fn(args, params);
           }
           break;

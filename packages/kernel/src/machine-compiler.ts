@@ -215,7 +215,16 @@ function compile(logic: AnyActorLogic): CompiledMachine {
     };
     switch (builtin.type) {
       case 'xstate.assign':
-        return { k: STEP_ASSIGN, fn: builtin.assignment, params, paramsFn, name, slot: -1, event: undefined, delay: undefined };
+        return {
+          k: STEP_ASSIGN,
+          fn: builtin.assignment,
+          params,
+          paramsFn,
+          name: builtin.type,
+          slot: -1,
+          event: undefined,
+          delay: undefined,
+        };
       case 'xstate.raise': {
         // the raise xstate adds to a state's entry for each of its `after` delays
         const ev = builtin.event;
@@ -229,7 +238,7 @@ function compile(logic: AnyActorLogic): CompiledMachine {
             fn: undefined,
             params: undefined,
             paramsFn: false,
-            name,
+            name: builtin.type,
             slot: slotOf(type, ev as { type: string }),
             event: ev as { type: string },
             delay: builtin.delay,
