@@ -1,16 +1,21 @@
 /**
- * Kernel benchmark: a synthetic workload run two ways in one process.
+ * Kernel benchmark: a synthetic workload run three ways in one process.
  *
  * N actors; each delivered message makes its recipient send one message to a
  * random peer with a random latency, until every actor has sent M. Run as
  *  - baseline: a hand-written heap-and-switch loop (the ceiling in this runtime),
- *  - kernel:   real xstate actors spawned on the kernel, messages through its network.
- * Prints events/s of each, their ratio and heap bytes per idle actor, then one JSON line.
+ *  - compiled: one xstate machine per actor on the kernel, compiled engine (the default),
+ *  - xstate:   the same machines on xstate's interpreter (engine: 'xstate').
+ * Actors address peers by id from a table built once (as model actors hold
+ * the ids they talk to); building `a${i}` per message would time string
+ * hashing, not the kernel. Prints events/s, the ratio to the baseline and
+ * heap bytes per idle actor for each, then one JSON line.
  */
-import { createSimulation, portOf } from '@stampede/kernel';
+import { createSimulation, type EngineName, portOf } from '@stampede/kernel';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import { type AnyActorLogic, assign, fromTransition, setup } from 'xstate';
+import { assign, setup } from 'xstate';
+import { xstateBuild } from './xstate-build.ts';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc (pnpm bench does)');
@@ -113,6 +118,8 @@ function baseline(n: number, m: number): { events: number; seconds: number } {
   return { events, seconds };
 }
 
+let ids: string[] = [];
+
 const peer = setup({
   types: { context: {} as { n: number; m: number; sent: number; received: number }, input: {} as { n: number; m: number } },
   actions: {
@@ -120,7 +127,7 @@ const peer = setup({
       if (context.sent >= context.m) return;
       context.sent++; // counted in place: `assign` would allocate a context per message
       const port = portOf(self);
-      port.send(`a${port.random.int(0, context.n - 1)}`, MSG);
+      port.send(ids[port.random.int(0, context.n - 1)]!, MSG);
     },
   },
 }).createMachine({
@@ -131,44 +138,18 @@ const peer = setup({
 });
 const MSG = { type: 'MSG' } as const;
 
-// The same actor as reducer logic: still a real xstate actor (mailbox, system,
-// snapshots), without the statechart interpreter's macrostep.
-type PeerState = { n: number; m: number; sent: number; received: number };
-const peerReducer = (input: { n: number; m: number }) =>
-  fromTransition(
-    (state: PeerState, _event: { type: string }, { self }) => {
-      state.received++;
-      if (state.sent < state.m) {
-        state.sent++;
-        const port = portOf(self);
-        port.send(`a${port.random.int(0, state.n - 1)}`, MSG);
-      }
-      return state;
-    },
-    { n: input.n, m: input.m, sent: 0, received: 0 },
-  );
-
-function kernel(
-  n: number,
-  m: number,
-  variant: 'machine' | 'reducer',
-): { events: number; seconds: number; bytesPerActor: number; hash: string } {
+function kernel(n: number, m: number, engine: EngineName): { events: number; seconds: number; bytesPerActor: number; hash: string } {
+  ids = Array.from({ length: n }, (_, i) => `a${i}`);
   gc!();
   gc!();
   const before = process.memoryUsage().heapUsed;
-  const sim = createSimulation({ seed: 42, network: { minLatencyMs: MIN_LAT, maxLatencyMs: MAX_LAT } });
-  for (let a = 0; a < n; a++) {
-    const logic: AnyActorLogic = variant === 'machine' ? peer : peerReducer({ n, m });
-    sim.spawn(logic, { id: `a${a}`, input: { n, m } });
-  }
+  const sim = createSimulation({ seed: 42, engine, network: { minLatencyMs: MIN_LAT, maxLatencyMs: MAX_LAT } });
+  for (let a = 0; a < n; a++) sim.spawn(peer, { id: ids[a]!, input: { n, m } });
   gc!();
   gc!();
   const bytesPerActor = (process.memoryUsage().heapUsed - before) / n;
-  for (let a = 0; a < n; a++) {
-    const snap = sim.actors.get(`a${a}`).getSnapshot();
-    snap.context.sent = 1; // both logics keep their state in `context`
-  }
-  for (let a = 0; a < n; a++) sim.send(`a${a}`, `a${sim.random.int(0, n - 1)}`, MSG);
+  for (let a = 0; a < n; a++) sim.actors.get(ids[a]!).getSnapshot().context.sent = 1;
+  for (let a = 0; a < n; a++) sim.send(ids[a]!, ids[sim.random.int(0, n - 1)]!, MSG);
   const start = process.hrtime.bigint();
   const events = sim.runUntilIdle();
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
@@ -177,35 +158,38 @@ function kernel(
 
 const sizes = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const results = [];
-console.log('kernel bench: N actors, each sends M messages to random peers (latency 1-10 ms); median of 3 runs');
+console.log(`kernel bench: N actors, each sends M messages to random peers (latency 1-10 ms); median of 3 runs; ${xstateBuild()}`);
 for (const n of sizes) {
   const m = Math.max(10, Math.round(1e6 / n));
   const median = (xs: number[]) => xs.sort((a, b) => a - b)[1]!;
   const b = [0, 1, 2].map(() => baseline(n, m));
-  const k = [0, 1, 2].map(() => kernel(n, m, 'machine'));
-  const r = [0, 1, 2].map(() => kernel(n, m, 'reducer'));
+  const c = [0, 1, 2].map(() => kernel(n, m, 'compiled'));
+  const x = [0, 1, 2].map(() => kernel(n, m, 'xstate'));
+  if (c[0]!.hash !== x[0]!.hash) throw new Error(`kernel bench: engines disagree at N=${n}: ${c[0]!.hash} vs ${x[0]!.hash}`);
   const baselineEventsPerSec = median(b.map((r) => r.events / r.seconds));
-  const kernelEventsPerSec = median(k.map((r) => r.events / r.seconds));
-  const reducerEventsPerSec = median(r.map((x) => x.events / x.seconds));
-  const bytesPerActor = median(k.map((x) => x.bytesPerActor));
-  const reducerBytesPerActor = median(r.map((x) => x.bytesPerActor));
-  const ratio = kernelEventsPerSec / baselineEventsPerSec;
-  const reducerRatio = reducerEventsPerSec / baselineEventsPerSec;
+  const compiledEventsPerSec = median(c.map((r) => r.events / r.seconds));
+  const xstateEventsPerSec = median(x.map((r) => r.events / r.seconds));
+  const compiledBytesPerActor = median(c.map((r) => r.bytesPerActor));
+  const xstateBytesPerActor = median(x.map((r) => r.bytesPerActor));
+  const ratio = compiledEventsPerSec / baselineEventsPerSec;
+  const xstateRatio = xstateEventsPerSec / baselineEventsPerSec;
   console.log(
-    `N=${n} M=${m}: baseline ${(baselineEventsPerSec / 1e6).toFixed(2)} M ev/s, kernel ${(kernelEventsPerSec / 1e3).toFixed(0)} k ev/s, ` +
-      `ratio ${ratio.toFixed(3)}, ${bytesPerActor.toFixed(0)} B/actor | kernel+fromTransition actors ${(reducerEventsPerSec / 1e3).toFixed(0)} k ev/s, ` +
-      `ratio ${reducerRatio.toFixed(3)}, ${reducerBytesPerActor.toFixed(0)} B/actor | ${k[0]!.events} events, hash ${k[0]!.hash}`,
+    `N=${n} M=${m}: baseline ${(baselineEventsPerSec / 1e6).toFixed(2)} M ev/s | compiled ${(compiledEventsPerSec / 1e3).toFixed(0)} k ev/s, ` +
+      `ratio ${ratio.toFixed(3)}, ${compiledBytesPerActor.toFixed(0)} B/actor | xstate ${(xstateEventsPerSec / 1e3).toFixed(0)} k ev/s, ` +
+      `ratio ${xstateRatio.toFixed(3)}, ${xstateBytesPerActor.toFixed(0)} B/actor | compiled/xstate ${(compiledEventsPerSec / xstateEventsPerSec).toFixed(1)}x | ` +
+      `${c[0]!.events} events, hash ${c[0]!.hash} (both engines)`,
   );
   results.push({
     n,
     m,
     baselineEventsPerSec: Math.round(baselineEventsPerSec),
-    kernelEventsPerSec: Math.round(kernelEventsPerSec),
+    compiledEventsPerSec: Math.round(compiledEventsPerSec),
     ratio: Number(ratio.toFixed(3)),
-    bytesPerActor: Math.round(bytesPerActor),
-    reducerActorEventsPerSec: Math.round(reducerEventsPerSec),
-    reducerRatio: Number(reducerRatio.toFixed(3)),
-    reducerBytesPerActor: Math.round(reducerBytesPerActor),
+    compiledBytesPerActor: Math.round(compiledBytesPerActor),
+    xstateEventsPerSec: Math.round(xstateEventsPerSec),
+    xstateRatio: Number(xstateRatio.toFixed(3)),
+    xstateBytesPerActor: Math.round(xstateBytesPerActor),
+    speedup: Number((compiledEventsPerSec / xstateEventsPerSec).toFixed(2)),
   });
 }
 console.log(JSON.stringify({ bench: 'kernel', results }));
