@@ -2,6 +2,10 @@
  * The oracle's settings (DESIGN §7), all optional with documented defaults.
  * Resolved and validated once by `resolveOracleOptions`.
  */
+import type { EngineName } from '@stampede/kernel';
+
+/** The kernel's engines, for validating `engine` (the kernel exports the type only). */
+const ENGINES: readonly EngineName[] = ['compiled', 'xstate'];
 
 export interface OracleOptions {
   /** connected fraction that counts as recovered (X). @defaultValue 0.99 */
@@ -18,6 +22,12 @@ export interface OracleOptions {
   slowTrendPerMin?: number;
   /** the trigger window ends at the latest this long after the last timeline event (rollouts that never finish). @defaultValue 30 min */
   maxTriggerWindowMs?: number;
+  /**
+   * what runs the actors' machines in both of the oracle's runs (the judged run and the control run): 'compiled'
+   * (fast) or 'xstate' (xstate's own interpreter, the reference); the same trace hash and verdict either way.
+   * @defaultValue 'compiled'
+   */
+  engine?: EngineName;
 }
 
 export type ResolvedOracleOptions = Required<OracleOptions>;
@@ -30,10 +40,14 @@ const DEFAULTS: ResolvedOracleOptions = {
   acquireTimeoutsPerMinTolerance: 1,
   slowTrendPerMin: 0.005,
   maxTriggerWindowMs: 30 * 60_000,
+  engine: 'compiled',
 };
 
 export function resolveOracleOptions(options: OracleOptions = {}): ResolvedOracleOptions {
-  const r = { ...DEFAULTS, ...options };
+  // engine: undefined is the default (callers pass a command line's optional value straight through)
+  const r = { ...DEFAULTS, ...options, engine: options.engine ?? DEFAULTS.engine };
+  if (!ENGINES.includes(r.engine))
+    throw new Error(`oracle option engine must be ${ENGINES.map((e) => `'${e}'`).join(' or ')}, got ${JSON.stringify(r.engine)}`);
   const fraction = (name: keyof OracleOptions, v: number) => {
     if (!(v >= 0 && v <= 1)) throw new Error(`oracle option ${name} must be between 0 and 1, got ${v}`);
   };

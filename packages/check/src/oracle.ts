@@ -19,8 +19,11 @@
  * 5. A stationary storm whose final configuration cannot hold the load even
  *    from a quiet start is `overloaded`: under-provisioned, not metastable
  *    (a verdict DESIGN §7 lacks; without it such a case would be mislabelled).
+ *
+ * Both runs use the engine of `options.engine` ('compiled' by default;
+ * 'xstate' to confirm a verdict on xstate's own interpreter).
  */
-import type { Series } from '@stampede/kernel';
+import type { EngineName, Series } from '@stampede/kernel';
 import type { PlatformParams, PoolParams, TimelineEvent } from '@stampede/model';
 import { buildPlatform } from '@stampede/model';
 import { type OracleOptions, resolveOracleOptions } from './options.ts';
@@ -32,6 +35,8 @@ export type SustainingLoop = 'abandoned-acquires' | 'stale-connections' | 'resta
 export interface Verdict {
   verdict: VerdictKind;
   seed: number;
+  /** what ran the actors' machines in the judged run and the control run, as the simulation reports it (options.engine) */
+  engine: EngineName;
   /**
    * hash of the judged run: up to the deadline + W, or, for a storm still below the connected
    * threshold just after the deadline, up to that sample (the rest cannot change the verdict)
@@ -114,7 +119,7 @@ export function judge(params: PlatformParams, seed: number, options: OracleOptio
       `judge: the first timeline event is at ${triggerAtMs / 1000} s; the baseline needs 5 minutes of steady state before it`,
     );
 
-  const platform = buildPlatform(p, seed);
+  const platform = buildPlatform(p, seed, { engine: o.engine });
   const { sim, state } = platform;
   const lastEvent = Math.max(...p.timeline.map((e) => e.atMs));
   let t1: number | undefined;
@@ -211,7 +216,7 @@ export function judge(params: PlatformParams, seed: number, options: OracleOptio
   else {
     const quiet = finalConfiguration(p);
     quiet.durationMs = endMs;
-    const c = buildPlatform(quiet, seed);
+    const c = buildPlatform(quiet, seed, { engine: o.engine });
     c.sim.runUntil(endMs);
     // the same recovery conditions, over the control run's last hold window
     const cseries = c.sim.metrics.series();
@@ -245,6 +250,7 @@ export function judge(params: PlatformParams, seed: number, options: OracleOptio
   return {
     verdict,
     seed,
+    engine: sim.engine,
     traceHash: sim.trace.hash,
     triggerAtMs,
     triggerEndMs,

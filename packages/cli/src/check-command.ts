@@ -16,8 +16,10 @@
  */
 import { availableParallelism } from 'node:os';
 import { applyCase, describeCase, type RolloutCase, rolloutCase, SelfSustainingLoopError, type VerdictKind } from '@stampede/check';
+import type { EngineName } from '@stampede/kernel';
 import { type PlatformParams, runPlatform } from '@stampede/model';
 import fc from 'fast-check';
+import { checkEngine, DEFAULT_ENGINE, engineArg } from './args.ts';
 import { checkProgress } from './check-progress.ts';
 import type { CaseVerdict } from './check-worker.ts';
 import { colorsFor } from './colors.ts';
@@ -39,6 +41,8 @@ export interface CheckOptions {
   faults?: boolean | undefined;
   /** a counterexample path printed by an earlier check: judge only that case */
   replay?: string | undefined;
+  /** what runs the actors' machines in the oracle's runs: 'compiled' (fast) or 'xstate' (the reference). @defaultValue 'compiled' */
+  engine?: EngineName | undefined;
   json?: boolean | undefined;
   /** also write a self-contained HTML page: what was checked, the tally, the counterexample's full run report */
   report?: string | undefined;
@@ -48,6 +52,8 @@ export interface CheckOutcome {
   file: string;
   topology: string;
   seed: number;
+  /** what ran the actors' machines in every judgement */
+  engine: EngineName;
   runs: number;
   faults: boolean;
   /** cases judged in fast-check's order: up to the first failure (or all), then the shrink candidates; the same for any number of threads */
@@ -86,8 +92,21 @@ function checkTopologyIsCheckable(file: string, topology: PlatformParams): void 
     );
 }
 
-export function replayCheckCommand(file: string, opts: { seed: number; runs: number; faults: boolean }, path: string): string {
-  return `stampede check ${shellArg(file)} --seed ${opts.seed} --runs ${opts.runs}${opts.faults ? ' --faults' : ''} --replay ${path}`;
+interface CheckRun {
+  seed: number;
+  runs: number;
+  faults: boolean;
+  /** absent: the default engine (no --engine in the command) */
+  engine?: EngineName | undefined;
+}
+
+/** The command that reruns this check: what decides its cases (file, seed, runs, faults) and the engine when not the default. */
+export function checkCommandLine(file: string, opts: CheckRun): string {
+  return `stampede check ${shellArg(file)} --seed ${opts.seed} --runs ${opts.runs}${opts.faults ? ' --faults' : ''}${engineArg(opts.engine)}`;
+}
+
+export function replayCheckCommand(file: string, opts: CheckRun, path: string): string {
+  return `${checkCommandLine(file, opts)} --replay ${path}`;
 }
 
 const PATH_RE = /^\d+(:\d+)*$/;
@@ -99,6 +118,7 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
     throw new UsageError(`--replay expects a counterexample path as printed by a failed check, e.g. --replay 0:1:3, got '${opts.replay}'`);
   if (opts.report !== undefined) checkReportPath(opts.report);
   const faults = opts.faults === true;
+  const engine = opts.engine ?? DEFAULT_ENGINE;
   const arbitrary = rolloutCase(topology, { faults });
   const colors = colorsFor(io.stdout);
   const print = (lines: string[]) => io.stdout.write(`${lines.join('\n')}\n`);
@@ -130,11 +150,17 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
     print([
       `${colors.bold('stampede check')} ${file}: ${opts.replay !== undefined ? `replaying case ${opts.replay}` : `${opts.runs} generated cases`} ` +
         `(rollout policies${faults ? ', injected faults' : ''} and simulation seeds; fast-check seed ${opts.seed}) on ${topology.delegates.count} delegates, ` +
-        `${threads} worker thread${threads === 1 ? '' : 's'}`,
+        `engine ${engine}, ${threads} worker thread${threads === 1 ? '' : 's'}`,
       'property: no case leaves the platform in a self-sustaining failure loop (oracle verdict metastable)',
     ]);
 
-  const pool = createJudgePool(file, threads);
+  const pool = createJudgePool(file, threads, engine);
+  // the verdicts and replay commands say which engine judged: make sure it is the one asked for
+  const judgeCase = async (c: RolloutCase): Promise<CaseVerdict> => {
+    const v = await pool.judge(c);
+    checkEngine(engine, v.engine, 'a judgement of stampede check');
+    return v;
+  };
   const progress = checkProgress(io.stdout, chatty && io.stdout.isTTY === true);
   const counts: Record<VerdictKind, number> = { recovered: 0, slow: 0, metastable: 0, overloaded: 0 };
   let outcome: CheckOutcome;
@@ -149,7 +175,7 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
       async (i) => {
         if (i > firstFailure) return; // fast-check would stop at the first failure; later cases do not matter
         try {
-          const v = await pool.judge(cases[i]!);
+          const v = await judgeCase(cases[i]!);
           verdicts[i] = v;
           if (v.verdict === 'metastable') firstFailure = Math.min(firstFailure, i);
           progress.judged(v.verdict);
@@ -176,7 +202,7 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
           path: opts.replay,
           failedAfterRuns: 1,
           shrinks: 0,
-          replay: replayCheckCommand(file, { seed: opts.seed, runs: opts.runs, faults }, opts.replay),
+          replay: replayCheckCommand(file, { seed: opts.seed, runs: opts.runs, faults, engine }, opts.replay),
         };
       } else {
         progress.shrinking();
@@ -185,7 +211,7 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
         const property = fc.asyncProperty(arbitrary, async (c) => {
           let v: CaseVerdict;
           try {
-            v = await pool.judge(c);
+            v = await judgeCase(c);
           } catch (err) {
             poolError ??= err; // a broken worker is not a counterexample: stop and report it below
             throw err;
@@ -206,11 +232,11 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
         counterexample = {
           rolloutCase: c,
           description: describeCase(c, topology),
-          verdict: await pool.judge(c),
+          verdict: await judgeCase(c),
           path,
           failedAfterRuns: firstFailure + 1,
           shrinks: run.numShrinks,
-          replay: replayCheckCommand(file, { seed: opts.seed, runs: opts.runs, faults }, path),
+          replay: replayCheckCommand(file, { seed: opts.seed, runs: opts.runs, faults, engine }, path),
         };
       }
     }
@@ -218,6 +244,7 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
       file,
       topology: topology.name,
       seed: opts.seed,
+      engine,
       runs: opts.runs,
       faults,
       judged,
@@ -243,13 +270,21 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
 
 /** The report's input: the outcome, and for a failure the run of the counterexample as written (re-run here, seconds). */
 function checkReportInput(o: CheckOutcome, topology: PlatformParams): CheckReportInput {
-  const command = `stampede check ${shellArg(o.file)} --seed ${o.seed} --runs ${o.runs}${o.faults ? ' --faults' : ''}`;
-  const base = { file: o.file, topologyName: o.topology, seed: o.seed, policiesChecked: o.judged, counts: o.counts, command };
+  const command = checkCommandLine(o.file, o);
+  const base = {
+    file: o.file,
+    topologyName: o.topology,
+    seed: o.seed,
+    engine: o.engine,
+    policiesChecked: o.judged,
+    counts: o.counts,
+    command,
+  };
   const ce = o.counterexample;
   if (ce === undefined) return base;
   const params = applyCase(topology, ce.rolloutCase);
   const seed = ce.rolloutCase.seed;
-  const result = runPlatform(params, { seed, recoveredFraction: RECOVERED_FRACTION });
+  const result = runPlatform(params, { seed, engine: o.engine, recoveredFraction: RECOVERED_FRACTION });
   return {
     ...base,
     failure: {
@@ -259,10 +294,11 @@ function checkReportInput(o: CheckOutcome, topology: PlatformParams): CheckRepor
       run: {
         file: o.file,
         seed,
+        engine: o.engine,
         params,
         result,
         recoveredFraction: RECOVERED_FRACTION,
-        verdict: verdictFor(params, seed),
+        verdict: verdictFor(params, seed, o.engine),
         replay: ce.replay,
       },
     },
@@ -274,7 +310,7 @@ export function formatCheckOutcome(o: CheckOutcome, topology: PlatformParams, co
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${n} ${k}`)
     .join(', ');
-  const again = `stampede check ${shellArg(o.file)} --seed ${o.seed} --runs ${o.runs}${o.faults ? ' --faults' : ''}`;
+  const again = checkCommandLine(o.file, o);
   if (o.holds && o.replayed !== undefined)
     return [
       `${colors.green('holds')} for the replayed case ${o.replayed}: it is not metastable (${tally})`,

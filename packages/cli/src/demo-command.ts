@@ -8,6 +8,8 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { EngineName } from '@stampede/kernel';
+import { checkEngine, DEFAULT_ENGINE } from './args.ts';
 import { colorsFor } from './colors.ts';
 import type { DemoJob, DemoResult, DemoWorkerMessage } from './demo-worker.ts';
 import { EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, UsageError } from './errors.ts';
@@ -45,6 +47,8 @@ export interface DemoOptions {
   dir?: string | undefined;
   /** worker threads; at most os.availableParallelism() */
   workers?: number | undefined;
+  /** what runs the actors' machines in every run and judgement: 'compiled' (fast) or 'xstate' (the reference). @defaultValue 'compiled' */
+  engine?: EngineName | undefined;
   /** also write the scoreboard as a self-contained HTML page to this .html file */
   report?: string | undefined;
 }
@@ -56,7 +60,12 @@ function runInWorker(job: DemoJob, onProgress: (doneMs: number, totalMs: number)
     const fail = (text: string): DemoResult => ({ outcome: { file: job.file, ok: false, kind: 'unexpected', text } });
     worker.on('message', (m: DemoWorkerMessage) => {
       if (m.type === 'progress') onProgress(m.doneMs, m.totalMs);
-      else result = { outcome: m.outcome, ...(m.timeline === undefined ? {} : { timeline: m.timeline }) };
+      else
+        result = {
+          outcome: m.outcome,
+          ...(m.timeline === undefined ? {} : { timeline: m.timeline }),
+          ...(m.engine === undefined ? {} : { engine: m.engine }),
+        };
     });
     worker.on('error', (err) => {
       result ??= fail(err.stack ?? err.message);
@@ -79,9 +88,10 @@ export async function demoCommand(opts: DemoOptions, io: Io): Promise<number> {
   const print = (lines: string[]) => io.stdout.write(`${lines.join('\n')}\n`);
   const workers = Math.max(1, Math.min(opts.workers ?? Number.POSITIVE_INFINITY, availableParallelism(), present.length));
   const files = present.map((f) => displayPath(join(dir, f)));
+  const engine = opts.engine ?? DEFAULT_ENGINE;
 
   print([
-    `${colors.bold('stampede demo')}: seed ${opts.seed}, ${present.length} scenario${present.length === 1 ? '' : 's'} from ${displayPath(dir)}, ` +
+    `${colors.bold('stampede demo')}: seed ${opts.seed}, engine ${engine}, ${present.length} scenario${present.length === 1 ? '' : 's'} from ${displayPath(dir)}, ` +
       `${workers} worker thread${workers === 1 ? '' : 's'}`,
   ]);
   if (missing.length > 0) print([colors.yellow(`missing (skipped): ${missing.join(', ')}`)]);
@@ -94,19 +104,22 @@ export async function demoCommand(opts: DemoOptions, io: Io): Promise<number> {
   try {
     results = await runBounded(files, workers, async (file, i) => {
       const started = performance.now(); // wall time for the progress line only, never passed into a run
-      const result = await runInWorker({ file, seed: opts.seed }, (done, total) => progress.update(i, done, total));
+      const result = await runInWorker({ file, seed: opts.seed, engine }, (done, total) => progress.update(i, done, total));
       progress.finish(i, result.outcome.ok ? `done in ${((performance.now() - started) / 1000).toFixed(1)} s` : 'failed');
       return result;
     });
   } finally {
     progress.stop();
   }
+  // the replay lines say --engine: make sure every scenario that ran, ran on it
+  for (const r of results) if (r.outcome.ok) checkEngine(engine, r.engine, `the demo's run of ${r.outcome.file}`);
   const outcomes: ScenarioOutcome[] = results.map((r) => r.outcome);
 
-  print(['', ...formatScoreboard(outcomes, opts.seed, colors)]);
+  print(['', ...formatScoreboard(outcomes, opts.seed, colors, engine)]);
   if (opts.report !== undefined) {
     const page = demoReportHtml({
       seed: opts.seed,
+      engine,
       dir: displayPath(dir),
       outcomes,
       timelines: results.map((r) => r.timeline),

@@ -1,11 +1,14 @@
 /**
  * Worker thread of `stampede demo`: runs one topology file with the given
- * seed and posts progress, then the summary (or what went wrong) and a
- * small timeline of the connected fraction for the HTML report.
+ * seed and engine and posts progress, then the summary (or what went wrong),
+ * the engine it ran on, and a small timeline of the connected fraction for
+ * the HTML report.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { judge } from '@stampede/check';
+import type { EngineName } from '@stampede/kernel';
 import { runPlatform } from '@stampede/model';
+import { checkEngine } from './args.ts';
 import { TopologyFileError, UsageError } from './errors.ts';
 import { type ScenarioTimeline, scenarioTimeline } from './report/scenario-timeline.ts';
 import { RECOVERED_FRACTION } from './run-command.ts';
@@ -15,27 +18,39 @@ import { loadTopology } from './topology.ts';
 export interface DemoJob {
   file: string;
   seed: number;
+  /** what runs the actors' machines, in the run and the oracle's judgement */
+  engine: EngineName;
 }
 
-/** A finished scenario: its outcome and, when it ran, its timeline (a point per 30 s: the message stays small). */
+/**
+ * A finished scenario: its outcome and, when it ran, its timeline (a point per 30 s: the message stays small) and
+ * the engine the simulation says it ran on (run and judgement alike).
+ */
 export interface DemoResult {
   outcome: ScenarioOutcome;
   timeline?: ScenarioTimeline;
+  engine?: EngineName;
 }
 
 export type DemoWorkerMessage = { type: 'progress'; doneMs: number; totalMs: number } | ({ type: 'result' } & DemoResult);
 
-function runJob({ file, seed }: DemoJob, post: (m: DemoWorkerMessage) => void): DemoResult {
+function runJob({ file, seed, engine }: DemoJob, post: (m: DemoWorkerMessage) => void): DemoResult {
   try {
     const params = loadTopology(file);
+    let ran: EngineName | undefined;
     const result = runPlatform(params, {
       seed,
+      engine,
       recoveredFraction: RECOVERED_FRACTION,
       onProgress: (doneMs, totalMs) => post({ type: 'progress', doneMs, totalMs }),
+      onBuild: (platform) => {
+        ran = platform.sim.engine;
+      },
     });
     const summary = result.summary;
     const rollbacks = params.timeline.filter((e) => e.kind === 'rollback').map((e) => e.atMs);
-    const v = judge(params, seed);
+    const v = judge(params, seed, { engine });
+    checkEngine(engine, v.engine, `the oracle's judgement of ${file}`);
     const outcome: ScenarioOutcome = {
       file,
       ok: true,
@@ -43,7 +58,7 @@ function runJob({ file, seed }: DemoJob, post: (m: DemoWorkerMessage) => void): 
       rollbackAtMs: rollbacks.length > 0 ? Math.min(...rollbacks) : undefined,
       verdict: { verdict: v.verdict, dominantLoop: v.dominantLoop, timeToRecoverSec: v.timeToRecoverSec },
     };
-    return { outcome, timeline: scenarioTimeline(params, result, RECOVERED_FRACTION) };
+    return { outcome, timeline: scenarioTimeline(params, result, RECOVERED_FRACTION), ...(ran === undefined ? {} : { engine: ran }) };
   } catch (err) {
     if (err instanceof UsageError)
       return { outcome: { file, ok: false, kind: err instanceof TopologyFileError ? 'topology' : 'usage', text: err.message } };

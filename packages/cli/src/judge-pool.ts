@@ -4,6 +4,7 @@
  * repeated shrink candidates) costs nothing.
  */
 import type { RolloutCase } from '@stampede/check';
+import type { EngineName } from '@stampede/kernel';
 import type { CaseVerdict, CheckWorkerData } from './check-worker.ts';
 import { createThreadPool } from './thread-pool.ts';
 
@@ -12,10 +13,11 @@ export interface JudgePool {
   close(): Promise<void>;
 }
 
-export function createJudgePool(file: string, threads: number): JudgePool {
+/** `engine`: what runs the actors' machines in every judgement (default 'compiled'). */
+export function createJudgePool(file: string, threads: number, engine?: EngineName): JudgePool {
   const pool = createThreadPool<RolloutCase, CaseVerdict>(
     new URL('./check-worker.ts', import.meta.url),
-    { file } satisfies CheckWorkerData,
+    { file, engine } satisfies CheckWorkerData,
     threads,
     'judging a case',
   );

@@ -5,8 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import type { EngineName } from '@stampede/kernel';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_SEED, parseSeed } from './args.ts';
+import { DEFAULT_ENGINE, DEFAULT_SEED, ENGINES, parseSeed } from './args.ts';
 import { checkCommand, DEFAULT_RUNS } from './check-command.ts';
 import { DEMO_FILES, defaultTopologiesDir, demoCommand, displayPath } from './demo-command.ts';
 import { EXIT_OK, reportError } from './errors.ts';
@@ -61,6 +62,15 @@ export function createProgram(io: Io, setExitCode: (code: number) => void): Comm
       .argParser(parseWorkers)
       .default(availableParallelism(), `${availableParallelism()}, the number of CPUs`);
 
+  // commander refuses any other value: "option '--engine <name>' argument 'x' is invalid. Allowed choices are compiled, xstate."
+  const engineOption = (what: string) =>
+    new Option(
+      '--engine <name>',
+      `what runs the actors' xstate machines${what}: compiled (compiled to tables, 4–5× faster) or xstate (xstate's own interpreter, the reference); the same trace hash either way, so xstate confirms a result`,
+    )
+      .choices(ENGINES)
+      .default(DEFAULT_ENGINE);
+
   const reportOption = (what: string) =>
     new Option(
       '--report <file.html>',
@@ -83,9 +93,10 @@ export function createProgram(io: Io, setExitCode: (code: number) => void): Comm
       ),
     )
     .addOption(logLevelOption())
+    .addOption(engineOption(' (the run and, with --report, the oracle)'))
     .addHelpText(
       'after',
-      '\nExamples:\n  stampede run examples/topologies/prod4-incident.yaml --seed 7\n  stampede run my-topology.yaml --json --out runs/my-topology\n  stampede run examples/topologies/prod4-incident.yaml --report incident.html',
+      '\nExamples:\n  stampede run examples/topologies/prod4-incident.yaml --seed 7\n  stampede run examples/topologies/prod4-incident.yaml --engine xstate\n  stampede run my-topology.yaml --json --out runs/my-topology\n  stampede run examples/topologies/prod4-incident.yaml --report incident.html',
     )
     .addHelpText('after', TRACE_HELP)
     .action(async (file: string, opts: RunCommandOptions) => {
@@ -104,9 +115,10 @@ export function createProgram(io: Io, setExitCode: (code: number) => void): Comm
       new Option('--dir <dir>', 'directory with the scenario files').default(defaultTopologiesDir(), displayPath(defaultTopologiesDir())),
     )
     .addOption(workersOption('worker threads (capped at the number of CPUs and of scenarios)'))
+    .addOption(engineOption(' (every run and oracle judgement)'))
     .addOption(reportOption('the scoreboard with a small connected-fraction chart per scenario'))
     .addHelpText('after', `\nScenarios, in this order (missing ones are skipped):\n${DEMO_FILES.map((f) => `  ${f}`).join('\n')}`)
-    .action(async (opts: { seed: number; dir: string; workers: number; report?: string }) => {
+    .action(async (opts: { seed: number; dir: string; workers: number; engine: EngineName; report?: string }) => {
       setExitCode(await demoCommand(opts, io));
     });
   configureErrors(demo, io, 'stampede demo');
@@ -126,18 +138,28 @@ export function createProgram(io: Io, setExitCode: (code: number) => void): Comm
     .addOption(workersOption('worker threads judging cases (capped at the number of CPUs)'))
     .addOption(new Option('--faults', 'also inject generated faults: pod kills, partitions, latency and load spikes').default(false))
     .addOption(new Option('--replay <path>', 'judge only the case at this counterexample path, as printed by a failed check'))
+    .addOption(engineOption(" (both of the oracle's runs of every case)"))
     .addOption(new Option('--json', 'print exactly one JSON object (the outcome) to stdout and nothing else').default(false))
     .addOption(
       reportOption('what was checked and the verdict counts; for a failure the shrunk case, its evidence and the full run report of it'),
     )
     .addHelpText(
       'after',
-      '\nExit codes: 0 the property holds, 3 a counterexample was found, 2 a usage or topology error, 1 a bug.\n\nExamples:\n  stampede check examples/topologies/prod4-incident.yaml --runs 20\n  stampede check my-topology.yaml --runs 200 --faults --seed 7',
+      "\nExit codes: 0 the property holds, 3 a counterexample was found, 2 a usage or topology error, 1 a bug.\n\nExamples:\n  stampede check examples/topologies/prod4-incident.yaml --runs 20\n  stampede check my-topology.yaml --runs 200 --faults --seed 7\n  stampede check examples/topologies/prod4-incident-small.yaml --runs 20 --engine xstate   # confirm on xstate's own interpreter",
     )
     .action(
       async (
         file: string,
-        opts: { runs: number; seed: number; workers: number; faults: boolean; replay?: string; json: boolean; report?: string },
+        opts: {
+          runs: number;
+          seed: number;
+          workers: number;
+          faults: boolean;
+          replay?: string;
+          engine: EngineName;
+          json: boolean;
+          report?: string;
+        },
       ) => {
         setExitCode(await checkCommand(file, opts, io));
       },

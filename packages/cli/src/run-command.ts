@@ -4,8 +4,9 @@
  * object with --json; --out DIR also writes the series and the summary;
  * --report FILE.html writes a self-contained HTML report (report/).
  */
-import type { LogLevel } from '@stampede/kernel';
-import { runPlatform } from '@stampede/model';
+import type { EngineName, LogLevel } from '@stampede/kernel';
+import { type Platform, runPlatform } from '@stampede/model';
+import { DEFAULT_ENGINE } from './args.ts';
 import { colorsFor } from './colors.ts';
 import { logOutput } from './log-output.ts';
 import { type ProgressStream, runProgress } from './progress.ts';
@@ -24,6 +25,8 @@ export interface RunCommandOptions extends TraceRequest {
   seed: number;
   /** pino level of the simulation's logs, written to stderr. @defaultValue 'silent' */
   logLevel?: LogLevel | undefined;
+  /** what runs the actors' machines: 'compiled' (fast) or 'xstate' (the reference); the report's oracle uses it too. @defaultValue 'compiled' */
+  engine?: EngineName | undefined;
   out?: string | undefined;
   json?: boolean | undefined;
   quiet?: boolean | undefined;
@@ -46,19 +49,27 @@ export async function runCommand(file: string, opts: RunCommandOptions, io: Io):
   const colors = colorsFor(io.stdout);
   const print = (lines: string[]) => io.stdout.write(`${lines.join('\n')}\n`);
   const chatty = !opts.json && !opts.quiet;
+  const engine = opts.engine ?? DEFAULT_ENGINE;
 
-  if (chatty) print(formatHeader(file, opts.seed, params, colors));
+  if (chatty) print(formatHeader(file, opts.seed, params, colors, engine));
   // log lines on the same terminal would tear the bar
   const progress = runProgress(io.stdout, chatty && io.stdout.isTTY === true && logging === undefined);
   let result: ReturnType<typeof runPlatform>;
+  // the engine the simulation says it runs on (not the flag echoed): what --json reports and the replay carries
+  let ran: EngineName = engine;
+  const onBuild = (platform: Platform) => {
+    ran = platform.sim.engine;
+    trace?.attach(platform);
+  };
   try {
     // Only the seed and the topology go into the run: no wall-clock value.
     result = runPlatform(params, {
       seed: opts.seed,
+      engine,
       recoveredFraction: RECOVERED_FRACTION,
       onProgress: progress.update,
+      onBuild,
       ...(logging ? { logging } : {}),
-      ...(trace ? { onBuild: trace.attach } : {}),
     });
   } catch (err) {
     trace?.abort();
@@ -68,7 +79,7 @@ export async function runCommand(file: string, opts: RunCommandOptions, io: Io):
   }
   const traced = trace?.commit();
 
-  const json = summaryJson(file, params, result.summary);
+  const json = summaryJson(file, params, result.summary, ran);
   if (opts.out !== undefined) {
     const paths = await writeRunOutputs(opts.out, { series: result.series, connected: result.connected, summary: json });
     if (!opts.json) print([`wrote ${paths.join(', ')}`]);
@@ -77,7 +88,11 @@ export async function runCommand(file: string, opts: RunCommandOptions, io: Io):
   else {
     print([
       ...(chatty ? [''] : []),
-      ...formatSummary(file, { summary: result.summary, connected: result.connected, recoveredFraction: RECOVERED_FRACTION }, colors),
+      ...formatSummary(
+        file,
+        { summary: result.summary, connected: result.connected, recoveredFraction: RECOVERED_FRACTION, engine: ran },
+        colors,
+      ),
     ]);
   }
   if (traced !== undefined) {
@@ -88,7 +103,7 @@ export async function runCommand(file: string, opts: RunCommandOptions, io: Io):
   }
   if (opts.report !== undefined) {
     if (chatty) print(['', 'report: judging the scenario without its manual rollbacks (the oracle re-runs it)…']);
-    await writeRunReport(opts.report, { file, seed: opts.seed, params, result, recoveredFraction: RECOVERED_FRACTION });
+    await writeRunReport(opts.report, { file, seed: opts.seed, engine: ran, params, result, recoveredFraction: RECOVERED_FRACTION });
     // stdout stays one JSON object under --json
     (opts.json ? io.stderr : io.stdout).write(`wrote ${opts.report}\n`);
   }

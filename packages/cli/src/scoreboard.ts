@@ -5,6 +5,7 @@
  * from the run as written, manual rollback included: what the incident cost.
  * `recoveredByItself` is the cheaper rule `stampede run` uses on one run.
  */
+import type { EngineName } from '@stampede/kernel';
 import type { RunSummary } from '@stampede/model';
 import Table from 'cli-table3';
 import { type Colors, plain } from './colors.ts';
@@ -66,8 +67,13 @@ export function scoreboardRow(o: ScenarioOutcome, colors: Colors = plain): strin
   ];
 }
 
-/** The table, the errors of failed scenarios, and one replay line per scenario. */
-export function formatScoreboard(outcomes: readonly ScenarioOutcome[], seed: number, colors: Colors = plain): string[] {
+/** The table, the errors of failed scenarios, and one replay line per scenario (with `--engine` when not the default). */
+export function formatScoreboard(
+  outcomes: readonly ScenarioOutcome[],
+  seed: number,
+  colors: Colors = plain,
+  engine?: EngineName,
+): string[] {
   const table = new Table({
     head: SCOREBOARD_HEAD.map((h) => colors.bold(h)),
     chars: {
@@ -97,6 +103,6 @@ export function formatScoreboard(outcomes: readonly ScenarioOutcome[], seed: num
     .map((l) => l.trimEnd());
   for (const o of outcomes) if (!o.ok) lines.push('', `${scenarioName(o.file)}: ${o.text}`);
   lines.push('');
-  for (const o of outcomes) lines.push(`replay: ${replayCommand(o.file, seed)}`);
+  for (const o of outcomes) lines.push(`replay: ${replayCommand(o.file, seed, engine)}`);
   return lines;
 }

@@ -4,7 +4,9 @@
  * recovery times, impact, conservation, rollout log, trace hash, replay).
  * Pure functions of their inputs, so they can be tested on a fixed summary.
  */
+import type { EngineName } from '@stampede/kernel';
 import type { PlatformParams, PoolParams, RunSummary, TimelineEvent } from '@stampede/model';
+import { DEFAULT_ENGINE, engineArg } from './args.ts';
 import { type Colors, plain } from './colors.ts';
 import { perMinuteMinimum, sparkline } from './sparkline.ts';
 
@@ -43,8 +45,9 @@ export function shellArg(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`;
 }
 
-export function replayCommand(file: string, seed: number): string {
-  return `stampede run ${shellArg(file)} --seed ${seed}`;
+/** The command that reruns exactly this run; `--engine` only when not the default engine. */
+export function replayCommand(file: string, seed: number, engine?: EngineName): string {
+  return `stampede run ${shellArg(file)} --seed ${seed}${engineArg(engine)}`;
 }
 
 export function describePool(pool: PoolParams): string {
@@ -85,11 +88,17 @@ export function describeEvent(e: TimelineEvent, poolBefore: PoolParams): string 
   }
 }
 
-/** The settings line and the timeline, as printed before a run. */
-export function formatHeader(file: string, seed: number, params: PlatformParams, colors: Colors = plain): string[] {
+/** The settings line (seed, engine, fleet) and the timeline, as printed before a run. */
+export function formatHeader(
+  file: string,
+  seed: number,
+  params: PlatformParams,
+  colors: Colors = plain,
+  engine: EngineName = DEFAULT_ENGINE,
+): string[] {
   const minutes = params.durationMs / MIN;
   const lines = [
-    `${colors.bold(`stampede run ${file}`)}: seed ${seed}, ${plural(params.delegates.count, 'delegate')}, ${describeRouters(params)}, ` +
+    `${colors.bold(`stampede run ${file}`)}: seed ${seed}, engine ${engine}, ${plural(params.delegates.count, 'delegate')}, ${describeRouters(params)}, ` +
       `${plural(params.manager.replicas, 'manager')}, ${Number.isInteger(minutes) ? minutes : minutes.toFixed(1)} simulated minutes`,
   ];
   const events = [...params.timeline].sort((a, b) => a.atMs - b.atMs);
@@ -115,6 +124,8 @@ export interface SummaryInput {
   connected: { timesMs: ArrayLike<number>; values: ArrayLike<number> };
   /** the connected fraction that counts as recovered */
   recoveredFraction: number;
+  /** the engine the run ran on, for the replay command. @defaultValue 'compiled' */
+  engine?: EngineName | undefined;
 }
 
 const label = (s: string) => s.padEnd(13);
@@ -161,6 +172,6 @@ export function formatSummary(file: string, input: SummaryInput, colors: Colors 
   lines.push(s.log.length === 0 ? `${label('rollout log')}(empty)` : 'rollout log');
   for (const [t, msg] of s.log) lines.push(`  ${fmtClock(t).padStart(6)}  ${msg}`);
   lines.push(`${label('trace hash')}${s.traceHash} (${s.events} events)`);
-  lines.push(`replay: ${replayCommand(file, s.seed)}`);
+  lines.push(`replay: ${replayCommand(file, s.seed, input.engine)}`);
   return lines;
 }

@@ -3,6 +3,7 @@
  * `--out` writes to summary.json. Times are in seconds of virtual time;
  * absent values are null, so every key is always there.
  */
+import type { EngineName } from '@stampede/kernel';
 import type { PlatformParams, RunSummary, TimelineEvent } from '@stampede/model';
 import { replayCommand } from './summary-format.ts';
 
@@ -10,6 +11,8 @@ export interface SummaryJson {
   file: string;
   name: string;
   seed: number;
+  /** what ran the actors' machines: 'compiled' or 'xstate' (the reference), as the simulation reports it */
+  engine: EngineName;
   traceHash: string;
   /** simulation events processed */
   events: number;
@@ -38,11 +41,13 @@ export interface SummaryJson {
 
 const sec = (ms: number | undefined) => (ms === undefined ? null : ms / 1000);
 
-export function summaryJson(file: string, params: PlatformParams, s: RunSummary): SummaryJson {
+/** `engine`: the engine the run ran on (the simulation's `sim.engine`). */
+export function summaryJson(file: string, params: PlatformParams, s: RunSummary, engine: EngineName): SummaryJson {
   return {
     file,
     name: s.name,
     seed: s.seed,
+    engine,
     traceHash: s.traceHash,
     events: s.events,
     delegates: s.delegates,
@@ -60,6 +65,6 @@ export function summaryJson(file: string, params: PlatformParams, s: RunSummary)
     halfOpenSockets: s.halfOpenSockets,
     timeline: [...params.timeline].sort((a, b) => a.atMs - b.atMs),
     log: s.log.map(([t, message]) => ({ atSec: t / 1000, message })),
-    replay: replayCommand(file, s.seed),
+    replay: replayCommand(file, s.seed, engine),
   };
 }

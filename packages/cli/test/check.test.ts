@@ -81,6 +81,46 @@ describe('stampede check', () => {
   );
 
   it(
+    '--engine xstate judges on the reference interpreter: the same counterexample and trace hash as compiled; its replay carries --engine xstate and reproduces it',
+    async () => {
+      const args = ['check', SMALL, '--runs', '3', '--seed', '1', '--workers', '1', '--json'];
+      const [compiled, reference, text] = await Promise.all([
+        stampede(args),
+        stampede([...args, '--engine', 'xstate']),
+        stampede(['check', SMALL, '--runs', '3', '--seed', '1', '--workers', '1', '--engine', 'xstate']),
+      ]);
+      // a judgement on another engine than asked for would be a bug: exit code 1
+      for (const r of [compiled, reference, text]) expect(r.code).toBe(3);
+      const c = JSON.parse(compiled.stdout) as CheckOutcome;
+      const x = JSON.parse(reference.stdout) as CheckOutcome;
+      expect(c.engine).toBe('compiled');
+      expect(x.engine).toBe('xstate');
+      expect(x.counterexample!.verdict.engine).toBe('xstate'); // as the worker's simulation reports it
+      expect(c.counterexample!.verdict.engine).toBe('compiled');
+      expect(x.counterexample!.rolloutCase).toEqual(c.counterexample!.rolloutCase);
+      expect(x.counterexample!.path).toBe(c.counterexample!.path);
+      expect(x.counterexample!.verdict.traceHash).toBe(c.counterexample!.verdict.traceHash);
+      expect({ ...x.counterexample!.verdict, engine: 'compiled' }).toEqual(c.counterexample!.verdict);
+      expect(x.counts).toEqual(c.counts);
+      expect(x.judged).toBe(c.judged);
+      const path = c.counterexample!.path;
+      expect(c.counterexample!.replay).toBe(`stampede check ${SMALL} --seed 1 --runs 3 --replay ${path}`);
+      expect(x.counterexample!.replay).toBe(`stampede check ${SMALL} --seed 1 --runs 3 --engine xstate --replay ${path}`);
+      expect(text.stdout).toMatch(/^stampede check \S+: 3 generated cases .* on 200 delegates, engine xstate, 1 worker thread$/m);
+      expect(text.stdout).toContain(`replay exactly this case: ${x.counterexample!.replay}`);
+
+      const again = await stampede([...x.counterexample!.replay.split(' ').slice(1), '--json']);
+      expect(again.code).toBe(3);
+      const r = JSON.parse(again.stdout) as CheckOutcome;
+      expect(r.engine).toBe('xstate');
+      expect(r.replayed).toBe(path);
+      expect(r.counterexample!.verdict).toEqual(x.counterexample!.verdict);
+      expect(r.counterexample!.replay).toBe(x.counterexample!.replay);
+    },
+    LONG,
+  );
+
+  it(
     'holds on the elastic pool (the sanity law), with a tally of verdicts and exit code 0',
     async () => {
       const file = tempTopology('elastic.yaml', (y) => y.replace('pool: { mode: fixed, maxConnections: 69 }', 'pool: { mode: elastic }'));

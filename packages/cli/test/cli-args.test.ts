@@ -39,6 +39,22 @@ describe.concurrent('stampede argument errors', () => {
     expectUsageError(await stampede(['run', 'packages']), /cannot read topology file 'packages': it is not a regular file/);
   });
 
+  it('--engine takes compiled or xstate only: a bad or missing value names the option, the value and the choices', async () => {
+    const [run, demo, check, missing] = await Promise.all([
+      stampede(['run', 'examples/topologies/prod4-incident-small.yaml', '--engine', 'fast']),
+      stampede(['demo', '--engine', 'XSTATE']),
+      stampede(['check', 'examples/topologies/prod4-incident-small.yaml', '--engine', 'interpreted']),
+      stampede(['run', 'examples/topologies/prod4-incident-small.yaml', '--engine']),
+    ]);
+    const choices = 'Allowed choices are compiled, xstate.';
+    expectUsageError(run, /^stampede run: option '--engine <name>' argument 'fast' is invalid\. Allowed choices are compiled, xstate\./);
+    expectUsageError(demo, /^stampede demo: option '--engine <name>' argument 'XSTATE' is invalid\./);
+    expect(demo.stderr).toContain(choices);
+    expectUsageError(check, /^stampede check: option '--engine <name>' argument 'interpreted' is invalid\./);
+    expect(check.stderr).toContain(choices);
+    expectUsageError(missing, /^stampede run: option '--engine <name>' argument missing/);
+  });
+
   it('an unknown option or command is a usage error', async () => {
     expectUsageError(await stampede(['run', 'x.yaml', '--sed', '3']), /unknown option '--sed'/);
     expectUsageError(await stampede(['replay']), /unknown command 'replay'/);
@@ -61,6 +77,10 @@ describe('stampede help', () => {
     expect(demo.code).toBe(0);
     expect(demo.stdout).toMatch(/--dir <dir>[\s\S]*\(default:\s+examples\/topologies\)/);
     expect(demo.stdout).toContain('action-5-higher-autoscaling-limits.yaml');
+
+    for (const help of [run, demo, await stampede(['check', '--help'])]) {
+      expect(help.stdout).toMatch(/--engine <name>[\s\S]*\(choices:\s+"compiled",\s+"xstate",\s+default:\s+"compiled"\)/);
+    }
   });
 });
 

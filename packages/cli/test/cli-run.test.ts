@@ -1,6 +1,8 @@
 /**
  * End to end: `stampede run --json` and `stampede demo` on a tiny topology
- * (200 delegates, 15 simulated minutes), through the model's YAML loader.
+ * (200 delegates, 15 simulated minutes), through the model's YAML loader;
+ * `--engine xstate` (xstate's own interpreter) against the default compiled
+ * machines on the 200-delegate incident.
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,6 +54,7 @@ describe('stampede run and demo, end to end', () => {
     }
     expect(ja).toMatchObject({
       seed: 5,
+      engine: 'compiled',
       delegates: 200,
       durationSec: 900,
       conservationHeld: true,
@@ -70,7 +73,9 @@ describe('stampede run and demo, end to end', () => {
     expect(readdirSync(out).sort()).toEqual(['series.csv', 'series.json', 'summary.json']);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(
-      new RegExp(`^stampede run ${file}: seed 5, 200 delegates, \\d+ routers? \\(.+\\), \\d+ managers?, 15 simulated minutes$`),
+      new RegExp(
+        `^stampede run ${file}: seed 5, engine compiled, 200 delegates, \\d+ routers? \\(.+\\), \\d+ managers?, 15 simulated minutes$`,
+      ),
     );
     expect(lines.at(-1)).toBe(`replay: stampede run ${file} --seed 5`);
   });
@@ -92,6 +97,54 @@ describe('stampede run and demo, end to end', () => {
       `replay: stampede run ${join(demoDir, 'prod4-incident.yaml')} --seed 5`,
       `replay: stampede run ${join(demoDir, 'action-1-pool-headroom.yaml')} --seed 5`,
     ]);
+  });
+
+  it('--engine xstate runs the incident (200 delegates) on the reference interpreter: the same trace hash and summary as compiled; it says so and replays on it', async () => {
+    const small = 'examples/topologies/prod4-incident-small.yaml';
+    const [byDefault, compiled, reference, text] = await Promise.all([
+      stampede(['run', small, '--json']),
+      stampede(['run', small, '--json', '--engine', 'compiled']),
+      stampede(['run', small, '--json', '--engine', 'xstate']),
+      stampede(['run', small, '--engine', 'xstate']),
+    ]);
+    for (const r of [byDefault, compiled, reference, text]) {
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    }
+    const d = JSON.parse(byDefault.stdout);
+    const x = JSON.parse(reference.stdout);
+    expect(JSON.parse(compiled.stdout)).toEqual(d);
+    // "engine" is what the simulation reports it ran on, not the flag echoed
+    expect(d.engine).toBe('compiled');
+    expect(x.engine).toBe('xstate');
+    expect(x.traceHash).toMatch(/^[0-9a-f]{16}$/);
+    expect(x.traceHash).toBe(d.traceHash);
+    expect(x.events).toBe(d.events);
+    expect(x.replay).toBe(`stampede run ${small} --seed 1 --engine xstate`);
+    expect(d.replay).toBe(`stampede run ${small} --seed 1`);
+    expect({ ...x, engine: d.engine, replay: d.replay }).toEqual(d);
+    const lines = text.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^stampede run ${small}: seed 1, engine xstate, 200 delegates, `));
+    expect(lines).toContain(`trace hash   ${d.traceHash} (${d.events} events)`);
+    expect(lines.at(-1)).toBe(`replay: stampede run ${small} --seed 1 --engine xstate`);
+  });
+
+  it('demo --engine xstate runs its workers on the reference interpreter and says so in the header and every replay', async () => {
+    const demoDir = join(dir, 'demo-xstate');
+    mkdirSync(demoDir);
+    writeFileSync(join(demoDir, 'prod4-incident.yaml'), TINY);
+    const [demo, single] = await Promise.all([
+      stampede(['demo', '--dir', demoDir, '--seed', '5', '--engine', 'xstate', '--workers', '1']),
+      stampede(['run', join(demoDir, 'prod4-incident.yaml'), '--seed', '5', '--json']),
+    ]);
+    expect(demo.stderr).toBe('');
+    expect(demo.code).toBe(0); // a worker that ran another engine than asked would be a bug, exit code 1
+    expect(demo.stdout.split('\n')[0]).toMatch(/^stampede demo: seed 5, engine xstate, 1 scenario from /);
+    const row = demo.stdout.split('\n').find((l) => l.startsWith('prod4-incident '))!;
+    expect(row).toContain(JSON.parse(single.stdout).traceHash);
+    expect(demo.stdout.trimEnd().split('\n').at(-1)).toBe(
+      `replay: stampede run ${join(demoDir, 'prod4-incident.yaml')} --seed 5 --engine xstate`,
+    );
   });
 
   it('an invalid topology lists every issue on stderr, exit code 2, no stack', async () => {

@@ -85,5 +85,12 @@ describe('formatScoreboard', () => {
       'replay: stampede run examples/topologies/action-1-pool-headroom.yaml --seed 5',
       'replay: stampede run examples/topologies/action-2-longer-acquire-timeout.yaml --seed 5',
     ]);
+    // on the reference interpreter, every replay says so (the default engine needs no flag)
+    expect(formatScoreboard(outcomes, 5, undefined, 'compiled').slice(-3)).toEqual(lines.slice(-3));
+    expect(formatScoreboard(outcomes, 5, undefined, 'xstate').slice(-3)).toEqual([
+      'replay: stampede run examples/topologies/prod4-incident.yaml --seed 5 --engine xstate',
+      'replay: stampede run examples/topologies/action-1-pool-headroom.yaml --seed 5 --engine xstate',
+      'replay: stampede run examples/topologies/action-2-longer-acquire-timeout.yaml --seed 5 --engine xstate',
+    ]);
   });
 });

@@ -59,7 +59,7 @@ describe('writeRunOutputs', () => {
     const base = mkdtempSync(join(tmpdir(), 'stampede-out-'));
     dirs.push(base);
     const dir = join(base, 'nested', 'run');
-    const summary = summaryJson('t.yaml', prod4Incident(), fixedSummary());
+    const summary = summaryJson('t.yaml', prod4Incident(), fixedSummary(), 'compiled');
     await writeRunOutputs(dir, { series: recorded, connected, summary });
     expect(readdirSync(dir).sort()).toEqual(['series.csv', 'series.json', 'summary.json']);
     expect(readFileSync(join(dir, 'series.csv'), 'utf8')).toBe(seriesToCsv(recorded, connected));

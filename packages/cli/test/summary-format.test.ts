@@ -38,6 +38,13 @@ describe('formatSummary', () => {
     expect(lines.at(-1)).toBe('replay: stampede run topo.yaml --seed 42');
   });
 
+  it('replays on the engine the run ran on: --engine only for xstate, the default engine needs none', () => {
+    expect(formatSummary('topo.yaml', { ...input(), engine: 'xstate' }).at(-1)).toBe(
+      'replay: stampede run topo.yaml --seed 42 --engine xstate',
+    );
+    expect(formatSummary('topo.yaml', { ...input(), engine: 'compiled' }).at(-1)).toBe('replay: stampede run topo.yaml --seed 42');
+  });
+
   it('says when the run never recovered and lists conservation violations', () => {
     const lines = formatSummary(
       'topo.yaml',
@@ -70,14 +77,21 @@ describe('formatSummary', () => {
     expect(replayCommand('examples/topologies/prod4-incident.yaml', 0)).toBe(
       'stampede run examples/topologies/prod4-incident.yaml --seed 0',
     );
+    expect(replayCommand('p.yaml', 7, 'compiled')).toBe('stampede run p.yaml --seed 7');
+    expect(replayCommand('p.yaml', 7, 'xstate')).toBe('stampede run p.yaml --seed 7 --engine xstate');
   });
 });
 
 describe('formatHeader', () => {
-  it('states the seed and resolved settings in the first line, then the timeline with the pool each rollout brings', () => {
+  it('states the seed, the engine and resolved settings in the first line, then the timeline with the pool each rollout brings', () => {
     const params = prod4Incident({ delegates: 400 });
     const [first, ...rest] = formatHeader('prod4.yaml', 9, params);
-    expect(first).toMatch(/^stampede run prod4\.yaml: seed 9, 400 delegates, 4 routers \(elastic\), \d+ managers?, 75 simulated minutes$/);
+    expect(first).toMatch(
+      /^stampede run prod4\.yaml: seed 9, engine compiled, 400 delegates, 4 routers \(elastic\), \d+ managers?, 75 simulated minutes$/,
+    );
+    expect(formatHeader('prod4.yaml', 9, params, undefined, 'xstate')[0]).toMatch(
+      /^stampede run prod4\.yaml: seed 9, engine xstate, 400 delegates/,
+    );
     expect(rest[0]).toMatch(
       /^ {3}10:00 {2}rollout router → fixed, maxConnections \d+, pending ≤ \d+, acquire timeout \d+ s — router upgrade/,
     );
@@ -93,10 +107,11 @@ describe('formatHeader', () => {
 
 describe('summaryJson', () => {
   it('has every key, times in seconds, null for absent values, impact counts flattened', () => {
-    const j = summaryJson('topo.yaml', prod4ElasticBaseline(), fixedSummary({ firstRecoveredAtMs: undefined }));
+    const j = summaryJson('topo.yaml', prod4ElasticBaseline(), fixedSummary({ firstRecoveredAtMs: undefined }), 'compiled');
     expect(j).toMatchObject({
       file: 'topo.yaml',
       seed: 42,
+      engine: 'compiled',
       traceHash: '0123456789abcdef',
       events: 12345,
       recovered: true,
@@ -117,6 +132,8 @@ describe('summaryJson', () => {
     });
     expect(j.log[1]).toEqual({ atSec: 725, message: 'deploy-router: rollback to the previous pod template' });
     expect(j.timeline.map((e) => e.kind)).toEqual(['rollout', 'rollout']);
+    const x = summaryJson('topo.yaml', prod4ElasticBaseline(), fixedSummary(), 'xstate');
+    expect(x).toMatchObject({ engine: 'xstate', replay: 'stampede run topo.yaml --seed 42 --engine xstate' });
   });
 });
 

@@ -367,6 +367,9 @@ export class CompiledIncarnation implements Incarnation {
   private perform(step: Step, value: unknown, params: unknown): void {
     switch (step.k) {
       case STEP_START_TIMER: {
+        // stopped during its own step (an action stopped it): xstate starts the timer and its stop
+        // cancels it before it can fire; here it is simply not started
+        if (this.status !== 'active') break;
         const ms = value as number;
         if (!(ms >= 0) || ms === Infinity) {
           throw new KernelInputError('xstate clock setTimeout', 'delay (from an `after` or a delayed action)', ms, 'a finite number >= 0');

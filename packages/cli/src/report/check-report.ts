@@ -5,6 +5,7 @@
  * report of that counterexample (the same sections as `run --report`).
  */
 import type { VerdictKind } from '@stampede/check';
+import type { EngineName } from '@stampede/kernel';
 import { html } from './escape.ts';
 import { renderPage } from './page.ts';
 import { type RunReportInput, runSections } from './run-report.ts';
@@ -15,6 +16,8 @@ export interface CheckReportInput {
   topologyName: string;
   /** fast-check's seed */
   seed: number;
+  /** what ran the actors' machines in every judgement. @defaultValue 'compiled' */
+  engine?: EngineName | undefined;
   /** the property in words; default "never metastable, for every rollout policy" */
   property?: string;
   /** generated policies judged (including those tried while shrinking, if the caller counts them) */
@@ -52,6 +55,7 @@ export function checkReportHtml(input: CheckReportInput): string {
 <div class="fact"><div class="k">topology</div><div class="v">${input.topologyName}</div></div>
 <div class="fact"><div class="k">file</div><div class="v">${input.file}</div></div>
 <div class="fact"><div class="k">seed</div><div class="v">${input.seed}</div></div>
+<div class="fact"><div class="k">engine</div><div class="v">${input.engine ?? 'compiled'}</div></div>
 <div class="fact"><div class="k">cases judged (shrinking included)</div><div class="v">${input.policiesChecked}</div></div>
 </div>
 <p class="legend">${VERDICTS.map((v) => html`<span><span class="pill ${v}">${v}</span> ${input.counts[v] ?? 0}</span>`)}</p>

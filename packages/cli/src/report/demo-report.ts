@@ -3,6 +3,7 @@
  * (the same rows as the terminal's, scoreboard.ts) with a small chart of each
  * scenario's connected fraction beside its row, then the replay commands.
  */
+import type { EngineName } from '@stampede/kernel';
 import { formatScoreboard, SCOREBOARD_HEAD, type ScenarioOutcome, scoreboardRow } from '../scoreboard.ts';
 import { fmtPct, replayCommand } from '../summary-format.ts';
 import { type ChartSpec, compact, PALETTE } from './chart-spec.ts';
@@ -12,6 +13,8 @@ import type { ScenarioTimeline } from './scenario-timeline.ts';
 
 export interface DemoReportInput {
   seed: number;
+  /** what ran the actors' machines in every run and judgement. @defaultValue 'compiled' */
+  engine?: EngineName | undefined;
   /** the scenario directory as shown to the user */
   dir: string;
   /** one per scenario, in the scoreboard's order */
@@ -82,11 +85,11 @@ ${rows}
 </table>
 ${failures.map((o) => html`<h3>${o.file}: error</h3><pre>${o.ok ? '' : o.text}</pre>`)}
 <h2>Replay</h2>
-<pre class="mono">${input.outcomes.map((o) => `${replayCommand(o.file, input.seed)}\n`)}</pre>
-<details><summary>the scoreboard as the terminal prints it</summary><pre class="mono">${formatScoreboard(input.outcomes, input.seed).join('\n')}</pre></details>`;
+<pre class="mono">${input.outcomes.map((o) => `${replayCommand(o.file, input.seed, input.engine)}\n`)}</pre>
+<details><summary>the scoreboard as the terminal prints it</summary><pre class="mono">${formatScoreboard(input.outcomes, input.seed, undefined, input.engine).join('\n')}</pre></details>`;
   return renderPage({
     title: 'stampede demo: the mitigation scoreboard',
-    subtitle: `seed ${input.seed} · ${input.outcomes.length} scenarios from ${input.dir} · ${recovered} of ${ok.length} recovered by themselves`,
+    subtitle: `seed ${input.seed} · engine ${input.engine ?? 'compiled'} · ${input.outcomes.length} scenarios from ${input.dir} · ${recovered} of ${ok.length} recovered by themselves`,
     body,
     charts,
   });

@@ -8,6 +8,7 @@
  * check's counterexample) can show a run the same way.
  */
 import type { Verdict } from '@stampede/check';
+import type { EngineName } from '@stampede/kernel';
 import type { PlatformParams, RunResult } from '@stampede/model';
 import { fmtClock, fmtDuration, fmtPct, plural, replayCommand } from '../summary-format.ts';
 import { type ChartSpec, MARKER_STYLE, type Marker } from './chart-spec.ts';
@@ -21,6 +22,8 @@ export interface RunReportInput {
   /** the topology file as the user typed it */
   file: string;
   seed: number;
+  /** what ran the actors' machines (run and oracle). @defaultValue 'compiled' */
+  engine?: EngineName | undefined;
   params: PlatformParams;
   /** what runPlatform returned for (params, seed) */
   result: RunResult;
@@ -28,7 +31,7 @@ export interface RunReportInput {
   recoveredFraction: number;
   /** the oracle's verdict: judge(params, seed), or why there is none (e.g. no trigger to judge) */
   verdict: Verdict | { unavailable: string };
-  /** the command that reruns exactly this; default `stampede run FILE --seed N` */
+  /** the command that reruns exactly this; default `stampede run FILE --seed N` (with `--engine xstate` on that engine) */
   replay?: string;
 }
 
@@ -120,7 +123,7 @@ export function runSections(input: RunReportInput, idPrefix = 'run'): RunSection
   const { params, result, seed } = input;
   const markers = runMarkers(params, result.summary, input.recoveredFraction);
   const chartSpecs = runCharts(idPrefix, result, markers, input.recoveredFraction);
-  const replay = input.replay ?? replayCommand(input.file, seed);
+  const replay = input.replay ?? replayCommand(input.file, seed, input.engine);
   const log = result.summary.log;
   return {
     verdict: verdictHtml(input.verdict),
@@ -130,7 +133,7 @@ export function runSections(input: RunReportInput, idPrefix = 'run'): RunSection
       log.length === 0
         ? html`<p class="muted">(empty)</p>`
         : html`<table class="grid">${log.map(([t, msg]) => html`<tr><td class="num mono">${fmtClock(t)}</td><td>${msg}</td></tr>`)}</table>`,
-    settings: html`<div class="facts">${fact('topology', params.name)}${fact('file', input.file)}${fact('seed', seed)}${fact(
+    settings: html`<div class="facts">${fact('topology', params.name)}${fact('file', input.file)}${fact('seed', seed)}${fact('engine', input.engine ?? 'compiled')}${fact(
       'fleet',
       `${plural(params.delegates.count, 'delegate')}, ${plural(params.router.replicas, 'router')}, ${plural(params.manager.replicas, 'manager')}`,
     )}${fact('simulated', minutes(params.durationMs))}</div>
