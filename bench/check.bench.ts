@@ -7,7 +7,8 @@
  * Every generated case is judged (a check stops at its first failure; a
  * benchmark must not). Prints one JSON line:
  * {"bench":"check","delegates":…,"simulatedSec":…,"policiesPerMinute":…,"workers":…}
- * Knobs: BENCH_CHECK_POLICIES (default 24), BENCH_CHECK_WORKERS (default: all CPUs).
+ * Knobs: BENCH_CHECK_POLICIES (default 24), BENCH_CHECK_WORKERS (default: all CPUs),
+ * BENCH_CHECK_ENGINE (compiled, the default, or xstate).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -17,11 +18,14 @@ import { rolloutCase, type VerdictKind } from '@stampede/check';
 import { createJudgePool } from '@stampede/cli';
 import { loadTopologyFile, prod4Incident, steadyStateLimit } from '@stampede/model';
 import fc from 'fast-check';
+import { xstateBuild } from './xstate-build.ts';
 
 const DELEGATES = 1000;
 const SIMULATED_SEC = 3600;
 const policies = Number(process.env.BENCH_CHECK_POLICIES ?? 24);
 const workers = Number(process.env.BENCH_CHECK_WORKERS ?? availableParallelism());
+const engine = process.env.BENCH_CHECK_ENGINE === 'xstate' ? 'xstate' : 'compiled';
+xstateBuild(); // refuses xstate's development build (the worker threads resolve it the same way)
 
 // the 200-delegate example scaled to 1,000 the way prod4Incident({ delegates }) scales it, over one hour
 const small = readFileSync(fileURLToPath(new URL('../examples/topologies/prod4-incident-small.yaml', import.meta.url)), 'utf8');
@@ -43,7 +47,7 @@ if (JSON.stringify(topology) !== JSON.stringify(expected))
   throw new Error('check bench: the scaled topology differs from prod4Incident({ delegates: 1000 })');
 
 const cases = fc.sample(rolloutCase(topology), { seed: 1, numRuns: policies });
-const pool = createJudgePool(file, workers);
+const pool = createJudgePool(file, workers, engine);
 const verdicts: Record<VerdictKind, number> = { recovered: 0, slow: 0, metastable: 0, overloaded: 0 };
 // warm the threads (tsx, module load) outside the measurement, on a case not counted
 await Promise.all(Array.from({ length: workers }, (_, i) => pool.judge({ ...cases[0]!, seed: 0xffff - i })));
@@ -59,7 +63,7 @@ rmSync(dir, { recursive: true, force: true });
 
 const policiesPerMinute = (policies / wallSec) * 60;
 console.log(
-  `check: ${policies} generated policies at ${DELEGATES} delegates over ${SIMULATED_SEC} simulated s on ${workers} worker threads in ${wallSec.toFixed(1)} s wall: ` +
+  `check (${engine}): ${policies} generated policies at ${DELEGATES} delegates over ${SIMULATED_SEC} simulated s on ${workers} worker threads in ${wallSec.toFixed(1)} s wall: ` +
     `${policiesPerMinute.toFixed(1)} policies/min (${Object.entries(verdicts)
       .filter(([, n]) => n > 0)
       .map(([k, n]) => `${n} ${k}`)
@@ -68,6 +72,7 @@ console.log(
 console.log(
   JSON.stringify({
     bench: 'check',
+    engine,
     delegates: DELEGATES,
     simulatedSec: SIMULATED_SEC,
     policiesPerMinute: Number(policiesPerMinute.toFixed(1)),
