@@ -205,7 +205,7 @@ export class ActorHost {
     if (rec === undefined) {
       throw new KernelInputError('portOf', 'self', id ?? self, 'an actor spawned by this simulation');
     }
-    return (rec.port ??= new PortImpl(this, rec.id, rec.incarnation));
+    return (rec.port ??= new PortImpl(this, rec.id, rec.incarnation, rec.idHash));
   }
 
   /** Stops an actor for good and forgets its id. Its pending timers are cancelled. */
@@ -263,7 +263,7 @@ export class ActorHost {
       return;
     }
     const trace = this.trace;
-    trace.fold(TRACE_DELIVER, this.queue.now, trace.str(env.from), rec!.idHash, trace.str(env.event.type));
+    trace.fold(TRACE_DELIVER, this.queue.now, env.fromHash || trace.str(env.from), rec!.idHash, trace.str(env.event.type));
     if (trace.wantsRecords)
       trace.emit({ kind: 'deliver', timeMs: this.queue.now, from: env.from, to: env.to, type: env.event.type, sentAtMs: env.sentAtMs });
     // a line per message: only at 'trace', and the level check keeps the silent default free
@@ -286,7 +286,7 @@ export class ActorHost {
   /** @internal */
   dropped(env: Envelope, reason: DropReason): void {
     const trace = this.trace;
-    trace.fold(TRACE_DROP, this.queue.now, trace.str(env.from), trace.str(env.to), trace.str(env.event.type));
+    trace.fold(TRACE_DROP, this.queue.now, env.fromHash || trace.str(env.from), trace.str(env.to), trace.str(env.event.type));
     if (trace.wantsRecords)
       trace.emit({
         kind: 'drop',
@@ -348,7 +348,7 @@ export class ActorHost {
     if (this.engine === 'compiled') {
       const cm = compileMachine(rec.logic);
       if (typeof cm !== 'string') {
-        const port = (rec.port ??= new PortImpl(this, rec.id, rec.incarnation));
+        const port = (rec.port ??= new PortImpl(this, rec.id, rec.incarnation, rec.idHash));
         const inc = new CompiledIncarnation(cm, this.compiledHost, rec.id, rec.input, port);
         inc.owner = rec;
         return inc;

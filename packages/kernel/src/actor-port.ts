@@ -42,6 +42,8 @@ export class PortImpl implements ActorPort {
     private readonly world: PortWorld,
     readonly id: string,
     private readonly incarnation: number,
+    /** the trace hash of `id` (0: unknown) */
+    private readonly idHash = 0,
   ) {}
   get now(): number {
     return this.world.queue.now;
@@ -53,6 +55,6 @@ export class PortImpl implements ActorPort {
     return (this.logger ??= this.world.logger.child({ actor: this.id }));
   }
   send<E extends { type: string }>(to: string, event: E, options?: { latencyMs?: number }): void {
-    this.world.network.send(this.id, to, event, this.random, options?.latencyMs);
+    this.world.network.send(this.id, to, event, this.random, options?.latencyMs, this.idHash);
   }
 }

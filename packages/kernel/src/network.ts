@@ -20,6 +20,8 @@ export interface Envelope<E = { type: string }> {
   readonly to: string;
   readonly event: E;
   readonly sentAtMs: number;
+  /** @internal the trace hash of `from` when the sender's port knows it (saves a lookup per delivery), else 0 */
+  readonly fromHash: number;
 }
 
 /** Network settings, all optional. */
@@ -117,10 +119,10 @@ export class Network {
    * Sends `event` from `from` to `to`. `latencyMs` overrides the sampled
    * latency; `random` is the sender's stream for the latency and loss draws.
    */
-  send(from: string, to: string, event: { type: string }, random: RandomStream | undefined, latencyMs?: number): void {
+  send(from: string, to: string, event: { type: string }, random: RandomStream | undefined, latencyMs?: number, fromHash = 0): void {
     const c = this.counts;
     c.sent++;
-    const env: Envelope = { from, to, event, sentAtMs: this.queue.now };
+    const env: Envelope = { from, to, event, sentAtMs: this.queue.now, fromHash };
     if (this.sentSubject?.observed) this.sentSubject.next(env);
     if (this.partitions.length > 0 && matches(this.partitions, from, to)) {
       this.drop(env, 'partition');

@@ -86,17 +86,12 @@ export function createSimulation(options: SimulationOptions): Simulation {
   const trace = new Trace(options.keepFullTrace ?? false);
   const logger = createLogger(() => queue.now, options.logging);
   const metrics = new Metrics(queue, options.metrics);
-  let host!: ActorHost;
-  const network = new Network(
-    queue,
-    random.fork('network'),
-    {
-      deliver: (env) => host.deliver(env),
-      dropped: (env, reason) => host.dropped(env, reason),
-    },
-    options.network,
-  );
-  host = new ActorHost(queue, network, random.fork('actors'), trace, logger, engine);
+  // the network delivers straight to the host (no closure hop per message); the host is made next
+  const target = { deliver: undefined as unknown as ActorHost['deliver'], dropped: undefined as unknown as ActorHost['dropped'] };
+  const network = new Network(queue, random.fork('network'), target, options.network);
+  const host = new ActorHost(queue, network, random.fork('actors'), trace, logger, engine);
+  target.deliver = host.deliver.bind(host);
+  target.dropped = host.dropped.bind(host);
   simulations.set(host.rootSystem, host);
 
   const sim: Simulation = {
