@@ -313,7 +313,9 @@ export class ActorHost {
 
   /** Folds a state change into the trace and surfaces actor errors. */
   private afterStep(rec: Hosted, during: string): void {
-    const inc = rec.inc!;
+    const inc = rec.inc;
+    // stopped or crashed by its own action: nothing more to fold (a restart folded its new start already)
+    if (inc === undefined) return;
     const failed = inc.failure();
     if (failed !== undefined) {
       const err = new ActorFailedError(rec.id, this.queue.now, during, failed.error);

@@ -86,8 +86,7 @@ export class CompiledIncarnation implements Incarnation {
     private readonly host: CompiledHost,
     readonly id: string,
     input: unknown,
-    /** the kernel port: portOf(self) returns it without a lookup */
-    readonly _port: PortImpl,
+    private readonly port: PortImpl,
   ) {
     this.leaf = cm.initial;
     const initEvent = { type: INIT, input };
@@ -114,6 +113,15 @@ export class CompiledIncarnation implements Incarnation {
 
   get ref(): AnyActorRef {
     return this as unknown as AnyActorRef;
+  }
+
+  /**
+   * The kernel port, for portOf(self) without a lookup while this incarnation runs. Once it is
+   * stopped or restarted (by its own action, say), portOf goes by id, as for an xstate actor: the
+   * new incarnation's port, or an error for an actor that is gone.
+   */
+  get _port(): PortImpl | undefined {
+    return this.status === 'active' ? this.port : undefined;
   }
 
   /** the shared xstate system, as on an xstate actor */
