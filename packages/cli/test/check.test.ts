@@ -84,13 +84,9 @@ describe('stampede check', () => {
     '--engine xstate judges on the reference interpreter: the same counterexample and trace hash as compiled; its replay carries --engine xstate and reproduces it',
     async () => {
       const args = ['check', SMALL, '--runs', '3', '--seed', '1', '--workers', '1', '--json'];
-      const [compiled, reference, text] = await Promise.all([
-        stampede(args),
-        stampede([...args, '--engine', 'xstate']),
-        stampede(['check', SMALL, '--runs', '3', '--seed', '1', '--workers', '1', '--engine', 'xstate']),
-      ]);
+      const [compiled, reference] = await Promise.all([stampede(args), stampede([...args, '--engine', 'xstate'])]);
       // a judgement on another engine than asked for would be a bug: exit code 1
-      for (const r of [compiled, reference, text]) expect(r.code).toBe(3);
+      for (const r of [compiled, reference]) expect(r.code).toBe(3);
       const c = JSON.parse(compiled.stdout) as CheckOutcome;
       const x = JSON.parse(reference.stdout) as CheckOutcome;
       expect(c.engine).toBe('compiled');
@@ -106,16 +102,12 @@ describe('stampede check', () => {
       const path = c.counterexample!.path;
       expect(c.counterexample!.replay).toBe(`stampede check ${SMALL} --seed 1 --runs 3 --replay ${path}`);
       expect(x.counterexample!.replay).toBe(`stampede check ${SMALL} --seed 1 --runs 3 --engine xstate --replay ${path}`);
-      expect(text.stdout).toMatch(/^stampede check \S+: 3 generated cases .* on 200 delegates, engine xstate, 1 worker thread$/m);
-      expect(text.stdout).toContain(`replay exactly this case: ${x.counterexample!.replay}`);
-
-      const again = await stampede([...x.counterexample!.replay.split(' ').slice(1), '--json']);
+      // the replay, for a person: one judgement on xstate, the same case, its header and replay line say so
+      const again = await stampede(x.counterexample!.replay.split(' ').slice(1));
       expect(again.code).toBe(3);
-      const r = JSON.parse(again.stdout) as CheckOutcome;
-      expect(r.engine).toBe('xstate');
-      expect(r.replayed).toBe(path);
-      expect(r.counterexample!.verdict).toEqual(x.counterexample!.verdict);
-      expect(r.counterexample!.replay).toBe(x.counterexample!.replay);
+      expect(again.stdout).toMatch(/^stampede check \S+: .* on 200 delegates, engine xstate, /m);
+      expect(again.stdout).toContain(`replay exactly this case: ${x.counterexample!.replay}`);
+      expect(again.stdout).toContain(`verdict: ${x.counterexample!.verdict.verdict} (${x.counterexample!.verdict.dominantLoop}`);
     },
     LONG,
   );
