@@ -29,6 +29,7 @@ import { type CheckReportInput, checkReportHtml, checkReportPath, verdictFor, wr
 import { type Io, RECOVERED_FRACTION } from './run-command.ts';
 import { shellArg } from './summary-format.ts';
 import { loadTopology } from './topology.ts';
+import { formatVerdict, timelineAsJudged } from './verdict.ts';
 import { runBounded } from './worker-pool.ts';
 
 export const DEFAULT_RUNS = 100;
@@ -327,11 +328,8 @@ export function formatCheckOutcome(o: CheckOutcome, topology: PlatformParams, co
     `${colors.red('fails')}: ${o.replayed !== undefined ? `the replayed case ${o.replayed} is metastable` : `case ${ce.failedAfterRuns} of ${o.runs} is metastable`}` +
       (ce.shrinks > 0 ? `; shrunk in ${ce.shrinks} step${ce.shrinks === 1 ? '' : 's'} to:` : ':'),
     `  ${ce.description}`,
-    `  timeline as judged (manual rollbacks left out: does it come back by itself?): ${applied.timeline
-      .filter((e) => e.kind !== 'rollback')
-      .map((e) => `${(e.atMs / 60_000).toFixed(1)} min ${e.kind}${'target' in e ? ` ${e.target}` : ''}`)
-      .join(', ')}`,
-    `verdict: ${colors.bold(ce.verdict.verdict)} (${ce.verdict.dominantLoop}); ${ce.verdict.evidence}`,
+    `  timeline as judged (manual rollbacks left out: does it come back by itself?): ${timelineAsJudged(applied)}`,
+    `verdict: ${formatVerdict(ce.verdict, colors)}`,
     ...(o.replayed === undefined ? [`judged up to the failure: ${tally}`] : []),
     `replay exactly this case: ${ce.replay}`,
   ];

@@ -5,7 +5,6 @@
  * the HTML report.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { judge } from '@stampede/check';
 import type { EngineName } from '@stampede/kernel';
 import { runPlatform } from '@stampede/model';
 import { checkEngine } from './args.ts';
@@ -14,6 +13,7 @@ import { type ScenarioTimeline, scenarioTimeline } from './report/scenario-timel
 import { RECOVERED_FRACTION } from './run-command.ts';
 import type { ScenarioOutcome } from './scoreboard.ts';
 import { loadTopology } from './topology.ts';
+import { verdictFor } from './verdict.ts';
 
 export interface DemoJob {
   file: string;
@@ -49,7 +49,9 @@ function runJob({ file, seed, engine }: DemoJob, post: (m: DemoWorkerMessage) =>
     });
     const summary = result.summary;
     const rollbacks = params.timeline.filter((e) => e.kind === 'rollback').map((e) => e.atMs);
-    const v = judge(params, seed, { engine });
+    // the same judgement as `stampede run FILE --seed N` prints first, so the replay lines show this verdict
+    const v = verdictFor(params, seed, engine);
+    if ('unavailable' in v) return { outcome: { file, ok: false, kind: 'topology', text: `no verdict: ${v.unavailable}` } };
     checkEngine(engine, v.engine, `the oracle's judgement of ${file}`);
     const outcome: ScenarioOutcome = {
       file,

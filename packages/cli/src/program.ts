@@ -79,21 +79,24 @@ export function createProgram(io: Io, setExitCode: (code: number) => void): Comm
 
   const run = program
     .command('run')
-    .description('run one topology file and summarise the storm: recovery, impact, conservation, trace hash')
+    .description(
+      'judge one topology file with the oracle (without its manual rollbacks: does it come back by itself?), then run it as written and summarise the storm: recovery, impact, conservation, trace hash',
+    )
     .argument('<file>', 'topology YAML file, e.g. examples/topologies/prod4-incident.yaml')
     .addOption(seedOption())
     .addOption(
       new Option('-o, --out <dir>', 'also write series.csv, series.json and summary.json into DIR (created if needed) (default: none)'),
     )
-    .addOption(new Option('--json', 'print exactly one JSON object (the summary) to stdout and nothing else').default(false))
-    .addOption(new Option('-q, --quiet', 'no settings header and no progress bar: the summary only').default(false))
     .addOption(
-      reportOption(
-        "the oracle's verdict (it re-runs the scenario without manual rollbacks), charts of the signals with the timeline marked, the settings",
-      ),
+      new Option(
+        '--json',
+        'print exactly one JSON object (the summary, and the oracle\'s verdict as "verdict") to stdout and nothing else',
+      ).default(false),
     )
+    .addOption(new Option('-q, --quiet', 'no settings header and no progress bar: the verdict and the summary only').default(false))
+    .addOption(reportOption("the oracle's verdict, charts of the signals with the timeline marked, the settings"))
     .addOption(logLevelOption())
-    .addOption(engineOption(' (the run and, with --report, the oracle)'))
+    .addOption(engineOption(" (the run and the oracle's runs)"))
     .addHelpText(
       'after',
       '\nExamples:\n  stampede run examples/topologies/prod4-incident.yaml --seed 7\n  stampede run examples/topologies/prod4-incident.yaml --engine xstate\n  stampede run my-topology.yaml --json --out runs/my-topology\n  stampede run examples/topologies/prod4-incident.yaml --report incident.html',

@@ -43,6 +43,28 @@ export function runProgress(stream: ProgressStream, enabled = stream.isTTY === t
   };
 }
 
+export interface StatusLine {
+  /** shows `text` on the current line until cleared (for synchronous work that has no progress to report) */
+  show(text: string): void;
+  clear(): void;
+}
+
+/** One line of status text on a terminal, erased when cleared; elsewhere a no-op. */
+export function statusLine(stream: ProgressStream, enabled = stream.isTTY === true): StatusLine {
+  let shown = false;
+  return {
+    show(text) {
+      if (!enabled) return;
+      stream.write(`\r\x1b[2K${text}`);
+      shown = true;
+    },
+    clear() {
+      if (shown) stream.write('\r\x1b[2K');
+      shown = false;
+    },
+  };
+}
+
 export interface DemoProgress {
   update(index: number, doneMs: number, totalMs: number): void;
   /** final status text for a scenario, e.g. "done in 6.1 s" or "failed" */

@@ -1,22 +1,26 @@
 /**
- * `stampede run FILE`: load a topology, print the resolved settings, run it
- * with a progress bar (on a terminal), then print the summary, or one JSON
- * object with --json; --out DIR also writes the series and the summary;
- * --report FILE.html writes a self-contained HTML report (report/).
+ * `stampede run FILE`: load a topology, print the resolved settings, judge it
+ * with the oracle (without its manual rollbacks: does it come back by
+ * itself?) and print that verdict first, then run it as written with a
+ * progress bar (on a terminal) and print its summary; or one JSON object with
+ * --json (the verdict beside the run as written); --out DIR also writes the
+ * series and the summary; --report FILE.html writes a self-contained HTML
+ * report (report/).
  */
 import type { EngineName, LogLevel } from '@stampede/kernel';
 import { type Platform, runPlatform } from '@stampede/model';
-import { DEFAULT_ENGINE } from './args.ts';
+import { checkEngine, DEFAULT_ENGINE } from './args.ts';
 import { colorsFor } from './colors.ts';
 import { logOutput } from './log-output.ts';
-import { type ProgressStream, runProgress } from './progress.ts';
+import { type ProgressStream, runProgress, statusLine } from './progress.ts';
 import { checkReportPath } from './report/report-file.ts';
 import { writeRunReport } from './report/run-report-file.ts';
 import { describeTrace, prepareRunTrace, type TraceRequest } from './run-trace.ts';
 import { prepareOutDir, writeRunOutputs } from './series-export.ts';
-import { formatHeader, formatSummary } from './summary-format.ts';
+import { formatAsWrittenHeading, formatHeader, formatSummary, rollbacksOf } from './summary-format.ts';
 import { summaryJson } from './summary-json.ts';
 import { loadTopology } from './topology.ts';
+import { formatVerdictBlock, type RunVerdict, verdictFor } from './verdict.ts';
 
 /** The connected fraction that counts as recovered (runPlatform's default, stated once here). */
 export const RECOVERED_FRACTION = 0.99;
@@ -25,7 +29,7 @@ export interface RunCommandOptions extends TraceRequest {
   seed: number;
   /** pino level of the simulation's logs, written to stderr. @defaultValue 'silent' */
   logLevel?: LogLevel | undefined;
-  /** what runs the actors' machines: 'compiled' (fast) or 'xstate' (the reference); the report's oracle uses it too. @defaultValue 'compiled' */
+  /** what runs the actors' machines: 'compiled' (fast) or 'xstate' (the reference); the oracle's runs use it too. @defaultValue 'compiled' */
   engine?: EngineName | undefined;
   out?: string | undefined;
   json?: boolean | undefined;
@@ -53,8 +57,10 @@ export async function runCommand(file: string, opts: RunCommandOptions, io: Io):
 
   if (chatty) print(formatHeader(file, opts.seed, params, colors, engine));
   // log lines on the same terminal would tear the bar
-  const progress = runProgress(io.stdout, chatty && io.stdout.isTTY === true && logging === undefined);
+  const onTerminal = chatty && io.stdout.isTTY === true && logging === undefined;
+  const progress = runProgress(io.stdout, onTerminal);
   let result: ReturnType<typeof runPlatform>;
+  let verdict: RunVerdict;
   // the engine the simulation says it runs on (not the flag echoed): what --json reports and the replay carries
   let ran: EngineName = engine;
   const onBuild = (platform: Platform) => {
@@ -62,6 +68,18 @@ export async function runCommand(file: string, opts: RunCommandOptions, io: Io):
     trace?.attach(platform);
   };
   try {
+    // The oracle's verdict first: its own runs (the timeline without manual rollbacks, and a control
+    // run from a quiet start when the storm is stationary), on the same seed and engine. No progress to
+    // report from inside it: a status line on a terminal says what is going on.
+    const judging = statusLine(io.stdout, onTerminal);
+    judging.show('  judging: the oracle runs the scenario without its manual rollbacks…');
+    try {
+      verdict = verdictFor(params, opts.seed, engine);
+    } finally {
+      judging.clear();
+    }
+    if (!('unavailable' in verdict)) checkEngine(engine, verdict.engine, `the oracle's judgement of ${file}`);
+    if (chatty) print(['', ...formatVerdictBlock(verdict, params, colors)]);
     // Only the seed and the topology go into the run: no wall-clock value.
     result = runPlatform(params, {
       seed: opts.seed,
@@ -79,7 +97,7 @@ export async function runCommand(file: string, opts: RunCommandOptions, io: Io):
   }
   const traced = trace?.commit();
 
-  const json = summaryJson(file, params, result.summary, ran);
+  const json = summaryJson(file, params, result.summary, ran, verdict);
   if (opts.out !== undefined) {
     const paths = await writeRunOutputs(opts.out, { series: result.series, connected: result.connected, summary: json });
     if (!opts.json) print([`wrote ${paths.join(', ')}`]);
@@ -87,10 +105,18 @@ export async function runCommand(file: string, opts: RunCommandOptions, io: Io):
   if (opts.json) io.stdout.write(`${JSON.stringify(json)}\n`);
   else {
     print([
-      ...(chatty ? [''] : []),
+      ...(chatty ? [] : formatVerdictBlock(verdict, params, colors)), // --quiet: the verdict still comes first
+      '',
+      formatAsWrittenHeading(params, colors),
       ...formatSummary(
         file,
-        { summary: result.summary, connected: result.connected, recoveredFraction: RECOVERED_FRACTION, engine: ran },
+        {
+          summary: result.summary,
+          connected: result.connected,
+          recoveredFraction: RECOVERED_FRACTION,
+          engine: ran,
+          rollbacksAtMs: rollbacksOf(params),
+        },
         colors,
       ),
     ]);
@@ -102,8 +128,15 @@ export async function runCommand(file: string, opts: RunCommandOptions, io: Io):
     for (const w of warnings) io.stderr.write(`${w}\n`);
   }
   if (opts.report !== undefined) {
-    if (chatty) print(['', 'report: judging the scenario without its manual rollbacks (the oracle re-runs it)…']);
-    await writeRunReport(opts.report, { file, seed: opts.seed, engine: ran, params, result, recoveredFraction: RECOVERED_FRACTION });
+    await writeRunReport(opts.report, {
+      file,
+      seed: opts.seed,
+      engine: ran,
+      params,
+      result,
+      recoveredFraction: RECOVERED_FRACTION,
+      verdict,
+    });
     // stdout stays one JSON object under --json
     (opts.json ? io.stderr : io.stdout).write(`wrote ${opts.report}\n`);
   }

@@ -3,7 +3,9 @@
  * verdict is the oracle's (@stampede/check): the scenario judged without its
  * manual rollback, so "recovered" means by itself. The impact columns come
  * from the run as written, manual rollback included: what the incident cost.
- * `recoveredByItself` is the cheaper rule `stampede run` uses on one run.
+ * `recoveredByItself` is a cheaper rule on one run as written (did it
+ * recover before the manual rollback?); `stampede run` prints the oracle's
+ * verdict first, as this table does.
  */
 import type { EngineName } from '@stampede/kernel';
 import type { RunSummary } from '@stampede/model';

@@ -118,6 +118,24 @@ export function formatHeader(
   return lines;
 }
 
+/** The times of the timeline's manual rollbacks, in order. */
+export function rollbacksOf(params: PlatformParams): number[] {
+  return params.timeline
+    .filter((e) => e.kind === 'rollback')
+    .map((e) => e.atMs)
+    .sort((a, b) => a - b);
+}
+
+/** The line above the summary: what follows is the run as written (its manual rollbacks included), not the oracle's verdict. */
+export function formatAsWrittenHeading(params: PlatformParams, colors: Colors = plain): string {
+  const rollbacks = rollbacksOf(params);
+  const what =
+    rollbacks.length === 0
+      ? 'the run as written'
+      : `the run as written (manual rollback${rollbacks.length === 1 ? '' : 's'} at ${rollbacks.map(fmtClock).join(', ')} included)`;
+  return colors.bold(`${what}:`);
+}
+
 export interface SummaryInput {
   summary: RunSummary;
   /** the connected fraction samples (RunResult.connected) */
@@ -126,6 +144,8 @@ export interface SummaryInput {
   recoveredFraction: number;
   /** the engine the run ran on, for the replay command. @defaultValue 'compiled' */
   engine?: EngineName | undefined;
+  /** the timeline's manual rollbacks (rollbacksOf): a recovery after one is said to come after it */
+  rollbacksAtMs?: readonly number[] | undefined;
 }
 
 const label = (s: string) => s.padEnd(13);
@@ -150,9 +170,12 @@ export function formatSummary(file: string, input: SummaryInput, colors: Colors 
         `first recovered ${at(s.firstRecoveredAtMs)}, finally recovered ${at(s.recoveredAtMs)}`,
     );
   }
+  // the last manual rollback before the recovery: the run as written recovered after it, not by itself
+  const rolledBack = (input.rollbacksAtMs ?? []).filter((t) => s.recoveredAtMs !== undefined && t <= s.recoveredAtMs).at(-1);
   lines.push(
     s.recovered
-      ? `${label('recovered')}${colors.green('yes')}${s.timeToRecoverSec === undefined ? '' : `, ${fmtDuration(s.timeToRecoverSec)} after the trigger`}`
+      ? `${label('recovered')}${colors.green('yes')}${s.timeToRecoverSec === undefined ? '' : `, ${fmtDuration(s.timeToRecoverSec)} after the trigger`}` +
+          (rolledBack === undefined ? '' : ` (after the manual rollback at ${fmtClock(rolledBack)})`)
       : `${label('recovered')}${colors.red('NO')}: below ${fmtPct(full)} connected at the end of the run (${fmtClock(s.durationMs)})`,
   );
   lines.push(`${label('lowest')}${fmtPct(s.minConnectedFraction)} connected`);

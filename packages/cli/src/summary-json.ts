@@ -2,10 +2,16 @@
  * The machine-readable summary of a run: what `run --json` prints and what
  * `--out` writes to summary.json. Times are in seconds of virtual time;
  * absent values are null, so every key is always there.
+ *
+ * Two answers, two keys: `verdict` is the oracle's (the scenario judged
+ * without its manual rollbacks: does it come back by itself?); `recovered`
+ * and the other top-level keys are the run as written, manual rollbacks
+ * included.
  */
 import type { EngineName } from '@stampede/kernel';
 import type { PlatformParams, RunSummary, TimelineEvent } from '@stampede/model';
 import { replayCommand } from './summary-format.ts';
+import { type RunVerdict, type VerdictJson, verdictJson } from './verdict.ts';
 
 export interface SummaryJson {
   file: string;
@@ -13,6 +19,10 @@ export interface SummaryJson {
   seed: number;
   /** what ran the actors' machines: 'compiled' or 'xstate' (the reference), as the simulation reports it */
   engine: EngineName;
+  /** the oracle's verdict, judged without the manual rollbacks (does it come back by itself?); null when it cannot judge */
+  verdict: VerdictJson | null;
+  /** why there is no verdict (e.g. no trigger to judge); null when there is one */
+  verdictUnavailable: string | null;
   traceHash: string;
   /** simulation events processed */
   events: number;
@@ -22,6 +32,7 @@ export interface SummaryJson {
   stormStartSec: number | null;
   firstRecoveredAtSec: number | null;
   recoveredAtSec: number | null;
+  /** the run as written (manual rollbacks included) is at the recovered fraction at its end: not the verdict */
   recovered: boolean;
   timeToRecoverSec: number | null;
   minConnectedFraction: number;
@@ -41,13 +52,15 @@ export interface SummaryJson {
 
 const sec = (ms: number | undefined) => (ms === undefined ? null : ms / 1000);
 
-/** `engine`: the engine the run ran on (the simulation's `sim.engine`). */
-export function summaryJson(file: string, params: PlatformParams, s: RunSummary, engine: EngineName): SummaryJson {
+/** `engine`: the engine the run ran on (the simulation's `sim.engine`); `verdict`: the oracle's (verdictFor), or why there is none. */
+export function summaryJson(file: string, params: PlatformParams, s: RunSummary, engine: EngineName, verdict: RunVerdict): SummaryJson {
   return {
     file,
     name: s.name,
     seed: s.seed,
     engine,
+    verdict: 'unavailable' in verdict ? null : verdictJson(verdict, params),
+    verdictUnavailable: 'unavailable' in verdict ? verdict.unavailable : null,
     traceHash: s.traceHash,
     events: s.events,
     delegates: s.delegates,

@@ -1,6 +1,7 @@
 /**
  * End to end: `stampede run --json` and `stampede demo` on a tiny topology
  * (200 delegates, 15 simulated minutes), through the model's YAML loader;
+ * the oracle's verdict that `run` prints first, beside the run as written;
  * `--engine xstate` (xstate's own interpreter) against the default compiled
  * machines on the 200-delegate incident.
  */
@@ -8,6 +9,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { formatVerdict } from '../src/verdict.ts';
 import { stampede } from './cli.helpers.ts';
 
 // A topology as in examples/topologies: a manager rolling update 5 minutes in.
@@ -23,9 +25,21 @@ timeline:
     label: delegate-manager rolling update
 `;
 
+// No timeline at all: nothing for the oracle to judge.
+const QUIET = `
+name: quiet
+description: 100 delegates in steady state for 6 simulated minutes
+duration: 6m
+delegates:
+  count: 100
+`;
+
 const dir = mkdtempSync(join(tmpdir(), 'stampede-e2e-'));
 const file = join(dir, 'tiny.yaml');
 writeFileSync(file, TINY);
+const quiet = join(dir, 'quiet.yaml');
+writeFileSync(quiet, QUIET);
+const VERDICT_HEAD = 'verdict (does it come back by itself? manual rollbacks left out): ';
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('stampede run and demo, end to end', () => {
@@ -93,10 +107,77 @@ describe('stampede run and demo, end to end', () => {
     expect(demo.stdout).toMatch(/missing \(skipped\): prod4-elastic-baseline\.yaml, action-2-longer-acquire-timeout\.yaml/);
     const row = demo.stdout.split('\n').find((l) => l.startsWith('prod4-incident '))!;
     expect(row).toContain(JSON.parse(single.stdout).traceHash); // a worker's run is the same run
+    // and the replay line's `stampede run` states the verdict the scoreboard shows
+    expect(row.split(/\s{2,}/)[1]).toBe(JSON.parse(single.stdout).verdict.verdict);
     expect(demo.stdout.trimEnd().split('\n').slice(-2)).toEqual([
       `replay: stampede run ${join(demoDir, 'prod4-incident.yaml')} --seed 5`,
       `replay: stampede run ${join(demoDir, 'action-1-pool-headroom.yaml')} --seed 5`,
     ]);
+  });
+
+  it("prints the oracle's verdict first (metastable: not by itself), then the run as written (recovered after the manual rollback); --json keeps them under distinct keys", async () => {
+    const small = 'examples/topologies/prod4-incident-small.yaml';
+    const [text, json] = await Promise.all([stampede(['run', small]), stampede(['run', small, '--json'])]);
+    for (const r of [text, json]) {
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    }
+    const lines = text.stdout.trimEnd().split('\n');
+    // the header and its timeline, a blank line, then the verdict before anything about the run
+    const first = lines.indexOf('') + 1;
+    expect(lines.slice(1, first - 1).every((l) => /^\s+\d+:\d\d {2}/.test(l))).toBe(true);
+    expect(lines[first]).toMatch(
+      /^verdict \(does it come back by itself\? manual rollbacks left out\): metastable \(abandoned-acquires\); not recovered by \d+\.\d min: /,
+    );
+    expect(lines[first + 1]).toMatch(/^ {2}judged on engine compiled, without the manual rollback at 52:00 /);
+    const asWritten = lines.indexOf('the run as written (manual rollback at 52:00 included):');
+    expect(asWritten).toBeGreaterThan(first + 1);
+    expect(lines.findIndex((l) => l.startsWith('recovered '))).toBeGreaterThan(asWritten);
+    expect(lines).toContainEqual(expect.stringMatching(/^recovered {4}yes, .* after the trigger \(after the manual rollback at 52:00\)$/));
+
+    const j = JSON.parse(json.stdout);
+    expect(j.recovered).toBe(true); // the run as written, thanks to the manual rollback
+    expect(j.recoveredAtSec).toBeGreaterThanOrEqual(52 * 60);
+    expect(j.verdict).toMatchObject({
+      verdict: 'metastable',
+      dominantLoop: 'abandoned-acquires',
+      engine: 'compiled',
+      rollbacksLeftOutAtSec: [52 * 60],
+      recoveredAtSec: null,
+      timeToRecoverSec: null,
+      control: { healthy: true },
+    });
+    expect(j.verdictUnavailable).toBeNull();
+    expect(lines[first]).toContain(j.verdict.evidence);
+    // the oracle judged its own run (no rollback), not the run as written
+    expect(j.verdict.traceHash).toMatch(/^[0-9a-f]{16}$/);
+    expect(j.verdict.traceHash).not.toBe(j.traceHash);
+  });
+
+  it('a topology without a trigger runs and says why there is no verdict: exit code 0, verdict null with the reason in JSON', async () => {
+    const [text, json, q] = await Promise.all([
+      stampede(['run', quiet, '--seed', '3']),
+      stampede(['run', quiet, '--seed', '3', '--json']),
+      stampede(['run', quiet, '--seed', '3', '--quiet']),
+    ]);
+    for (const r of [text, json, q]) {
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    }
+    const lines = text.stdout.trimEnd().split('\n');
+    expect(lines.slice(0, 4)).toEqual([
+      expect.stringMatching(/^stampede run .*quiet\.yaml: seed 3, /),
+      '  (no timeline events: steady state only)',
+      '',
+      `${VERDICT_HEAD}not available: topology 'quiet' has no trigger (no timeline event but rollbacks): nothing to judge.`,
+    ]);
+    expect(lines).toContain('the run as written:');
+    expect(lines.at(-1)).toBe(`replay: stampede run ${quiet} --seed 3`);
+    expect(q.stdout.split('\n')[0]).toBe(lines[3]); // --quiet: the verdict still comes first
+    const j = JSON.parse(json.stdout);
+    expect(j.verdict).toBeNull();
+    expect(j.verdictUnavailable).toMatch(/^topology 'quiet' has no trigger/);
+    expect(j.recovered).toBe(true);
   });
 
   it('--engine xstate runs the incident (200 delegates) on the reference interpreter: the same trace hash and summary as compiled; it says so and replays on it', async () => {
@@ -122,8 +203,14 @@ describe('stampede run and demo, end to end', () => {
     expect(x.events).toBe(d.events);
     expect(x.replay).toBe(`stampede run ${small} --seed 1 --engine xstate`);
     expect(d.replay).toBe(`stampede run ${small} --seed 1`);
-    expect({ ...x, engine: d.engine, replay: d.replay }).toEqual(d);
+    // the same verdict: the oracle's runs on xstate's own interpreter give the same trace hash too
+    expect(d.verdict.verdict).toBe('metastable');
+    expect(x.verdict.engine).toBe('xstate');
+    expect({ ...x.verdict, engine: 'compiled' }).toEqual(d.verdict);
+    expect({ ...x, engine: d.engine, replay: d.replay, verdict: d.verdict }).toEqual(d);
     const lines = text.stdout.trimEnd().split('\n');
+    expect(lines).toContain(`${VERDICT_HEAD}${formatVerdict(d.verdict)}`);
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}judged on engine xstate, /));
     expect(lines[0]).toMatch(new RegExp(`^stampede run ${small}: seed 1, engine xstate, 200 delegates, `));
     expect(lines).toContain(`trace hash   ${d.traceHash} (${d.events} events)`);
     expect(lines.at(-1)).toBe(`replay: stampede run ${small} --seed 1 --engine xstate`);

@@ -1,4 +1,5 @@
 /** A fixed RunSummary and series for the format and export tests. */
+import type { Verdict } from '@stampede/check';
 import type { Series } from '@stampede/kernel';
 import type { RunSummary } from '@stampede/model';
 
@@ -47,4 +48,33 @@ export function fixedConnected(): { timesMs: Float64Array; values: Float64Array 
 
 export function series(name: string, kind: Series['kind'], timesMs: number[], values: number[]): Series {
   return { name, kind, intervalMs: 5_000, timesMs: Float64Array.from(timesMs), values: Float64Array.from(values) };
+}
+
+/** A fixed metastable verdict of the oracle (trigger at 10:00, deadline 28:00), for the format and export tests. */
+export function fixedVerdict(overrides: Partial<Verdict> = {}): Verdict {
+  return {
+    verdict: 'metastable',
+    seed: 42,
+    engine: 'compiled',
+    traceHash: 'fedcba9876543210',
+    triggerAtMs: 10 * MIN,
+    triggerEndMs: 13 * MIN,
+    deadlineMs: 28 * MIN,
+    recoveredAtMs: undefined,
+    timeToRecoverSec: undefined,
+    baseline: { connectedFraction: 1, goodput: 1, attemptsPerSec: 0.01, restCallsPerSec: 2 },
+    atDeadline: {
+      connectedFraction: 0.59,
+      connectedTrendPerMin: 0,
+      goodput: 0.6,
+      acquireTimeoutsPerMin: 187,
+      attemptsPerSec: 3,
+      restCallsPerSec: 5,
+    },
+    dominantLoop: 'abandoned-acquires',
+    loops: { abandonedSlotShare: 0.4, staleSlotShare: 0.01, restartsPerDelegate: 0.2, retryAmplification: 3.9 },
+    control: { healthy: true, connectedFraction: 1, goodput: 1, acquireTimeoutsPerMin: 0 },
+    evidence: 'not recovered by 28.0 min: connected 59.0%, the fixture',
+    ...overrides,
+  };
 }

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../src/errors.ts';
 import { prepareOutDir, seriesToCsv, seriesToJson, writeRunOutputs } from '../src/series-export.ts';
 import { summaryJson } from '../src/summary-json.ts';
-import { fixedSummary, series } from './fixtures.ts';
+import { fixedSummary, fixedVerdict, series } from './fixtures.ts';
 
 const recorded = [
   series('delegates.connected', 'gauge', [5_000, 10_000, 15_000], [0, 150, 200]),
@@ -59,7 +59,7 @@ describe('writeRunOutputs', () => {
     const base = mkdtempSync(join(tmpdir(), 'stampede-out-'));
     dirs.push(base);
     const dir = join(base, 'nested', 'run');
-    const summary = summaryJson('t.yaml', prod4Incident(), fixedSummary(), 'compiled');
+    const summary = summaryJson('t.yaml', prod4Incident(), fixedSummary(), 'compiled', fixedVerdict());
     await writeRunOutputs(dir, { series: recorded, connected, summary });
     expect(readdirSync(dir).sort()).toEqual(['series.csv', 'series.json', 'summary.json']);
     expect(readFileSync(join(dir, 'series.csv'), 'utf8')).toBe(seriesToCsv(recorded, connected));

@@ -1,9 +1,10 @@
 import { prod4ElasticBaseline, prod4Incident } from '@stampede/model';
 import { describe, expect, it } from 'vitest';
 import { perMinuteMinimum, sparkline } from '../src/sparkline.ts';
-import { fmtClock, fmtDuration, formatHeader, formatSummary, replayCommand } from '../src/summary-format.ts';
+import { fmtClock, fmtDuration, formatAsWrittenHeading, formatHeader, formatSummary, replayCommand } from '../src/summary-format.ts';
 import { summaryJson } from '../src/summary-json.ts';
-import { fixedConnected, fixedSummary } from './fixtures.ts';
+import { formatVerdict, formatVerdictBlock } from '../src/verdict.ts';
+import { fixedConnected, fixedSummary, fixedVerdict } from './fixtures.ts';
 
 const input = (overrides = {}) => ({ summary: fixedSummary(overrides), connected: fixedConnected(), recoveredFraction: 0.99 });
 
@@ -107,7 +108,7 @@ describe('formatHeader', () => {
 
 describe('summaryJson', () => {
   it('has every key, times in seconds, null for absent values, impact counts flattened', () => {
-    const j = summaryJson('topo.yaml', prod4ElasticBaseline(), fixedSummary({ firstRecoveredAtMs: undefined }), 'compiled');
+    const j = summaryJson('topo.yaml', prod4ElasticBaseline(), fixedSummary({ firstRecoveredAtMs: undefined }), 'compiled', fixedVerdict());
     expect(j).toMatchObject({
       file: 'topo.yaml',
       seed: 42,
@@ -132,8 +133,63 @@ describe('summaryJson', () => {
     });
     expect(j.log[1]).toEqual({ atSec: 725, message: 'deploy-router: rollback to the previous pod template' });
     expect(j.timeline.map((e) => e.kind)).toEqual(['rollout', 'rollout']);
-    const x = summaryJson('topo.yaml', prod4ElasticBaseline(), fixedSummary(), 'xstate');
+    const x = summaryJson('topo.yaml', prod4ElasticBaseline(), fixedSummary(), 'xstate', fixedVerdict());
     expect(x).toMatchObject({ engine: 'xstate', replay: 'stampede run topo.yaml --seed 42 --engine xstate' });
+  });
+
+  it("puts the oracle's verdict under its own key beside the run as written: seconds, null for absent values, the rollbacks left out", () => {
+    const j = summaryJson('topo.yaml', prod4Incident(), fixedSummary(), 'compiled', fixedVerdict());
+    expect(j.recovered).toBe(true); // the run as written
+    expect(j.verdictUnavailable).toBeNull();
+    expect(j.verdict).toMatchObject({
+      verdict: 'metastable',
+      dominantLoop: 'abandoned-acquires',
+      evidence: 'not recovered by 28.0 min: connected 59.0%, the fixture',
+      engine: 'compiled',
+      traceHash: 'fedcba9876543210',
+      rollbacksLeftOutAtSec: [52 * 60],
+      triggerAtSec: 600,
+      triggerEndSec: 780,
+      deadlineSec: 1680,
+      recoveredAtSec: null,
+      timeToRecoverSec: null,
+      control: { healthy: true },
+    });
+    // every key is there after a JSON round trip (no undefined)
+    expect(Object.keys(JSON.parse(JSON.stringify(j.verdict))).sort()).toEqual(Object.keys(j.verdict!).sort());
+    const none = summaryJson('topo.yaml', prod4Incident(), fixedSummary(), 'compiled', { unavailable: 'nothing to judge.' });
+    expect(none).toMatchObject({ verdict: null, verdictUnavailable: 'nothing to judge.', recovered: true });
+  });
+});
+
+describe('the verdict block and the run as written', () => {
+  it('states the question, the verdict with its loop and the evidence, and what was left out', () => {
+    const lines = formatVerdictBlock(fixedVerdict(), prod4Incident());
+    expect(lines[0]).toBe(
+      'verdict (does it come back by itself? manual rollbacks left out): metastable (abandoned-acquires); not recovered by 28.0 min: connected 59.0%, the fixture',
+    );
+    expect(lines[1]).toBe(
+      "  judged on engine compiled, without the manual rollback at 52:00 (oracle's run fedcba9876543210, plus a control run from a quiet start)",
+    );
+    const recovered = fixedVerdict({ verdict: 'recovered', dominantLoop: 'none', control: undefined, evidence: 'recovered at 13.0 min' });
+    expect(formatVerdict(recovered)).toBe('recovered; recovered at 13.0 min');
+    expect(formatVerdictBlock(recovered, prod4ElasticBaseline())[1]).toBe("  judged on engine compiled (oracle's run fedcba9876543210)");
+  });
+
+  it('says why there is no verdict', () => {
+    expect(formatVerdictBlock({ unavailable: 'nothing to judge.' }, prod4ElasticBaseline())).toEqual([
+      'verdict (does it come back by itself? manual rollbacks left out): not available: nothing to judge.',
+    ]);
+  });
+
+  it('heads the summary as the run as written, naming its manual rollbacks; a recovery after one says so', () => {
+    expect(formatAsWrittenHeading(prod4Incident())).toBe('the run as written (manual rollback at 52:00 included):');
+    expect(formatAsWrittenHeading(prod4ElasticBaseline())).toBe('the run as written:');
+    expect(formatSummary('topo.yaml', { ...input(), rollbacksAtMs: [12 * 60_000] })).toContain(
+      'recovered    yes, 5 min after the trigger (after the manual rollback at 12:00)',
+    );
+    // a rollback after the recovery did not bring it
+    expect(formatSummary('topo.yaml', { ...input(), rollbacksAtMs: [16 * 60_000] })).toContain('recovered    yes, 5 min after the trigger');
   });
 });
 

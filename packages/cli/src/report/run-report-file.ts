@@ -5,9 +5,9 @@
  * the 5 minutes of steady state its baseline needs) still gets a report,
  * saying why there is no verdict.
  */
-import { judge } from '@stampede/check';
 import type { EngineName } from '@stampede/kernel';
 import type { PlatformParams, RunResult } from '@stampede/model';
+import { verdictFor } from '../verdict.ts';
 import { writeReport } from './report-file.ts';
 import { type RunReportInput, runReportHtml } from './run-report.ts';
 
@@ -19,19 +19,14 @@ export interface RunReportJob {
   params: PlatformParams;
   result: RunResult;
   recoveredFraction: number;
+  /** the verdict when the caller already has it (`run` judges before it runs); absent: judged here */
+  verdict?: RunReportInput['verdict'] | undefined;
 }
 
-/** The oracle's verdict on `engine` (default 'compiled'), or why it cannot judge this topology (its own 'judge: …' errors). */
-export function verdictFor(params: PlatformParams, seed: number, engine?: EngineName): RunReportInput['verdict'] {
-  try {
-    return judge(params, seed, { engine });
-  } catch (err) {
-    if (err instanceof Error && err.message.startsWith('judge: ')) return { unavailable: `No verdict: ${err.message.slice(7)}.` };
-    throw err;
-  }
-}
+/** The oracle's verdict, or why there is none (verdict.ts; re-exported here for the report's users). */
+export { verdictFor };
 
 export async function writeRunReport(path: string, job: RunReportJob): Promise<void> {
-  const page = runReportHtml({ ...job, verdict: verdictFor(job.params, job.seed, job.engine) });
+  const page = runReportHtml({ ...job, verdict: job.verdict ?? verdictFor(job.params, job.seed, job.engine) });
   await writeReport(path, page);
 }

@@ -53,7 +53,7 @@ const minutes = (ms: number) => `${Number.isInteger(ms / 60_000) ? ms / 60_000 :
 export function verdictHtml(verdict: RunReportInput['verdict']): SafeHtml {
   if ('unavailable' in verdict) {
     return html`<section class="verdict-card none"><div class="verdict-main"><div class="verdict-label">oracle verdict</div>
-<div class="verdict-word">none</div></div><div class="verdict-body"><p class="evidence">${verdict.unavailable}</p></div></section>`;
+<div class="verdict-word">none</div></div><div class="verdict-body"><p class="evidence">No verdict: ${verdict.unavailable}</p></div></section>`;
   }
   const v = verdict;
   const c = v.control;
