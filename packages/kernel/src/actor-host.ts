@@ -327,7 +327,7 @@ export class ActorHost {
       if (this.logsDebug) this.logger.debug({ actor: rec.id, state: text, previous: rec.lastValue || undefined }, 'state');
       rec.lastValue = text;
       const trace = this.trace;
-      trace.fold(TRACE_STATE, this.queue.now, rec.idHash, trace.str(text), 0);
+      trace.fold(TRACE_STATE, this.queue.now, rec.idHash, inc.valueTextHash() || trace.str(text), 0);
       if (trace.wantsRecords) trace.emit({ kind: 'state', timeMs: this.queue.now, actor: rec.id, value: text });
     }
   }

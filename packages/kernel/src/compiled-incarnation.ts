@@ -185,6 +185,10 @@ export class CompiledIncarnation implements Incarnation {
     return this.leaf.text;
   }
 
+  valueTextHash(): number {
+    return this.leaf.textHash;
+  }
+
   /** An xstate snapshot of the current state (built on demand). */
   getSnapshot(): any {
     const snap = this.cm.machine.resolveState({ value: this.leaf.value as never, context: this.context }) as any;

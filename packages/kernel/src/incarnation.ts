@@ -23,4 +23,6 @@ export interface Incarnation {
   failure(): { error: unknown } | undefined;
   /** After a step: its state value as one string (see stateValueString). */
   valueText(): string;
+  /** hashString(valueText()) when the engine has it at hand (compiled leaves carry it), else 0. */
+  valueTextHash(): number;
 }

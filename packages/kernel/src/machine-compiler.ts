@@ -27,6 +27,7 @@
  * state machine at all (fromTransition, fromCallback, ...).
  */
 import type { AnyActorLogic, AnyStateMachine } from 'xstate';
+import { hashString } from './random.ts';
 import { stateValueString } from './state-value.ts';
 
 // xstate's StateNode and transition objects, typed as far as the compiler reads them
@@ -106,6 +107,8 @@ export interface Leaf {
   readonly value: unknown;
   /** the same as one string (what the trace folds) */
   readonly text: string;
+  /** hashString(text), so a state change folds without a lookup */
+  readonly textHash: number;
   /** candidates by event type, filled on first use of each type */
   readonly plans: Map<string, readonly Plan[]>;
 }
@@ -411,7 +414,8 @@ function makeLeaf(node: XNode): Leaf {
   // xstate's value: {} without states, 'a' for a top-level leaf, { a: { b: 'c' } } below
   let value: unknown = path.length === 0 ? {} : path[path.length - 1];
   for (let i = path.length - 2; i >= 0; i--) value = { [path[i]!]: value };
-  return { node, value, text: stateValueString(value), plans: new Map() };
+  const text = stateValueString(value);
+  return { node, value, text, textHash: hashString(text), plans: new Map() };
 }
 
 function* ancestorsAndSelf(node: XNode): Generator<XNode> {

@@ -52,6 +52,10 @@ export class XstateIncarnation implements Incarnation {
     return snap.status === 'error' ? { error: snap.error } : undefined;
   }
 
+  valueTextHash(): number {
+    return 0;
+  }
+
   valueText(): string {
     const snap = this.actor.getSnapshot() as { value?: unknown };
     if (snap !== this.lastSnapshot) {
