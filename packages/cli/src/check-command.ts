@@ -13,6 +13,10 @@
  *    candidate on a worker thread;
  * so the counterexample, its path and the replay command are exactly those of
  * a plain `fc.check(property, { seed, numRuns })`, for any number of workers.
+ *
+ * Shrinking has a budget (`--max-shrink`): at most that many candidates are
+ * judged, then a plugin interrupts fast-check, which reports the smallest
+ * failure found so far with its path; the replay command names that case.
  */
 import { availableParallelism } from 'node:os';
 import { applyCase, describeCase, type RolloutCase, rolloutCase, SelfSustainingLoopError, type VerdictKind } from '@stampede/check';
@@ -20,7 +24,7 @@ import type { EngineName } from '@stampede/kernel';
 import { type PlatformParams, runPlatform } from '@stampede/model';
 import fc from 'fast-check';
 import { checkEngine, DEFAULT_ENGINE, engineArg } from './args.ts';
-import { checkProgress } from './check-progress.ts';
+import { checkProgress, PROGRESS_INTERVAL_MS } from './check-progress.ts';
 import type { CaseVerdict } from './check-worker.ts';
 import { colorsFor } from './colors.ts';
 import { EXIT_OK, EXIT_PROPERTY_FAILED, UsageError } from './errors.ts';
@@ -33,6 +37,8 @@ import { formatVerdict, timelineAsJudged } from './verdict.ts';
 import { runBounded } from './worker-pool.ts';
 
 export const DEFAULT_RUNS = 100;
+/** shrink candidates judged at most, by default: each is a full simulation and judgement */
+export const DEFAULT_MAX_SHRINK = 50;
 
 export interface CheckOptions {
   runs: number;
@@ -47,6 +53,20 @@ export interface CheckOptions {
   json?: boolean | undefined;
   /** also write a self-contained HTML page: what was checked, the tally, the counterexample's full run report */
   report?: string | undefined;
+  /** shrink candidates judged at most (0: report the first failure unshrunk). @defaultValue {@link DEFAULT_MAX_SHRINK} */
+  maxShrink?: number | undefined;
+}
+
+/** How the shrinking of a failure went. */
+export interface ShrinkReport {
+  /** shrink candidates judged (each a full simulation and judgement, in fast-check's order) */
+  steps: number;
+  /** --max-shrink */
+  budget: number;
+  /** the budget ran out while fast-check still had candidates to try: the case may shrink further */
+  exhausted: boolean;
+  /** candidates that still failed, each one smaller than the one before: the shrunk case is the last of them */
+  smaller: number;
 }
 
 export interface CheckOutcome {
@@ -57,12 +77,16 @@ export interface CheckOutcome {
   engine: EngineName;
   runs: number;
   faults: boolean;
-  /** cases judged in fast-check's order: up to the first failure (or all), then the shrink candidates; the same for any number of threads */
+  /** cases judged in fast-check's order: the generated ones up to the first failure (or all; their verdicts are `counts`), plus the shrink candidates (`shrink.steps`); the same for any number of threads */
   judged: number;
+  /** generated cases judged up to the first failure (or all of them): what `counts` tallies */
+  generatedJudged: number;
   /** the counterexample path this check replayed (--replay), if any */
   replayed: string | undefined;
   /** verdicts of the generated cases judged before the first failure (or all of them) */
   counts: Record<VerdictKind, number>;
+  /** the shrinking of the failure, when a generated case failed (absent when the property holds or for --replay) */
+  shrink?: ShrinkReport | undefined;
   holds: boolean;
   counterexample:
     | {
@@ -73,6 +97,7 @@ export interface CheckOutcome {
         path: string;
         /** generated cases tried before the first failure, that one included */
         failedAfterRuns: number;
+        /** smaller failing cases found while shrinking (the depth of the path below the run's index) */
         shrinks: number;
         replay: string;
       }
@@ -99,18 +124,31 @@ interface CheckRun {
   faults: boolean;
   /** absent: the default engine (no --engine in the command) */
   engine?: EngineName | undefined;
+  /** absent or the default: no --max-shrink in the command (it decides how far a failure shrinks, not which cases) */
+  maxShrink?: number | undefined;
 }
 
 /** The command that reruns this check: what decides its cases (file, seed, runs, faults) and the engine when not the default. */
 export function checkCommandLine(file: string, opts: CheckRun): string {
-  return `stampede check ${shellArg(file)} --seed ${opts.seed} --runs ${opts.runs}${opts.faults ? ' --faults' : ''}${engineArg(opts.engine)}`;
+  const shrink = opts.maxShrink === undefined || opts.maxShrink === DEFAULT_MAX_SHRINK ? '' : ` --max-shrink ${opts.maxShrink}`;
+  return `stampede check ${shellArg(file)} --seed ${opts.seed} --runs ${opts.runs}${opts.faults ? ' --faults' : ''}${engineArg(opts.engine)}${shrink}`;
 }
 
+/** The command that judges exactly the case at `path` (no shrinking, so no --max-shrink). */
 export function replayCheckCommand(file: string, opts: CheckRun, path: string): string {
-  return `${checkCommandLine(file, opts)} --replay ${path}`;
+  return `${checkCommandLine(file, { ...opts, maxShrink: undefined })} --replay ${path}`;
 }
 
 const PATH_RE = /^\d+(:\d+)*$/;
+
+/** STAMPEDE_PROGRESS_SECONDS: at most one progress line off a terminal per this many seconds (0: one per case judged); default 5. */
+export function progressIntervalMs(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return PROGRESS_INTERVAL_MS;
+  const s = Number(value);
+  if (!Number.isFinite(s) || s < 0)
+    throw new UsageError(`STAMPEDE_PROGRESS_SECONDS expects seconds between progress lines, 0 or more, e.g. 5, got '${value}'`);
+  return s * 1000;
+}
 
 export async function checkCommand(file: string, opts: CheckOptions, io: Io): Promise<number> {
   const topology = loadTopology(file);
@@ -118,12 +156,19 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
   if (opts.replay !== undefined && !PATH_RE.test(opts.replay))
     throw new UsageError(`--replay expects a counterexample path as printed by a failed check, e.g. --replay 0:1:3, got '${opts.replay}'`);
   if (opts.report !== undefined) checkReportPath(opts.report);
+  const maxShrink = opts.maxShrink ?? DEFAULT_MAX_SHRINK;
+  if (!Number.isSafeInteger(maxShrink) || maxShrink < 0)
+    throw new UsageError(`--max-shrink expects a whole number of shrink candidates, 0 or more, e.g. --max-shrink 50, got '${maxShrink}'`);
+  const intervalMs = progressIntervalMs(process.env.STAMPEDE_PROGRESS_SECONDS);
   const faults = opts.faults === true;
   const engine = opts.engine ?? DEFAULT_ENGINE;
   const arbitrary = rolloutCase(topology, { faults });
   const colors = colorsFor(io.stdout);
   const print = (lines: string[]) => io.stdout.write(`${lines.join('\n')}\n`);
   const chatty = opts.json !== true;
+  // a bar on a terminal; elsewhere (a log, a pipe, --json) plain lines on stderr every few seconds
+  const onTerminal = chatty && io.stdout.isTTY === true;
+  const progress = checkProgress(io.stdout, onTerminal, { stream: io.stderr, intervalMs });
 
   // the cases fast-check will try, in its order: the generator alone, no judging
   const cases: RolloutCase[] = [];
@@ -162,7 +207,6 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
     checkEngine(engine, v.engine, 'a judgement of stampede check');
     return v;
   };
-  const progress = checkProgress(io.stdout, chatty && io.stdout.isTTY === true);
   const counts: Record<VerdictKind, number> = { recovered: 0, slow: 0, metastable: 0, overloaded: 0 };
   let outcome: CheckOutcome;
   try {
@@ -190,9 +234,8 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
     for (const v of verdicts.slice(0, reached)) counts[v!.verdict]++;
     // cases judged in fast-check's order (the same for any number of threads): those up to the first
     // failure, then the shrink candidates
-    let judged = reached;
-
     let counterexample: CheckOutcome['counterexample'];
+    let shrink: ShrinkReport | undefined;
     if (Number.isFinite(firstFailure)) {
       if (opts.replay !== undefined) {
         const c = cases[0]!;
@@ -206,8 +249,25 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
           replay: replayCheckCommand(file, { seed: opts.seed, runs: opts.runs, faults, engine }, opts.replay),
         };
       } else {
-        progress.shrinking();
+        progress.shrinking(maxShrink);
+        // the first firstFailure + 1 runs replay phase 1 from the memo; the rest are shrink candidates
+        const replayed = firstFailure + 1;
         let calls = 0;
+        let steps = 0;
+        let exhausted = false;
+        // fast-check's own way to stop: a run answering "interrupt" ends the check, and fast-check reports
+        // the last failure it found (the smallest so far) with its path
+        const budget: fc.Plugin<[RolloutCase]> = () => ({
+          decorateRun: (nestedRun) => (value) => {
+            if (++calls <= replayed) return nestedRun(value);
+            if (steps >= maxShrink) {
+              exhausted = true;
+              return new fc.PreconditionFailure(true);
+            }
+            steps++;
+            return nestedRun(value);
+          },
+        });
         let poolError: unknown;
         const property = fc.asyncProperty(arbitrary, async (c) => {
           let v: CaseVerdict;
@@ -217,19 +277,16 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
             poolError ??= err; // a broken worker is not a counterexample: stop and report it below
             throw err;
           }
-          // the first firstFailure + 1 calls replay phase 1 from the memo; the rest are shrink candidates
-          if (++calls > firstFailure + 1) {
-            judged++;
-            progress.shrinkStep(v.verdict === 'metastable');
-          }
+          if (calls > replayed) progress.shrinkStep(v.verdict === 'metastable');
           if (v.verdict === 'metastable') throw new SelfSustainingLoopError(c, { seed: c.seed, evidence: v.evidence }, topology);
         });
-        const run = await fc.check(property, { seed: opts.seed, numRuns: opts.runs });
+        const run = await fc.check(property, { seed: opts.seed, numRuns: opts.runs, plugins: [budget] });
         if (poolError !== undefined) throw poolError;
         if (!run.failed || run.counterexample === null)
           throw new Error(`fast-check did not reproduce the failure of case ${firstFailure + 1} (internal error: generation differs)`);
         const [c] = run.counterexample;
         const path = run.counterexamplePath!;
+        shrink = { steps, budget: maxShrink, exhausted, smaller: run.numShrinks };
         counterexample = {
           rolloutCase: c,
           description: describeCase(c, topology),
@@ -248,9 +305,11 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
       engine,
       runs: opts.runs,
       faults,
-      judged,
+      judged: reached + (shrink?.steps ?? 0),
+      generatedJudged: reached,
       replayed: opts.replay,
       counts,
+      shrink,
       holds: counterexample === undefined,
       counterexample,
     };
@@ -259,6 +318,7 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
     await pool.close();
   }
 
+  progress.done(outcome.generatedJudged, outcome.shrink?.steps);
   if (opts.json) io.stdout.write(`${JSON.stringify(outcome)}\n`);
   else print(['', ...formatCheckOutcome(outcome, topology, colors)]);
   if (opts.report !== undefined) {
@@ -271,14 +331,17 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
 
 /** The report's input: the outcome, and for a failure the run of the counterexample as written (re-run here, seconds). */
 function checkReportInput(o: CheckOutcome, topology: PlatformParams): CheckReportInput {
-  const command = checkCommandLine(o.file, o);
-  const base = {
+  const command = checkCommandLine(o.file, { ...o, maxShrink: o.shrink?.budget });
+  const base: CheckReportInput = {
     file: o.file,
     topologyName: o.topology,
     seed: o.seed,
     engine: o.engine,
-    policiesChecked: o.judged,
+    policiesChecked: o.generatedJudged,
+    faults: o.faults,
     counts: o.counts,
+    shrink: o.shrink,
+    replayed: o.replayed,
     command,
   };
   const ce = o.counterexample;
@@ -306,31 +369,56 @@ function checkReportInput(o: CheckOutcome, topology: PlatformParams): CheckRepor
   };
 }
 
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** What the shrinking did, for the "fails" line: "; shrunk in 12 steps …" */
+function shrinkText(shrink: ShrinkReport | undefined): string {
+  if (shrink === undefined) return ':';
+  const { steps, budget, exhausted, smaller } = shrink;
+  if (exhausted && steps === 0) return `; not shrunk (--max-shrink ${budget}), so the case may shrink further:`;
+  if (exhausted)
+    return `; shrunk in ${plural(steps, 'step')}, stopped at --max-shrink ${budget} (${plural(smaller, 'smaller failing case')} found); the case may shrink further:`;
+  if (steps === 0) return '; nothing smaller to try:';
+  return `; shrunk in ${plural(steps, 'step')} (shrink candidates judged, ${smaller} of them smaller and still failing) to:`;
+}
+
 export function formatCheckOutcome(o: CheckOutcome, topology: PlatformParams, colors: ReturnType<typeof colorsFor>): string[] {
   const tally = (Object.entries(o.counts) as [VerdictKind, number][])
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${n} ${k}`)
     .join(', ');
-  const again = checkCommandLine(o.file, o);
+  const again = checkCommandLine(o.file, { ...o, maxShrink: o.shrink?.budget });
   if (o.holds && o.replayed !== undefined)
     return [
       `${colors.green('holds')} for the replayed case ${o.replayed}: it is not metastable (${tally})`,
       `replay: ${again} --replay ${o.replayed}`,
     ];
-  if (o.holds)
+  if (o.holds) {
+    const what = `${plural(o.generatedJudged, 'generated rollout policy', 'generated rollout policies')}${o.faults ? ' with injected faults' : ''}`;
+    const overloaded =
+      o.counts.overloaded > 0 ? '; overloaded means unhealthy even from a quiet start, not a self-sustaining loop' : ' or overloaded';
     return [
-      `${colors.green('holds')}: no self-sustaining failure loop in ${o.runs} generated case${o.runs === 1 ? '' : 's'} (${tally})`,
+      `${colors.green('holds')} for ${what} (fast-check seed ${o.seed}): none was metastable${overloaded} (${tally})`,
       `replay: ${again}`,
     ];
+  }
   const ce = o.counterexample!;
   const applied = applyCase(topology, ce.rolloutCase);
+  const shrink = o.shrink;
   return [
     `${colors.red('fails')}: ${o.replayed !== undefined ? `the replayed case ${o.replayed} is metastable` : `case ${ce.failedAfterRuns} of ${o.runs} is metastable`}` +
-      (ce.shrinks > 0 ? `; shrunk in ${ce.shrinks} step${ce.shrinks === 1 ? '' : 's'} to:` : ':'),
+      shrinkText(shrink),
     `  ${ce.description}`,
     `  timeline as judged (manual rollbacks left out: does it come back by itself?): ${timelineAsJudged(applied)}`,
     `verdict: ${formatVerdict(ce.verdict, colors)}`,
-    ...(o.replayed === undefined ? [`judged up to the failure: ${tally}`] : []),
+    ...(o.replayed === undefined
+      ? [
+          `judged ${plural(o.judged, 'case')}: ${o.generatedJudged} generated, up to the failure (${tally})` +
+            (shrink === undefined || shrink.steps === 0
+              ? ''
+              : `, and ${plural(shrink.steps, 'shrink candidate')} (${shrink.smaller} of them still metastable)`),
+        ]
+      : []),
     `replay exactly this case: ${ce.replay}`,
   ];
 }

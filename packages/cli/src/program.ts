@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import type { EngineName } from '@stampede/kernel';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_ENGINE, DEFAULT_SEED, ENGINES, parseSeed } from './args.ts';
-import { checkCommand, DEFAULT_RUNS } from './check-command.ts';
+import { checkCommand, DEFAULT_MAX_SHRINK, DEFAULT_RUNS } from './check-command.ts';
 import { DEMO_FILES, defaultTopologiesDir, demoCommand, displayPath } from './demo-command.ts';
 import { EXIT_OK, reportError } from './errors.ts';
 import { logLevelOption } from './log-output.ts';
@@ -27,6 +27,13 @@ function parseWorkers(value: string): number {
 function parseRuns(value: string): number {
   const n = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of cases, at least 1, e.g. --runs 100.');
+  return n;
+}
+
+function parseMaxShrink(value: string): number {
+  const n = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new InvalidArgumentError('expected a whole number of shrink candidates, 0 or more (0: do not shrink), e.g. --max-shrink 50.');
   return n;
 }
 
@@ -141,6 +148,14 @@ export function createProgram(io: Io, setExitCode: (code: number) => void): Comm
     .addOption(workersOption('worker threads judging cases (capped at the number of CPUs)'))
     .addOption(new Option('--faults', 'also inject generated faults: pod kills, partitions, latency and load spikes').default(false))
     .addOption(new Option('--replay <path>', 'judge only the case at this counterexample path, as printed by a failed check'))
+    .addOption(
+      new Option(
+        '--max-shrink <n>',
+        'shrink candidates judged at most while shrinking a failure (each a full simulation and judgement); when they run out, the smallest failing case found so far is reported, marked as possibly shrinking further; 0: report the first failure unshrunk',
+      )
+        .argParser(parseMaxShrink)
+        .default(DEFAULT_MAX_SHRINK),
+    )
     .addOption(engineOption(" (both of the oracle's runs of every case)"))
     .addOption(new Option('--json', 'print exactly one JSON object (the outcome) to stdout and nothing else').default(false))
     .addOption(
@@ -148,7 +163,7 @@ export function createProgram(io: Io, setExitCode: (code: number) => void): Comm
     )
     .addHelpText(
       'after',
-      "\nExit codes: 0 the property holds, 3 a counterexample was found, 2 a usage or topology error, 1 a bug.\n\nExamples:\n  stampede check examples/topologies/prod4-incident.yaml --runs 20\n  stampede check my-topology.yaml --runs 200 --faults --seed 7\n  stampede check examples/topologies/prod4-incident-small.yaml --runs 20 --engine xstate   # confirm on xstate's own interpreter",
+      "\nProgress: a bar on a terminal; otherwise (a log file, a pipe, --json) a plain line on stderr at most every 5 s (STAMPEDE_PROGRESS_SECONDS), with the phase, the cases judged and the wall time.\n\nExit codes: 0 the property holds, 3 a counterexample was found, 2 a usage or topology error, 1 a bug.\n\nExamples:\n  stampede check examples/topologies/prod4-incident.yaml --runs 20\n  stampede check my-topology.yaml --runs 200 --faults --seed 7\n  stampede check examples/topologies/prod4-incident-small.yaml --runs 20 --engine xstate   # confirm on xstate's own interpreter",
     )
     .action(
       async (
@@ -159,6 +174,7 @@ export function createProgram(io: Io, setExitCode: (code: number) => void): Comm
           workers: number;
           faults: boolean;
           replay?: string;
+          maxShrink: number;
           engine: EngineName;
           json: boolean;
           report?: string;

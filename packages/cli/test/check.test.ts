@@ -3,17 +3,26 @@
  * shrinks a counterexample, the printed replay command reproduces exactly
  * that case, the outcome does not depend on the number of worker threads,
  * the property holds where the sanity law says it must, and bad input is
- * refused before any simulation.
+ * refused before any simulation. Also: the shrink budget (--max-shrink), the
+ * progress lines off a terminal, and reports that count what they itemise.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CheckOutcome } from '../src/check-command.ts';
+import { checkProgress, formatElapsed } from '../src/check-progress.ts';
 import { repoRoot, stampede } from './cli.helpers.ts';
 
 const SMALL = 'examples/topologies/prod4-incident-small.yaml';
 const LONG = 300_000;
+/** a progress line off a terminal */
+const PROGRESS_LINE =
+  /^stampede check: (judging: \d+\/\d+ cases judged|shrinking: \d+\/\d+ shrink candidates judged|done: \d+ generated cases?)[^\n]*, \d+\.\d s elapsed$/;
+
+function stderrLines(stderr: string): string[] {
+  return stderr.split('\n').filter((l) => l !== '');
+}
 
 function tempTopology(name: string, edit: (yaml: string) => string): string {
   const dir = mkdtempSync(join(tmpdir(), 'stampede-check-'));
@@ -116,14 +125,30 @@ describe('stampede check', () => {
     'holds on the elastic pool (the sanity law), with a tally of verdicts and exit code 0',
     async () => {
       const file = tempTopology('elastic.yaml', (y) => y.replace('pool: { mode: fixed, maxConnections: 69 }', 'pool: { mode: elastic }'));
-      const out = await stampede(['check', file, '--runs', '4', '--seed', '2', '--json']);
-      expect(out.stderr).toBe('');
+      const page = join(mkdtempSync(join(tmpdir(), 'stampede-check-')), 'held.html');
+      const [out, text] = await Promise.all([
+        stampede(['check', file, '--runs', '4', '--seed', '2', '--json']),
+        stampede(['check', file, '--runs', '4', '--seed', '2', '--report', page]),
+      ]);
+      // off a terminal stderr carries progress lines only; stdout the one JSON object
+      for (const line of stderrLines(out.stderr)) expect(line).toMatch(PROGRESS_LINE);
       expect(out.code).toBe(0);
       const o = JSON.parse(out.stdout) as CheckOutcome;
       expect(o.holds).toBe(true);
       expect(o.counterexample).toBeUndefined();
+      expect(o.shrink).toBeUndefined();
       expect(o.counts.metastable).toBe(0);
       expect(o.counts.recovered + o.counts.slow + o.counts.overloaded).toBe(4);
+      expect(o.judged).toBe(4);
+      expect(o.generatedJudged).toBe(4);
+      // the wording says what was checked: these 4 generated policies, not every rollout policy
+      expect(text.code).toBe(0);
+      expect(text.stdout).toMatch(/^holds for 4 generated rollout policies \(fast-check seed 2\): none was metastable/m);
+      expect(text.stdout).not.toMatch(/every rollout policy|no self-sustaining failure loop in/);
+      const html = readFileSync(page, 'utf8');
+      expect(html).toContain('held for 4 generated rollout policies (seed 2): none was metastable');
+      expect(html).toContain('4 generated cases judged');
+      expect(html).not.toContain('for every rollout policy');
     },
     LONG,
   );
@@ -148,5 +173,170 @@ describe('stampede check', () => {
     const d = await stampede(['check', SMALL, '--runs', 'many']);
     expect(d.code).toBe(2);
     expect(d.stderr).toContain('expected a whole number of cases, at least 1');
+  });
+
+  it(
+    '--max-shrink 0 reports the first failure unshrunk, and its replay reproduces it; progress lines on stderr off a terminal leave the JSON as it was',
+    async () => {
+      const args = ['check', SMALL, '--runs', '3', '--seed', '1', '--workers', '1', '--json', '--max-shrink', '0'];
+      const [lines, quiet] = await Promise.all([
+        stampede(args, { STAMPEDE_PROGRESS_SECONDS: '0' }), // a line at every step
+        stampede(args, { STAMPEDE_PROGRESS_SECONDS: '600' }), // the first and the last line only
+      ]);
+      expect(lines.code).toBe(3);
+      expect(quiet.code).toBe(3);
+      expect(lines.stdout.trimEnd().split('\n')).toHaveLength(1);
+      const o = JSON.parse(lines.stdout) as CheckOutcome;
+      expect(JSON.parse(quiet.stdout)).toEqual(o); // the lines change nothing
+
+      const every = stderrLines(lines.stderr);
+      for (const line of every) expect(line).toMatch(PROGRESS_LINE);
+      // one line when judging starts, one per generated case judged (one thread: up to the failure), one when
+      // shrinking starts (with nothing to judge), the last one
+      expect(every[0]).toMatch(/^stampede check: judging: 0\/3 cases judged, /);
+      expect(every).toHaveLength(1 + o.generatedJudged + 2);
+      expect(every.slice(1, -2).map((l) => /^stampede check: judging: (\d+)\/3 cases judged/.exec(l)?.[1])).toEqual(
+        Array.from({ length: o.generatedJudged }, (_, i) => String(i + 1)),
+      );
+      expect(every.at(-2)).toMatch(/^stampede check: shrinking: 0\/0 shrink candidates judged/);
+      expect(every.at(-1)).toMatch(
+        new RegExp(`^stampede check: done: ${o.generatedJudged} generated cases? and 0 shrink candidates judged, `),
+      );
+      expect(stderrLines(quiet.stderr)).toHaveLength(2);
+
+      const ce = o.counterexample!;
+      expect(o.shrink).toEqual({ steps: 0, budget: 0, exhausted: true, smaller: 0 });
+      expect(ce.shrinks).toBe(0);
+      expect(ce.path).toBe(String(ce.failedAfterRuns - 1)); // the generated case itself, no shrink step
+      expect(o.judged).toBe(o.generatedJudged);
+      expect(o.generatedJudged).toBe(ce.failedAfterRuns);
+      expect(Object.values(o.counts).reduce((a, b) => a + b, 0)).toBe(o.generatedJudged);
+      // unshrunk: not yet one pod at a time
+      expect(ce.rolloutCase.policy.router.maxSurge).not.toBe(1);
+      expect(ce.replay).toBe(`stampede check ${SMALL} --seed 1 --runs 3 --replay ${ce.path}`);
+
+      const again = await stampede([...ce.replay.split(' ').slice(1), '--json']);
+      expect(again.code).toBe(3);
+      const r = JSON.parse(again.stdout) as CheckOutcome;
+      expect(r.counterexample!.rolloutCase).toEqual(ce.rolloutCase);
+      expect(r.counterexample!.verdict.traceHash).toBe(ce.verdict.traceHash);
+    },
+    LONG,
+  );
+
+  it(
+    '--max-shrink 2 stops after 2 shrink candidates and says so in text, JSON and the report; the counts match what they itemise; the replay reproduces the case',
+    async () => {
+      const page = join(mkdtempSync(join(tmpdir(), 'stampede-check-')), 'budget.html');
+      const args = ['check', SMALL, '--runs', '3', '--seed', '1', '--max-shrink', '2'];
+      const [json, text] = await Promise.all([stampede([...args, '--json']), stampede([...args, '--report', page])]);
+      expect(json.code).toBe(3);
+      expect(text.code).toBe(3);
+      const o = JSON.parse(json.stdout) as CheckOutcome;
+      const ce = o.counterexample!;
+      expect(o.shrink).toEqual({ steps: 2, budget: 2, exhausted: true, smaller: ce.shrinks });
+      expect(ce.path.split(':')).toHaveLength(1 + ce.shrinks);
+      expect(o.judged).toBe(o.generatedJudged + 2);
+      expect(Object.values(o.counts).reduce((a, b) => a + b, 0)).toBe(o.generatedJudged);
+
+      expect(text.stdout).toMatch(
+        /^fails: case \d+ of 3 is metastable; shrunk in 2 steps, stopped at --max-shrink 2 \(\d+ smaller failing cases? found\); the case may shrink further:$/m,
+      );
+      // "judged N cases: G generated, up to the failure (tally), and S shrink candidates": N = G + S, the tally sums to G
+      const judged =
+        /^judged (\d+) cases: (\d+) generated, up to the failure \(([^)]*)\), and 2 shrink candidates \(\d+ of them still metastable\)$/m.exec(
+          text.stdout,
+        );
+      expect(judged).not.toBeNull();
+      const [, n, g, tally] = judged!;
+      expect(Number(n)).toBe(o.judged);
+      expect(Number(g)).toBe(o.generatedJudged);
+      expect(tally!.split(', ').reduce((sum, part) => sum + Number(part.split(' ')[0]), 0)).toBe(Number(g));
+      expect(text.stdout).toContain(`replay exactly this case: ${ce.replay}`);
+      expect(ce.replay).not.toContain('--max-shrink'); // a replay judges one case, it does not shrink
+
+      const html = readFileSync(page, 'utf8');
+      expect(html).toContain(`${o.generatedJudged} generated cases + 2 shrink candidates judged`);
+      expect(html).toContain('stopped at --max-shrink 2; it may shrink further');
+      expect(html).toContain(`verdicts of the ${o.generatedJudged} generated cases`);
+      const pills = [...html.matchAll(/<span class="pill (\w+)">\1<\/span> (\d+)<\/span>/g)].map((m) => Number(m[2]));
+      expect(pills).toHaveLength(4);
+      expect(pills.reduce((a, b) => a + b, 0)).toBe(o.generatedJudged);
+      expect(html).toContain(`stampede check ${SMALL} --seed 1 --runs 3 --max-shrink 2</pre>`); // rerunning the check shrinks as far
+
+      const again = await stampede([...ce.replay.split(' ').slice(1), '--json']);
+      expect(again.code).toBe(3);
+      const r = JSON.parse(again.stdout) as CheckOutcome;
+      expect(r.counterexample!.rolloutCase).toEqual(ce.rolloutCase);
+      expect(r.counterexample!.verdict.traceHash).toBe(ce.verdict.traceHash);
+    },
+    LONG,
+  );
+
+  it('refuses a --max-shrink that is not a whole number of 0 or more, in one line, with exit code 2', async () => {
+    const results = await Promise.all(['-1', 'x', '1.5', ''].map((v) => stampede(['check', SMALL, '--max-shrink', v])));
+    for (const [i, r] of results.entries()) {
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain(`option '--max-shrink <n>' argument '${['-1', 'x', '1.5', ''][i]}' is invalid`);
+      expect(r.stderr).toContain('expected a whole number of shrink candidates, 0 or more');
+    }
+    const env = await stampede(['check', SMALL], { STAMPEDE_PROGRESS_SECONDS: 'often' });
+    expect(env.code).toBe(2);
+    expect(env.stderr).toContain("STAMPEDE_PROGRESS_SECONDS expects seconds between progress lines, 0 or more, e.g. 5, got 'often'");
+  });
+});
+
+describe('check progress off a terminal', () => {
+  it('writes at most one line per interval, from events and from the ticker, and a last line when done; nothing on the bar stream', () => {
+    let t = 0;
+    const written: string[] = [];
+    let tick: (() => void) | undefined;
+    const bar = { write: () => expect.unreachable('no bar off a terminal'), isTTY: false } as unknown as NodeJS.WritableStream;
+    const p = checkProgress(bar, false, {
+      stream: { write: (s: string) => written.push(s) },
+      intervalMs: 5000,
+      now: () => t,
+      every: (ms, f) => {
+        expect(ms).toBe(5000);
+        tick = f;
+        return () => {
+          tick = undefined;
+        };
+      },
+    });
+    p.start(3);
+    expect(written).toEqual(['stampede check: judging: 0/3 cases judged, 0.0 s elapsed\n']);
+    t = 1000;
+    p.judged('recovered'); // too soon after the last line
+    expect(written).toHaveLength(1);
+    t = 5000;
+    tick!(); // a judgement running long: the ticker shows the run is alive
+    expect(written[1]).toBe('stampede check: judging: 1/3 cases judged (1 recovered), 5.0 s elapsed\n');
+    t = 6000;
+    p.judged('metastable');
+    p.shrinking(50);
+    expect(written).toHaveLength(2);
+    t = 10_500;
+    p.shrinkStep(true);
+    expect(written[2]).toBe(
+      'stampede check: shrinking: 1/50 shrink candidates judged (1 smaller failing); 2/3 cases judged (1 recovered, 1 metastable), 10.5 s elapsed\n',
+    );
+    t = 743_000;
+    p.done(2, 1);
+    p.stop();
+    expect(tick).toBeUndefined();
+    expect(written[3]).toBe('stampede check: done: 2 generated cases and 1 shrink candidate judged, 12 min 23 s elapsed\n');
+    expect(formatElapsed(59_949)).toBe('59.9 s');
+  });
+
+  it('is silent when neither a terminal nor a line stream is given', () => {
+    const bar = { write: () => expect.unreachable('silent'), isTTY: false } as unknown as NodeJS.WritableStream;
+    const p = checkProgress(bar, false);
+    p.start(1);
+    p.judged('recovered');
+    p.done(1, undefined);
+    p.stop();
   });
 });
