@@ -7,7 +7,9 @@
  * checks that the shards belong to one sweep and cover every cell exactly
  * once, then builds the same result as one unsharded run.
  */
-import type { VerdictKind } from './oracle.ts';
+import type { SustainingLoop, VerdictKind } from './oracle.ts';
+import { cellCoords, cellIndex, MAX_AXES } from './sweep.ts';
+import { MAX_STEPS } from './sweep-axis.ts';
 import { type SweepCell, UNSAFE_VERDICTS } from './sweep-cell.ts';
 import { SweepError } from './sweep-error.ts';
 import { assembleSweep, cellCountOf, SWEEP_FORMAT, type SweepDefinition, type SweepResult } from './sweep-result.ts';
@@ -62,11 +64,142 @@ export function makeShard(definition: SweepDefinition, shard: ShardSpec, cells: 
 }
 
 const VERDICTS: readonly VerdictKind[] = ['recovered', 'slow', ...UNSAFE_VERDICTS];
+const LOOPS: readonly SustainingLoop[] = ['abandoned-acquires', 'stale-connections', 'restarts', 'retries', 'none'];
 const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const HINT = 'pass the shard-I-of-N.json files that stampede sweep --shard I/N wrote';
 
-/** The shard in `data` (a parsed file), or a SweepError saying what `name` is instead. */
+/** How a message shows a value it found (as the topology loader does): strings quoted and cut, containers by kind. */
+function show(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
+  if (Array.isArray(v)) return `a list of ${v.length}`;
+  if (typeof v === 'object') return 'a mapping';
+  return String(v);
+}
+
+/**
+ * Every problem of a parsed shard file, each as `path: expected …, got …`, in document order (as the topology
+ * loader reports a topology file); empty when `data` is a well-formed shard. A shard file is input: a damaged
+ * or hand-edited one must not write `undefined` into sweep.csv nor make merge loop over 2^53 shards.
+ */
+export function shardIssues(data: unknown): string[] {
+  const issues: string[] = [];
+  const expect = (path: string, what: string, v: unknown) => issues.push(`${path}: expected ${what}, got ${show(v)}`);
+  const int = (path: string, v: unknown, min: number, max: number, what = 'a whole number'): v is number => {
+    const ok = Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max;
+    if (!ok) expect(path, `${what} from ${min} to ${max}`, v);
+    return ok;
+  };
+  const str = (path: string, v: unknown): v is string => {
+    if (typeof v !== 'string') expect(path, 'a string', v);
+    return typeof v === 'string';
+  };
+  if (!isMapping(data)) {
+    expect('(top level)', 'a JSON object', data);
+    return issues;
+  }
+  // the sweep first: its axes bound the shard count and the cells' coordinates
+  const sweep = data.sweep;
+  let sizes: number[] | undefined;
+  if (!isMapping(sweep)) expect('sweep', 'a mapping (the sweep definition)', sweep);
+  else {
+    if (typeof sweep.fingerprint !== 'string' || sweep.fingerprint === '')
+      expect('sweep.fingerprint', 'a non-empty string (sha256:…)', sweep.fingerprint);
+    int('sweep.seed', sweep.seed, 0, 0xffff_ffff, 'a seed');
+    if (!isMapping(sweep.topology)) expect('sweep.topology', 'a mapping with name and file', sweep.topology);
+    else {
+      str('sweep.topology.name', sweep.topology.name);
+      str('sweep.topology.file', sweep.topology.file);
+    }
+    const axes = sweep.axes;
+    if (!Array.isArray(axes) || axes.length < 1 || axes.length > MAX_AXES) expect('sweep.axes', `a list of 1 to ${MAX_AXES} axes`, axes);
+    else {
+      const axisSizes: (number | undefined)[] = axes.map((a: unknown, i) => {
+        const at = `sweep.axes[${i}]`;
+        if (!isMapping(a)) {
+          expect(at, 'a mapping (path, kind, values, labels, own)', a);
+          return undefined;
+        }
+        str(`${at}.path`, a.path);
+        if (a.kind !== 'number' && a.kind !== 'duration') expect(`${at}.kind`, '"number" or "duration"', a.kind);
+        let n: number | undefined;
+        if (!Array.isArray(a.values) || a.values.length < 1 || a.values.length > MAX_STEPS)
+          expect(`${at}.values`, `a list of 1 to ${MAX_STEPS} numbers`, a.values);
+        else {
+          const bad = a.values.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
+          if (bad >= 0) expect(`${at}.values[${bad}]`, 'a finite number', a.values[bad]);
+          else n = a.values.length;
+        }
+        if (!Array.isArray(a.labels) || (n !== undefined && a.labels.length !== n))
+          expect(`${at}.labels`, `a list of ${n ?? 'as many'} strings (one per value)`, a.labels);
+        else {
+          const bad = a.labels.findIndex((l) => typeof l !== 'string');
+          if (bad >= 0) expect(`${at}.labels[${bad}]`, 'a string', a.labels[bad]);
+        }
+        if (a.own !== null) {
+          if (!isMapping(a.own)) expect(`${at}.own`, 'null or a mapping (value, label, from)', a.own);
+          else {
+            if (typeof a.own.value !== 'number' || !Number.isFinite(a.own.value)) expect(`${at}.own.value`, 'a finite number', a.own.value);
+            str(`${at}.own.label`, a.own.label);
+            if (a.own.from !== 'file' && a.own.from !== 'default') expect(`${at}.own.from`, '"file" or "default"', a.own.from);
+          }
+        }
+        return n;
+      });
+      if (axisSizes.every((n) => n !== undefined)) sizes = axisSizes as number[];
+    }
+  }
+  const total = sizes === undefined ? undefined : sizes.reduce((a, b) => a * b, 1);
+  const shard = data.shard;
+  if (!isMapping(shard)) expect('shard', 'a mapping with index and count', shard);
+  else {
+    // at most one shard per cell: a count of 2^53 is a damaged file, not a plan
+    const countOk = int('shard.count', shard.count, 1, total ?? Number.MAX_SAFE_INTEGER, 'a shard count (at most one per cell)');
+    int('shard.index', shard.index, 1, countOk ? (shard.count as number) : Number.MAX_SAFE_INTEGER, 'a shard number');
+  }
+  const cells = data.cells;
+  if (!Array.isArray(cells)) expect('cells', 'a list of cells', cells);
+  else if (total !== undefined && cells.length > total) expect('cells', `at most ${total} cells (the sweep's grid)`, cells);
+  else {
+    for (const [i, c] of cells.entries()) {
+      const at = `cells[${i}]`;
+      if (!isMapping(c)) {
+        expect(at, 'a mapping (index, coords, verdict, …)', c);
+        continue;
+      }
+      const indexOk = int(`${at}.index`, c.index, 0, total === undefined ? Number.MAX_SAFE_INTEGER : total - 1, 'a cell index');
+      if (!Array.isArray(c.coords) || (sizes !== undefined && c.coords.length !== sizes.length))
+        expect(`${at}.coords`, `a list of ${sizes?.length ?? 'one or two'} whole numbers (one per axis)`, c.coords);
+      else if (sizes !== undefined) {
+        const coordsOk = c.coords.every((x: unknown, k) =>
+          int(`${at}.coords[${k}]`, x, 0, sizes[k]! - 1, `an index into sweep.axes[${k}].values`),
+        );
+        if (coordsOk && indexOk && cellIndex(c.coords as number[], sizes) !== c.index)
+          expect(
+            `${at}.coords`,
+            `the coordinates of cell ${String(c.index)}, [${cellCoords(c.index as number, sizes).join(', ')}]`,
+            `[${c.coords.join(', ')}]`,
+          );
+      }
+      if (!VERDICTS.includes(c.verdict as VerdictKind)) expect(`${at}.verdict`, VERDICTS.map((v) => `"${v}"`).join(', '), c.verdict);
+      if (
+        c.timeToRecoverSec !== null &&
+        (typeof c.timeToRecoverSec !== 'number' || !(c.timeToRecoverSec >= 0) || !Number.isFinite(c.timeToRecoverSec))
+      )
+        expect(`${at}.timeToRecoverSec`, 'null or a number of seconds, at least 0', c.timeToRecoverSec);
+      if (!LOOPS.includes(c.dominantLoop as SustainingLoop))
+        expect(`${at}.dominantLoop`, LOOPS.map((v) => `"${v}"`).join(', '), c.dominantLoop);
+      str(`${at}.traceHash`, c.traceHash);
+      str(`${at}.evidence`, c.evidence);
+    }
+  }
+  return issues;
+}
+
+/** The shard in `data` (a parsed file), or a SweepError saying what `name` is instead, with every problem. */
 function readShard(name: string, data: unknown): SweepShard {
-  const bad = (what: string) => new SweepError(`${name}: ${what}; pass the shard-I-of-N.json files that stampede sweep --shard I/N wrote`);
+  const bad = (what: string) => new SweepError(`${name}: ${what}; ${HINT}`);
   if (!isMapping(data)) throw bad('not a sweep shard (expected a JSON object)');
   if (data.format === SWEEP_FORMAT) throw bad('this is a whole sweep result (sweep.json), not a shard');
   if (data.format !== SHARD_FORMAT) throw bad(`not a sweep shard (no "format": "${SHARD_FORMAT}")`);
@@ -74,24 +207,11 @@ function readShard(name: string, data: unknown): SweepShard {
     throw bad(
       `shard format version ${String(data.version)}, this stampede reads version ${SHARD_FORMAT_VERSION}: rerun the shard with this version`,
     );
-  const shard = data.shard;
-  const sweep = data.sweep;
-  const cells = data.cells;
-  const valid =
-    isMapping(shard) &&
-    Number.isSafeInteger(shard.index) &&
-    Number.isSafeInteger(shard.count) &&
-    isMapping(sweep) &&
-    typeof sweep.fingerprint === 'string' &&
-    typeof sweep.seed === 'number' &&
-    isMapping(sweep.topology) &&
-    Array.isArray(sweep.axes) &&
-    sweep.axes.every((a) => isMapping(a) && typeof a.path === 'string' && Array.isArray(a.values) && a.values.length > 0) &&
-    Array.isArray(cells) &&
-    cells.every(
-      (c) => isMapping(c) && Number.isSafeInteger(c.index) && Array.isArray(c.coords) && VERDICTS.includes(c.verdict as VerdictKind),
-    );
-  if (!valid) throw bad('a damaged shard file (its shard, sweep or cells are missing or malformed)');
+  const issues = shardIssues(data);
+  if (issues.length > 0) {
+    const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
+    throw new SweepError(`${name}: a damaged shard file, ${count} (${HINT}):\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+  }
   return data as unknown as SweepShard;
 }
 
@@ -120,6 +240,11 @@ export function mergeShards(files: readonly { name: string; data: unknown }[]): 
     if (s.shard.sweep.fingerprint !== ref.shard.sweep.fingerprint) {
       throw new SweepError(
         `${s.name} is not a shard of the same sweep as ${ref.name}: ${difference(ref.shard.sweep, s.shard.sweep)}; merge the shards of one sweep (same file, --vary and --seed)`,
+      );
+    }
+    if (JSON.stringify(s.shard.sweep.axes) !== JSON.stringify(ref.shard.sweep.axes)) {
+      throw new SweepError(
+        `${s.name} has the fingerprint of ${ref.name} but other axes (${difference(ref.shard.sweep, s.shard.sweep)}): a damaged shard file; rerun that shard`,
       );
     }
     if (s.shard.shard.count !== ref.shard.shard.count) {

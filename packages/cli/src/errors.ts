@@ -2,9 +2,12 @@
  * What the command does with an error: a usage error (bad argument, missing
  * or unreadable file, invalid topology) is the user's to fix, printed as plain
  * lines without a stack, exit code 2; anything else is a bug, printed with
- * its stack, exit code 1. `check` exits 3 when the property fails.
+ * its stack, exit code 1. `check` exits 3 when the property fails. An
+ * interrupted command (SIGINT, SIGTERM) exits 130 or 143 (interrupt.ts).
  */
 import { CommanderError } from 'commander';
+import { finishInterrupt, Interrupted } from './interrupt.ts';
+import { safeText } from './safe-text.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_UNEXPECTED = 1;
@@ -38,8 +41,10 @@ export function reportError(err: unknown, stderr: ErrorSink): number {
     // commander has printed its own one-line message already (see program.ts)
     return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? EXIT_OK : EXIT_USAGE;
   }
+  if (err instanceof Interrupted) return finishInterrupt(err.signal, stderr);
   if (err instanceof UsageError) {
-    stderr.write(`stampede: ${err.message}\n`);
+    // a message may quote a file's text (a label, a shard's name): control characters are shown escaped, per line
+    stderr.write(`stampede: ${err.message.split('\n').map(safeText).join('\n')}\n`);
     return EXIT_USAGE;
   }
   const text = err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : String(err);

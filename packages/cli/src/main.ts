@@ -2,6 +2,7 @@
  * Entry point of the `stampede` command (bin/stampede.js runs this file
  * through tsx with the `source` condition).
  */
+import { installInterrupts } from './interrupt.ts';
 import { runCli } from './program.ts';
 
 // `stampede run … | head`: a closed pipe ends the output quietly.
@@ -10,4 +11,9 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
+const args = process.argv.slice(2);
+const io = { stdout: process.stdout, stderr: process.stderr };
+// Ctrl-C and SIGTERM: temporary files removed, one line saying what was kept, exit 130 / 143 (interrupt.ts)
+const command = args.find((a) => !a.startsWith('-'));
+installInterrupts(command === undefined ? 'stampede' : `stampede ${command.replace(/[^\w-]/g, '')}`, io);
+process.exitCode = await runCli(args, io);

@@ -9,8 +9,10 @@ import { readFileSync } from 'node:fs';
 import { mergeShards } from '@stampede/check';
 import { colorsFor } from './colors.ts';
 import { UsageError } from './errors.ts';
+import { checkOutDir } from './output-path.ts';
 import { checkReportPath, sweepReportHtml, writeReport } from './report/index.ts';
 import type { Io } from './run-command.ts';
+import { safeText } from './safe-text.ts';
 import { shellArg } from './summary-format.ts';
 import { asUsage, defaultSweepDir, formatSweepReport, writeSweepOutputs } from './sweep-command.ts';
 import { sweepReportInput } from './sweep-report-input.ts';
@@ -43,8 +45,10 @@ function readShardFile(file: string): unknown {
 export async function mergeCommand(files: readonly string[], opts: MergeOptions, io: Io): Promise<number> {
   const data = files.map((name) => ({ name, data: readShardFile(name) }));
   const result = asUsage(() => mergeShards(data));
+  const out = opts.out ?? defaultSweepDir(result.topology.name);
+  checkOutDir(out); // every output path before anything is written
   if (opts.report !== undefined) checkReportPath(opts.report);
-  const paths = await writeSweepOutputs(opts.out ?? defaultSweepDir(result.topology.name), result);
+  const paths = await writeSweepOutputs(out, result);
   if (opts.report !== undefined) {
     await writeReport(opts.report, sweepReportHtml(sweepReportInput(result, `stampede merge ${files.map(shellArg).join(' ')}`)));
     paths.push(opts.report);
@@ -53,7 +57,7 @@ export async function mergeCommand(files: readonly string[], opts: MergeOptions,
   else {
     const colors = colorsFor(io.stdout);
     const lines = [
-      `${colors.bold('stampede merge')}: ${files.length} shard file${files.length === 1 ? '' : 's'} of ${result.topology.name} (${result.topology.file}), seed ${result.seed}, ${result.cells.length} cells`,
+      `${colors.bold('stampede merge')}: ${files.length} shard file${files.length === 1 ? '' : 's'} of ${safeText(result.topology.name)} (${safeText(result.topology.file)}), seed ${result.seed}, ${result.cells.length} cells`,
       ...formatSweepReport(result, paths, colors),
     ];
     io.stdout.write(`${lines.join('\n')}\n`);

@@ -11,7 +11,9 @@ import type { EngineName, LogLevel } from '@stampede/kernel';
 import { type Platform, runPlatform } from '@stampede/model';
 import { checkEngine, DEFAULT_ENGINE } from './args.ts';
 import { colorsFor } from './colors.ts';
+import { deliverSignals, noteKept, throwIfInterrupted } from './interrupt.ts';
 import { logOutput } from './log-output.ts';
+import { checkOutDir } from './output-path.ts';
 import { type ProgressStream, runProgress, statusLine } from './progress.ts';
 import { checkReportPath } from './report/report-file.ts';
 import { writeRunReport } from './report/run-report-file.ts';
@@ -46,9 +48,19 @@ export interface Io {
 /** Runs the command; returns the exit code. Usage and topology errors are thrown (see errors.ts). */
 export async function runCommand(file: string, opts: RunCommandOptions, io: Io): Promise<number> {
   const params = loadTopology(file);
-  if (opts.out !== undefined) prepareOutDir(opts.out); // fail before a long run, not after it
+  // every output path is checked before anything is created or run (checkOutDir before mkdir: a recursive mkdir
+  // under /proc can spin)
+  if (opts.out !== undefined) checkOutDir(opts.out);
   if (opts.report !== undefined) checkReportPath(opts.report);
   const trace = prepareRunTrace(opts, params, { topology: params.name, seed: opts.seed }); // opens the file: last check before the run
+  if (opts.out !== undefined) {
+    try {
+      prepareOutDir(opts.out); // fail before a long run, not after it
+    } catch (err) {
+      trace?.abort();
+      throw err;
+    }
+  }
   const logging = logOutput(opts.logLevel ?? 'silent', io.stderr);
   const colors = colorsFor(io.stdout);
   const print = (lines: string[]) => io.stdout.write(`${lines.join('\n')}\n`);
@@ -85,7 +97,11 @@ export async function runCommand(file: string, opts: RunCommandOptions, io: Io):
       seed: opts.seed,
       engine,
       recoveredFraction: RECOVERED_FRACTION,
-      onProgress: progress.update,
+      // a signal reported by the launcher stops the run between chunks of simulated time (interrupt.ts)
+      onProgress: (doneMs, totalMs) => {
+        throwIfInterrupted();
+        progress.update(doneMs, totalMs);
+      },
       onBuild,
       ...(logging ? { logging } : {}),
     });
@@ -95,11 +111,19 @@ export async function runCommand(file: string, opts: RunCommandOptions, io: Io):
   } finally {
     progress.stop();
   }
+  try {
+    await deliverSignals(); // a signal sent during the simulation stops the command here, before anything is written
+  } catch (err) {
+    trace?.abort();
+    throw err;
+  }
   const traced = trace?.commit();
+  if (traced !== undefined) noteKept(traced.path);
 
   const json = summaryJson(file, params, result.summary, ran, verdict);
   if (opts.out !== undefined) {
     const paths = await writeRunOutputs(opts.out, { series: result.series, connected: result.connected, summary: json });
+    for (const p of paths) noteKept(p);
     if (!opts.json) print([`wrote ${paths.join(', ')}`]);
   }
   if (opts.json) io.stdout.write(`${JSON.stringify(json)}\n`);

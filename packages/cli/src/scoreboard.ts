@@ -11,6 +11,7 @@ import type { EngineName } from '@stampede/kernel';
 import type { RunSummary } from '@stampede/model';
 import Table from 'cli-table3';
 import { type Colors, plain } from './colors.ts';
+import { safeText } from './safe-text.ts';
 import { fmtClock, fmtDuration, fmtPct, replayCommand } from './summary-format.ts';
 
 export type ScenarioOutcome =
@@ -49,7 +50,7 @@ export const SCOREBOARD_HEAD = [
   'trace hash',
 ];
 
-const scenarioName = (file: string) => file.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/, '');
+const scenarioName = (file: string) => safeText(file.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/, ''));
 
 /** One row of cells per outcome (plain strings, colour applied by the caller). */
 export function scoreboardRow(o: ScenarioOutcome, colors: Colors = plain): string[] {
@@ -103,7 +104,7 @@ export function formatScoreboard(
     .toString()
     .split('\n')
     .map((l) => l.trimEnd());
-  for (const o of outcomes) if (!o.ok) lines.push('', `${scenarioName(o.file)}: ${o.text}`);
+  for (const o of outcomes) if (!o.ok) lines.push('', `${scenarioName(o.file)}: ${safeText(o.text)}`);
   lines.push('');
   for (const o of outcomes) lines.push(`replay: ${replayCommand(o.file, seed, engine)}`);
   return lines;

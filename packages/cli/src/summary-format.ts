@@ -8,6 +8,7 @@ import type { EngineName } from '@stampede/kernel';
 import type { PlatformParams, PoolParams, RunSummary, TimelineEvent } from '@stampede/model';
 import { DEFAULT_ENGINE, engineArg } from './args.ts';
 import { type Colors, plain } from './colors.ts';
+import { hasUnsafeText, safeText } from './safe-text.ts';
 import { perMinuteMinimum, sparkline } from './sparkline.ts';
 
 const MIN = 60_000;
@@ -42,6 +43,8 @@ export function plural(n: number, noun: string): string {
 
 /** Quotes a shell argument only when it needs it. */
 export function shellArg(s: string): string {
+  // control characters: bash's $'…' quoting, whose \xHH escapes are safeText's (the command still pastes as it was)
+  if (hasUnsafeText(s)) return `$'${safeText(s.replace(/[\\']/g, '\\$&'))}'`;
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`;
 }
 
@@ -98,7 +101,7 @@ export function formatHeader(
 ): string[] {
   const minutes = params.durationMs / MIN;
   const lines = [
-    `${colors.bold(`stampede run ${file}`)}: seed ${seed}, engine ${engine}, ${plural(params.delegates.count, 'delegate')}, ${describeRouters(params)}, ` +
+    `${colors.bold(`stampede run ${safeText(file)}`)}: seed ${seed}, engine ${engine}, ${plural(params.delegates.count, 'delegate')}, ${describeRouters(params)}, ` +
       `${plural(params.manager.replicas, 'manager')}, ${Number.isInteger(minutes) ? minutes : minutes.toFixed(1)} simulated minutes`,
   ];
   const events = [...params.timeline].sort((a, b) => a.atMs - b.atMs);
@@ -106,7 +109,9 @@ export function formatHeader(
   let pool = params.router.pool;
   for (const e of events) {
     const late = e.atMs >= params.durationMs ? colors.yellow(' (after the end of the run)') : '';
-    lines.push(`  ${fmtClock(e.atMs).padStart(6)}  ${describeEvent(e, pool)}${e.label ? colors.dim(` — ${e.label}`) : ''}${late}`);
+    lines.push(
+      `  ${fmtClock(e.atMs).padStart(6)}  ${describeEvent(e, pool)}${e.label ? colors.dim(` — ${safeText(e.label)}`) : ''}${late}`,
+    );
     if (e.kind === 'rollout' && e.target === 'router' && e.pool !== undefined) pool = { ...pool, ...e.pool };
   }
   const gate = params.validationGate;
@@ -193,7 +198,7 @@ export function formatSummary(file: string, input: SummaryInput, colors: Colors 
     for (const v of s.conservation.violations) lines.push(`${label('')}- ${v}`);
   }
   lines.push(s.log.length === 0 ? `${label('rollout log')}(empty)` : 'rollout log');
-  for (const [t, msg] of s.log) lines.push(`  ${fmtClock(t).padStart(6)}  ${msg}`);
+  for (const [t, msg] of s.log) lines.push(`  ${fmtClock(t).padStart(6)}  ${safeText(msg)}`);
   lines.push(`${label('trace hash')}${s.traceHash} (${s.events} events)`);
   lines.push(`replay: ${replayCommand(file, s.seed, input.engine)}`);
   return lines;

@@ -37,9 +37,12 @@ import writeFileAtomic from 'write-file-atomic';
 import { type Colors, colorsFor } from './colors.ts';
 import { TopologyFileError, topologyErrorText, UsageError } from './errors.ts';
 import { formatHeatmap } from './heatmap.ts';
+import { noteKept, setInterruptNote } from './interrupt.ts';
+import { checkOutDir } from './output-path.ts';
 import { type ProgressStream, singleBar } from './progress.ts';
 import { checkReportPath, sweepReportHtml, writeReport } from './report/index.ts';
 import type { Io } from './run-command.ts';
+import { safeText } from './safe-text.ts';
 import { prepareOutDir } from './series-export.ts';
 import { shellArg } from './summary-format.ts';
 import { sweepReportInput } from './sweep-report-input.ts';
@@ -87,17 +90,34 @@ export function sweepFingerprint(topologyText: string, seed: number, axes: Sweep
 
 /** Writes sweep.json and sweep.csv into `dir` (created if needed), each atomically; returns their paths. */
 export async function writeSweepOutputs(dir: string, result: SweepResult): Promise<string[]> {
+  checkOutDir(dir);
   prepareOutDir(dir);
   const json = join(dir, SWEEP_FILES.json);
   const csv = join(dir, SWEEP_FILES.csv);
   await writeFileAtomic(json, sweepToJson(result));
+  noteKept(json);
   await writeFileAtomic(csv, sweepToCsv(result));
+  noteKept(csv);
   return [json, csv];
 }
 
 /** The heatmap, the margin and where the files are: what `sweep` and `merge` print. */
 export function formatSweepReport(result: SweepResult, paths: readonly string[], colors: Colors): string[] {
-  return ['', ...formatHeatmap(result, colors), '', `wrote ${paths.join(', ')}`];
+  return ['', ...formatHeatmap(printable(result), colors), '', `wrote ${paths.map(safeText).join(', ')}`];
+}
+
+/** The result with every string a file brought in (a merged shard's names, paths and labels) made safe to print. */
+export function printable(result: SweepResult): SweepResult {
+  return {
+    ...result,
+    topology: { name: safeText(result.topology.name), file: safeText(result.topology.file) },
+    axes: result.axes.map((a) => ({
+      ...a,
+      path: safeText(a.path),
+      labels: a.labels.map(safeText),
+      own: a.own === null ? null : { ...a.own, label: safeText(a.own.label) },
+    })),
+  };
 }
 
 function cellProgress(stream: ProgressStream, total: number, enabled: boolean) {
@@ -150,6 +170,7 @@ export async function sweepCommand(file: string, opts: SweepOptions, io: Io): Pr
       throw new UsageError('--report needs the whole map and a shard holds part of it: pass --report to stampede merge instead');
     checkReportPath(opts.report);
   }
+  checkOutDir(out); // before mkdir: a recursive mkdir under /proc can spin
   prepareOutDir(out); // last of the checks (it creates the directory), and before the long part
 
   const definition: SweepDefinition = {
@@ -166,7 +187,7 @@ export async function sweepCommand(file: string, opts: SweepOptions, io: Io): Pr
   if (chatty) {
     const sizes = plan.axes.map((a) => a.values.length).join(' × ');
     print([
-      `${colors.bold('stampede sweep')}: ${plan.name} (${file}), seed ${opts.seed}, ${plural(total, 'cell')}${plan.axes.length > 1 ? ` (${sizes})` : ''}, ${plural(threads, 'worker thread')}`,
+      `${colors.bold('stampede sweep')}: ${safeText(plan.name)} (${safeText(file)}), seed ${opts.seed}, ${plural(total, 'cell')}${plan.axes.length > 1 ? ` (${sizes})` : ''}, ${plural(threads, 'worker thread')}`,
       ...plan.axes.map(
         (a, i) =>
           `  ${plan.axes.length === 1 ? 'values ' : i === 0 ? 'columns' : 'rows   '} ${a.path}: ${a.labels.join(', ')} (the file: ${a.own === null ? 'not a number' : `${a.own.label}${a.own.from === 'default' ? ', the default' : ''}`})`,
@@ -184,9 +205,15 @@ export async function sweepCommand(file: string, opts: SweepOptions, io: Io): Pr
   const jobs = indices.map((index): SweepCellJob => ({ index, params: plan.cells[index]!, seed: opts.seed, sizes }));
   const progress = cellProgress(io.stdout, jobs.length, chatty && io.stdout.isTTY === true);
   const started = performance.now(); // wall time for the terminal only, never written to a file
+  let judged = 0;
+  // Ctrl-C: the worker threads end with the process; the line says how far it got (interrupt.ts)
+  setInterruptNote(() => `after ${judged} of ${plural(jobs.length, 'cell')} (not resumable: rerun the sweep)`);
   let cells: SweepCell[];
   try {
-    cells = await judgeCells(jobs, threads, progress.increment);
+    cells = await judgeCells(jobs, threads, () => {
+      judged++;
+      progress.increment();
+    });
   } finally {
     progress.stop();
   }
@@ -196,6 +223,7 @@ export async function sweepCommand(file: string, opts: SweepOptions, io: Io): Pr
     const path = join(out, shardFileName(shard));
     const content = makeShard(definition, shard, cells);
     await writeFileAtomic(path, `${JSON.stringify(content, null, 2)}\n`);
+    noteKept(path);
     if (opts.json) io.stdout.write(`${JSON.stringify(content)}\n`);
     else
       print([

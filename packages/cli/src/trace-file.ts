@@ -8,10 +8,12 @@
  * are synchronous because the simulation is: an async stream would only
  * queue the whole trace in memory until the run ends.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ChromeTraceEvent } from '@stampede/kernel';
 import { UsageError } from './errors.ts';
+import { registerTemp } from './interrupt.ts';
+import { unwritableReason } from './output-path.ts';
 
 const FLUSH_AT_CHARS = 1 << 20;
 
@@ -31,14 +33,11 @@ export function openTraceFile(path: string): TraceFile {
   if (!path.endsWith('.json')) {
     throw new UsageError(`--trace '${path}': the name must end in .json (a Chrome trace-event JSON file), e.g. --trace incident.json`);
   }
-  let isDirectory = false;
-  try {
-    isDirectory = statSync(path).isDirectory();
-  } catch {
-    // does not exist yet: the usual case
-  }
-  if (isDirectory)
+  const why = unwritableReason(path, 'file');
+  if (why === 'it is a directory')
     throw new UsageError(`--trace '${path}' is a directory; pass a file name ending in .json, e.g. ${join(path, 'trace.json')}`);
+  // checked before mkdir: a recursive mkdir under /proc can spin instead of failing
+  if (why !== undefined) throw new UsageError(`--trace '${path}': cannot write there (${why}); pick a writable path`);
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   let fd: number;
   try {
@@ -49,6 +48,8 @@ export function openTraceFile(path: string): TraceFile {
       `--trace '${path}': cannot write there (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); pick a writable path`,
     );
   }
+  // removed if the run is interrupted, and named in the interrupt line
+  const cleanup = registerTemp(temp, 'the unfinished trace');
   let buffer = '{"traceEvents":[\n';
   let first = true;
   let open = true;
@@ -73,6 +74,7 @@ export function openTraceFile(path: string): TraceFile {
       fsyncSync(fd);
       close();
       renameSync(temp, path);
+      cleanup.release();
       committed = true;
       return statSync(path).size;
     },
@@ -82,7 +84,7 @@ export function openTraceFile(path: string): TraceFile {
       try {
         close();
       } finally {
-        rmSync(temp, { force: true });
+        cleanup.remove();
       }
     },
   };

@@ -133,7 +133,9 @@ describe('stampede sweep: usage errors exit with 2 before anything runs', () => 
     writeFileSync(blocker, '');
     const badOut = await stampede(['sweep', file, ...GRID, '--out', join(blocker, 'sub')]);
     expect(badOut.code).toBe(2);
-    expect(badOut.stderr).toContain(`cannot create the --out directory '${join(blocker, 'sub')}': ENOTDIR`);
+    expect(badOut.stderr).toContain(
+      `cannot write the --out directory '${join(blocker, 'sub')}': '${blocker}' is a file, not a directory (ENOTDIR)`,
+    );
   });
 });
 

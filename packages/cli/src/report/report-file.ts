@@ -5,10 +5,12 @@
  * half-written report behind. Checking creates nothing; writing creates the
  * missing directories.
  */
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { UsageError } from '../errors.ts';
+import { noteKept } from '../interrupt.ts';
+import { unwritableReason } from '../output-path.ts';
 
 const HINT = 'pass a file name ending in .html in a writable directory, e.g. --report reports/incident.html';
 
@@ -16,27 +18,18 @@ function fail(path: string, why: string): never {
   throw new UsageError(`cannot write the --report file '${path}': ${why}; ${HINT}`);
 }
 
-/** Throws a UsageError unless `path` ends in .html (or .htm) and could be written: its directory exists or can be created, and is writable. */
+/** Throws a UsageError unless `path` ends in .html (or .htm) and could be written: its directory exists or can be created, and is writable (see output-path.ts). */
 export function checkReportPath(path: string): void {
   if (!/\.html?$/i.test(path)) fail(path, 'the name does not end in .html');
-  const abs = resolve(path);
-  const existing = statOrUndefined(abs);
-  if (existing?.isDirectory()) fail(path, 'it is a directory');
-  if (existing !== undefined && !writable(abs)) fail(path, 'permission denied (EACCES)');
-  // the nearest existing ancestor must be a writable directory: everything below it can be created
-  let dir = dirname(abs);
-  let st = statOrUndefined(dir);
-  while (st === undefined && dirname(dir) !== dir) {
-    dir = dirname(dir);
-    st = statOrUndefined(dir);
-  }
-  if (st === undefined) fail(path, 'no existing directory above it');
-  if (!st.isDirectory()) fail(path, `'${dir}' is a file, not a directory (ENOTDIR)`);
-  if (!writable(dir)) fail(path, `the directory '${dir}' is not writable (EACCES)`);
+  const why = unwritableReason(path, 'file');
+  if (why !== undefined) fail(path, why);
 }
 
 /** Writes the page to `path` (creating missing directories) atomically. */
 export async function writeReport(path: string, page: string): Promise<void> {
+  // again, before mkdir: the place may have changed during the run, and a recursive mkdir under /proc can spin
+  const why = unwritableReason(path, 'file');
+  if (why !== undefined) fail(path, why);
   try {
     mkdirSync(dirname(resolve(path)), { recursive: true });
     await writeFileAtomic(path, page);
@@ -44,24 +37,5 @@ export async function writeReport(path: string, page: string): Promise<void> {
     const e = err as NodeJS.ErrnoException;
     fail(path, e.code ?? e.message);
   }
-}
-
-/** The path's stats, or undefined when there is nothing there (ENOENT, or ENOTDIR: a file where a directory should be, found by climbing). */
-function statOrUndefined(path: string) {
-  try {
-    return statSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw err;
-  }
-}
-
-function writable(path: string): boolean {
-  try {
-    accessSync(path, constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
+  noteKept(path);
 }
