@@ -31,6 +31,7 @@ import { EXIT_OK, EXIT_PROPERTY_FAILED, UsageError } from './errors.ts';
 import { createJudgePool } from './judge-pool.ts';
 import { type CheckReportInput, checkReportHtml, checkReportPath, verdictFor, writeReport } from './report/index.ts';
 import { type Io, RECOVERED_FRACTION } from './run-command.ts';
+import { safeText } from './safe-text.ts';
 import { shellArg } from './summary-format.ts';
 import { loadTopology } from './topology.ts';
 import { formatVerdict, timelineAsJudged } from './verdict.ts';
@@ -194,7 +195,7 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
   const threads = Math.max(1, Math.min(opts.workers ?? availableParallelism(), availableParallelism(), cases.length));
   if (chatty)
     print([
-      `${colors.bold('stampede check')} ${file}: ${opts.replay !== undefined ? `replaying case ${opts.replay}` : `${opts.runs} generated cases`} ` +
+      `${colors.bold('stampede check')} ${safeText(file)}: ${opts.replay !== undefined ? `replaying case ${opts.replay}` : `${opts.runs} generated cases`} ` +
         `(rollout policies${faults ? ', injected faults' : ''} and simulation seeds; fast-check seed ${opts.seed}) on ${topology.delegates.count} delegates, ` +
         `engine ${engine}, ${threads} worker thread${threads === 1 ? '' : 's'}`,
       'property: no case leaves the platform in a self-sustaining failure loop (oracle verdict metastable)',
@@ -408,7 +409,7 @@ export function formatCheckOutcome(o: CheckOutcome, topology: PlatformParams, co
   return [
     `${colors.red('fails')}: ${o.replayed !== undefined ? `the replayed case ${o.replayed} is metastable` : `case ${ce.failedAfterRuns} of ${o.runs} is metastable`}` +
       shrinkText(shrink),
-    `  ${ce.description}`,
+    `  ${safeText(ce.description)}`,
     `  timeline as judged (manual rollbacks left out: does it come back by itself?): ${timelineAsJudged(applied)}`,
     `verdict: ${formatVerdict(ce.verdict, colors)}`,
     ...(o.replayed === undefined
