@@ -29,8 +29,9 @@ export function createLogger(nowMs: () => number, options: LoggingOptions = {}):
     {
       level,
       base: undefined,
-      // replaces pino's wall-clock "time" field
-      timestamp: () => `,"timeMs":${nowMs()}`,
+      // replaces pino's wall-clock "time" field; virtual times are fractional ms (sampled latencies):
+      // a microsecond is finer than anything the model resolves, and a line stays readable
+      timestamp: () => `,"timeMs":${Math.round(nowMs() * 1000) / 1000}`,
     },
     options.destination ?? pino.destination({ fd: 1, sync: true }),
   );
