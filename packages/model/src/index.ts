@@ -18,13 +18,19 @@ export type * from './params.ts';
 export { type BuildOptions, buildPlatform, connectedFraction, MANAGER_CONTROLLER, type Platform, ROUTER_CONTROLLER } from './platform.ts';
 export { type Impact, type RunOptions, type RunResult, type RunSummary, runPlatform } from './run.ts';
 export { ACTION_ITEMS, prod4ElasticBaseline, prod4Incident, prod4Mitigated, type ScenarioOptions, steadyStateLimit } from './scenarios.ts';
+export { STORM_CONNECTED_FRACTION_BELOW, stormStartOf } from './storm.ts';
 export {
   didYouMean,
+  estimateRunSize,
   formatDuration,
   loadTopologyFile,
   loadTopologyText,
+  MAX_LISTED_ISSUES,
   parseDuration,
   parseTopology,
+  RANGES,
+  RUN_SIZE_LIMITS,
+  type RunSizeEstimate,
   readTopologyYaml,
   TopologyError,
   type TopologyInput,

@@ -1,0 +1,152 @@
+/**
+ * Cross-field checks. They read the raw input, each using only values that are themselves valid (a bad value has its
+ * own issue already), so that they are reported together with the field-level problems rather than after them.
+ */
+import { DEFAULTS } from '../defaults.ts';
+import type { IntOrPercent } from '../kube/rolling-update.ts';
+import { formatDuration, tryParseDuration } from './duration.ts';
+import { expected } from './messages.ts';
+import { policyDefaults } from './reconnect.ts';
+import { isMapping, type SchemaIssue } from './structure.ts';
+import { EVENT_ACTIONS } from './timeline.ts';
+
+export type Path = (string | number)[];
+
+function valueAt(input: unknown, path: Path): unknown {
+  let v = input;
+  for (const seg of path) {
+    if (typeof seg === 'number' ? !Array.isArray(v) : !isMapping(v)) return undefined;
+    v = (v as Record<string | number, unknown>)[seg];
+  }
+  return v;
+}
+
+/** The value in milliseconds, the default if the field is absent, or undefined if it is invalid. */
+function durationAt(input: unknown, path: Path, fallback: number): number | undefined {
+  const v = valueAt(input, path);
+  if (v === undefined) return fallback;
+  const r = tryParseDuration(v);
+  return r.ok ? r.ms : undefined;
+}
+
+function positiveIntAt(input: unknown, path: Path, fallback: number): number | undefined {
+  const v = valueAt(input, path);
+  if (v === undefined) return fallback;
+  return Number.isSafeInteger(v) && (v as number) >= 1 ? (v as number) : undefined;
+}
+
+/**
+ * `lower <= upper` for a pair of fields, reported at the one the user wrote (the upper one if both), naming the
+ * other's value and whether it is the default.
+ */
+function orderedPair(
+  input: unknown,
+  lowerPath: Path,
+  upperPath: Path,
+  lower: number | undefined,
+  upper: number | undefined,
+  show: (n: number) => string,
+): SchemaIssue[] {
+  if (lower === undefined || upper === undefined || upper >= lower) return [];
+  const lowerName = String(lowerPath[lowerPath.length - 1]);
+  const upperName = String(upperPath[upperPath.length - 1]);
+  if (valueAt(input, upperPath) !== undefined) {
+    const note = valueAt(input, lowerPath) === undefined ? ', the default' : '';
+    return [{ path: upperPath, message: expected(`at least ${lowerName} (${show(lower)}${note})`, valueAt(input, upperPath)) }];
+  }
+  return [{ path: lowerPath, message: expected(`at most ${upperName} (${show(upper)}, the default)`, valueAt(input, lowerPath)) }];
+}
+
+const isZero = (v: IntOrPercent): boolean => v === 0 || v === '0%';
+
+export function crossFieldIssues(input: unknown): SchemaIssue[] {
+  const issues: SchemaIssue[] = [];
+  const D = DEFAULTS;
+
+  const minLatency = durationAt(input, ['network', 'minLatency'], D.network.minLatencyMs);
+  const maxLatency = durationAt(input, ['network', 'maxLatency'], D.network.maxLatencyMs);
+  issues.push(...orderedPair(input, ['network', 'minLatency'], ['network', 'maxLatency'], minLatency, maxLatency, formatDuration));
+
+  const reconnectPath = ['delegates', 'reconnect'];
+  const policy = valueAt(input, [...reconnectPath, 'policy']);
+  if (policy === 'exponential-full-jitter' || policy === 'exponential-decorrelated-jitter') {
+    const base = durationAt(input, [...reconnectPath, 'base'], policyDefaults(policy).baseMs);
+    const cap = durationAt(input, [...reconnectPath, 'cap'], policyDefaults(policy).capMs);
+    issues.push(...orderedPair(input, [...reconnectPath, 'base'], [...reconnectPath, 'cap'], base, cap, formatDuration));
+  }
+
+  const as = ['router', 'autoscaling'];
+  const minReplicas = positiveIntAt(input, [...as, 'minReplicas'], D.router.autoscaling.minReplicas);
+  const maxReplicas = positiveIntAt(input, [...as, 'maxReplicas'], D.router.autoscaling.maxReplicas);
+  issues.push(...orderedPair(input, [...as, 'minReplicas'], [...as, 'maxReplicas'], minReplicas, maxReplicas, String));
+
+  // The API server rejects maxSurge 0 with maxUnavailable 0: such a rollout could never replace a pod.
+  for (const [deployment, defaults] of [
+    ['router', D.router.strategy],
+    ['manager', D.manager.strategy],
+  ] as const) {
+    const ru = [deployment, 'strategy', 'rollingUpdate'];
+    const surge = valueAt(input, [...ru, 'maxSurge']) ?? defaults.maxSurge;
+    const unavailable = valueAt(input, [...ru, 'maxUnavailable']) ?? defaults.maxUnavailable;
+    if (isZero(surge as IntOrPercent) && isZero(unavailable as IntOrPercent)) {
+      const where = valueAt(input, [...ru, 'maxUnavailable']) !== undefined ? 'maxUnavailable' : 'maxSurge';
+      const other = where === 'maxUnavailable' ? 'maxSurge' : 'maxUnavailable';
+      issues.push({
+        path: [...ru, where],
+        message: expected(`a value above 0 when ${other} is 0 (the rollout could not replace any pod)`, valueAt(input, [...ru, where])),
+      });
+    }
+  }
+
+  const timeline = valueAt(input, ['timeline']);
+  if (Array.isArray(timeline)) {
+    const durationMs = durationAt(input, ['duration'], D.durationMs);
+    const events = timeline.map((e, i) => ({
+      i,
+      raw: e,
+      atMs: isMapping(e) ? durationAt(e, ['at'], Number.NaN) : undefined,
+      action: isMapping(e) ? EVENT_ACTIONS.find((a) => Object.hasOwn(e, a)) : undefined,
+    }));
+    for (const e of events) {
+      if (e.atMs === undefined || Number.isNaN(e.atMs)) continue;
+      if (durationMs !== undefined && e.atMs >= durationMs) {
+        const note = valueAt(input, ['duration']) === undefined ? ', the default' : '';
+        issues.push({
+          path: ['timeline', e.i, 'at'],
+          message: expected(`a time before the end of the run (duration ${formatDuration(durationMs)}${note})`, valueAt(e.raw, ['at'])),
+        });
+      }
+    }
+    // per target, whether some rollout's `at` is invalid and the earliest rollout (by time, then position)
+    const earliest = new Map<unknown, { invalid: boolean; atMs: number; i: number }>();
+    for (const r of events) {
+      if (r.action !== 'rollout') continue;
+      const what = valueAt(r.raw, ['rollout']);
+      const cur = earliest.get(what) ?? { invalid: false, atMs: Number.POSITIVE_INFINITY, i: Number.POSITIVE_INFINITY };
+      if (r.atMs === undefined || Number.isNaN(r.atMs)) cur.invalid = true;
+      else if (r.atMs < cur.atMs || (r.atMs === cur.atMs && r.i < cur.i)) [cur.atMs, cur.i] = [r.atMs, r.i];
+      earliest.set(what, cur);
+    }
+    for (const e of events) {
+      if (e.action === 'rollout' && valueAt(e.raw, ['rollout']) === 'manager' && valueAt(e.raw, ['pool']) !== undefined) {
+        issues.push({
+          path: ['timeline', e.i, 'pool'],
+          message: expected('no pool on a manager rollout (the pool is the router’s)', valueAt(e.raw, ['pool'])),
+        });
+      }
+      if (e.action !== 'rollback' || e.atMs === undefined || Number.isNaN(e.atMs)) continue;
+      const what = valueAt(e.raw, ['rollback']);
+      if (what !== 'router' && what !== 'manager') continue;
+      const first = earliest.get(what);
+      if (first?.invalid) continue; // cannot tell: a rollout's `at` has its own issue
+      const before = first !== undefined && (first.atMs < e.atMs || (first.atMs === e.atMs && first.i < e.i));
+      if (!before) {
+        issues.push({
+          path: ['timeline', e.i, 'rollback'],
+          message: `expected a ${what} rollout before this rollback (at or before ${formatDuration(e.atMs)}), got none: there is nothing to roll back`,
+        });
+      }
+    }
+  }
+  return issues;
+}
