@@ -6,7 +6,7 @@
 export { applyPolicy, type DeploymentPolicy, describePolicy, type RolloutPolicy, rolloutPolicy } from './arbitraries.ts';
 export { applyFaults, describeFault, describeFaults, type Fault, type FaultScheduleOptions, faultSchedule } from './faults.ts';
 export { type OracleOptions, resolveOracleOptions } from './options.ts';
-export { judge, type SustainingLoop, type Verdict, type VerdictKind } from './oracle.ts';
+export { judge, type Severity, type SustainingLoop, type Verdict, type VerdictKind } from './oracle.ts';
 export {
   applyCase,
   conservationLaws,
@@ -21,6 +21,7 @@ export {
 export { cellCoords, cellIndex, checkAxisCount, MAX_AXES, planSweep, type SweepAxis, type SweepPlan } from './sweep.ts';
 export { type AxisKind, type AxisSpec, DEFAULT_STEPS, formatAxisValue, MAX_STEPS, parseVary } from './sweep-axis.ts';
 export { isUnsafe, judgeCell, type SweepCell, UNSAFE_VERDICTS } from './sweep-cell.ts';
+export { axisVary, type SweepEdge, sweepEdges, widenedVary } from './sweep-edge.ts';
 export { SweepError } from './sweep-error.ts';
 export { SWEEP_FILES, sweepToCsv, sweepToJson } from './sweep-export.ts';
 export { type MarginAxisChange, type MarginCell, type MarginStatus, type SweepMargin, sweepMargin } from './sweep-margin.ts';

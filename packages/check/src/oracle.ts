@@ -25,7 +25,7 @@
  */
 import type { EngineName, Series } from '@stampede/kernel';
 import type { PlatformParams, PoolParams, TimelineEvent } from '@stampede/model';
-import { buildPlatform } from '@stampede/model';
+import { buildPlatform, STORM_CONNECTED_FRACTION_BELOW, stormStartOf } from '@stampede/model';
 import { type OracleOptions, resolveOracleOptions } from './options.ts';
 import { counterAt, ratePerSec, type Sampled, seriesByName, slopePerMin, windowMean, windowMin } from './series-math.ts';
 
@@ -49,7 +49,16 @@ export interface Verdict {
   /** t₁ + T */
   deadlineMs: number;
   recoveredAtMs: number | undefined;
+  /** from the trigger (the first timeline event) to recoveredAtMs: includes the rollout; undefined when not recovered */
   timeToRecoverSec: number | undefined;
+  /** whether the judged run had a storm: connected below STORM_CONNECTED_FRACTION_BELOW (@stampede/model) after the trigger */
+  storm: boolean;
+  /** the storm's first sample below STORM_CONNECTED_FRACTION_BELOW; undefined: no storm */
+  stormStartMs: number | undefined;
+  /** from the storm's start to recoveredAtMs; undefined without a storm or when not recovered */
+  timeToRecoverFromStormSec: number | undefined;
+  /** how hard the judged run was hit, from the trigger to the end of the judged run */
+  severity: Severity;
   /** goodput is the share of issued tasks acquired within the SLA (a ratio, so Poisson noise in the arrivals cancels) */
   /** attemptsPerSec: WebSocket opens started; restCallsPerSec: REST calls through the routers (registrations, task calls, secrets, API) */
   baseline: { connectedFraction: number; goodput: number; attemptsPerSec: number; restCallsPerSec: number };
@@ -69,6 +78,16 @@ export interface Verdict {
   control: { healthy: boolean; connectedFraction: number; goodput: number; acquireTimeoutsPerMin: number } | undefined;
   /** one-paragraph explanation */
   evidence: string;
+}
+
+/** How hard a judged run was hit, over its series from the trigger to where the judged run stopped. */
+export interface Severity {
+  /** lowest connected fraction */
+  minConnectedFraction: number;
+  /** most acquires waiting for a slot across the routers at one sample */
+  peakPendingAcquires: number;
+  /** router pods the autoscaler added: the most ready-or-starting pods after the rollouts ended (no surge) minus those before the trigger */
+  routersAdded: number;
 }
 
 const SAMPLE_STEP_MS = 30_000;
@@ -233,11 +252,31 @@ export function judge(params: PlatformParams, seed: number, options: OracleOptio
     verdict = control.healthy ? 'metastable' : 'overloaded';
   }
 
+  const stormStartMs = stormStartOf(connected, triggerAtMs);
+  const timeToRecoverFromStormSec =
+    stormStartMs === undefined || recoveredAtMs === undefined ? undefined : Math.max(0, (recoveredAtMs - stormStartMs) / 1000);
+  // severity, over the judged series from the trigger on (gauges; a halved series holds means of neighbouring samples)
+  const extreme = (sampled: Sampled, fromMs: number, pick: (a: number, b: number) => number, start: number) => {
+    let m = start;
+    for (let i = 0; i < sampled.values.length; i++) if (sampled.timesMs[i]! >= fromMs) m = pick(m, sampled.values[i]!);
+    return m;
+  };
+  const replicas = seriesByName(series, 'router.replicas');
+  const before = replicas.timesMs.findLastIndex((t) => t < triggerAtMs);
+  const replicasBefore = before >= 0 ? replicas.values[before]! : p.router.replicas;
+  // after the rollouts ended: no surge pods, so any pod beyond those before the trigger is the autoscaler's
+  const replicasAfter = extreme(replicas, triggerEndMs, Math.max, replicasBefore);
+  const severity: Severity = {
+    minConnectedFraction: extreme(connected, triggerAtMs, Math.min, 1),
+    peakPendingAcquires: Math.round(extreme(seriesByName(series, 'router.pending'), triggerAtMs, Math.max, 0)),
+    routersAdded: Math.max(0, Math.round(replicasAfter - replicasBefore)),
+  };
+
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const min = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
   const evidence =
     verdict === 'recovered'
-      ? `recovered at ${min(recoveredAtMs!)} (${((recoveredAtMs! - triggerAtMs) / 1000).toFixed(0)} s after the trigger), within the deadline ${min(deadlineMs)}: connected ≥ ${pct(o.connectedThreshold)} for ${min(o.holdMs)}, goodput ≥ ${pct(1 - o.goodputTolerance)} of the baseline's ${pct(baseline.goodput)} of tasks acquired within the SLA, acquire timeouts ≈ 0`
+      ? `recovered at ${min(recoveredAtMs!)} (${stormStartMs === undefined ? `no storm: connected stayed at or above ${pct(STORM_CONNECTED_FRACTION_BELOW)}; ` : `${timeToRecoverFromStormSec!.toFixed(0)} s after the storm began at ${min(stormStartMs)}, `}${((recoveredAtMs! - triggerAtMs) / 1000).toFixed(0)} s after the trigger), within the deadline ${min(deadlineMs)}: connected ≥ ${pct(o.connectedThreshold)} for ${min(o.holdMs)}, goodput ≥ ${pct(1 - o.goodputTolerance)} of the baseline's ${pct(baseline.goodput)} of tasks acquired within the SLA, acquire timeouts ≈ 0`
       : verdict === 'slow'
         ? `not recovered by ${min(deadlineMs)} but rising ${pct(atDeadline.connectedTrendPerMin)}/min (connected ${pct(atDeadline.connectedFraction)})`
         : `not recovered by ${min(deadlineMs)}: connected ${pct(atDeadline.connectedFraction)}, trend ${pct(atDeadline.connectedTrendPerMin)}/min, ` +
@@ -257,6 +296,10 @@ export function judge(params: PlatformParams, seed: number, options: OracleOptio
     deadlineMs,
     recoveredAtMs,
     timeToRecoverSec: recoveredAtMs === undefined ? undefined : (recoveredAtMs - triggerAtMs) / 1000,
+    storm: stormStartMs !== undefined,
+    stormStartMs,
+    timeToRecoverFromStormSec,
+    severity,
     baseline,
     atDeadline,
     dominantLoop,

@@ -13,12 +13,18 @@ export interface SweepCell {
   /** index into each axis's values */
   coords: number[];
   verdict: VerdictKind;
-  /** from the trigger; null when not recovered */
+  /** from the trigger (includes the rollout); null when not recovered */
   timeToRecoverSec: number | null;
   dominantLoop: SustainingLoop;
   traceHash: string;
   /** the oracle's one-paragraph explanation */
   evidence: string;
+  /** severity, from the oracle's judged run (Verdict.severity): lowest connected fraction after the trigger */
+  minConnectedFraction: number;
+  /** most acquires waiting for a router slot at one sample */
+  peakPendingAcquires: number;
+  /** router pods the autoscaler added */
+  routersAdded: number;
 }
 
 /** Unsafe: the platform does not come back by itself. Metastable (a bad stable state the burst moved it to, though
@@ -38,5 +44,8 @@ export function judgeCell(params: PlatformParams, seed: number, index: number, s
     dominantLoop: v.dominantLoop,
     traceHash: v.traceHash,
     evidence: v.evidence,
+    minConnectedFraction: v.severity.minConnectedFraction,
+    peakPendingAcquires: v.severity.peakPendingAcquires,
+    routersAdded: v.severity.routersAdded,
   };
 }

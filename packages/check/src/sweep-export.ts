@@ -2,7 +2,9 @@
  * A sweep result as files: sweep.json (everything, pretty-printed) and
  * sweep.csv (one row per cell: its values on each axis, the verdict, whether
  * it is unsafe, the time to recover, the dominant loop, the trace hash and
- * the oracle's evidence). Duration axes are in milliseconds (`_ms` columns).
+ * the oracle's evidence, then the severity: lowest connected fraction, peak
+ * pending acquires, routers the autoscaler added). Duration axes are in
+ * milliseconds (`_ms` columns).
  */
 import { isUnsafe } from './sweep-cell.ts';
 import type { SweepResult } from './sweep-result.ts';
@@ -27,6 +29,9 @@ export function sweepToCsv(result: SweepResult): string {
     'dominant_loop',
     'trace_hash',
     'evidence',
+    'min_connected_fraction',
+    'peak_pending_acquires',
+    'routers_added',
   ];
   const rows = result.cells.map((c) => [
     String(c.index),
@@ -37,6 +42,9 @@ export function sweepToCsv(result: SweepResult): string {
     c.dominantLoop,
     c.traceHash,
     c.evidence,
+    String(c.minConnectedFraction),
+    String(c.peakPendingAcquires),
+    String(c.routersAdded),
   ]);
   return `${[header, ...rows].map((r) => r.map(csvField).join(',')).join('\n')}\n`;
 }

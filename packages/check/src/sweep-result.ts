@@ -7,6 +7,7 @@
 import type { VerdictKind } from './oracle.ts';
 import type { SweepAxis } from './sweep.ts';
 import { type SweepCell, UNSAFE_VERDICTS } from './sweep-cell.ts';
+import { type SweepEdge, sweepEdges } from './sweep-edge.ts';
 import { type SweepMargin, sweepMargin } from './sweep-margin.ts';
 
 /** What identifies a sweep; shards of one sweep share it exactly. */
@@ -20,7 +21,8 @@ export interface SweepDefinition {
 }
 
 export const SWEEP_FORMAT = 'stampede-sweep';
-export const SWEEP_FORMAT_VERSION = 1;
+/** 2: cells carry their severity, the result its edges */
+export const SWEEP_FORMAT_VERSION = 2;
 
 export interface SweepResult extends SweepDefinition {
   format: typeof SWEEP_FORMAT;
@@ -30,6 +32,8 @@ export interface SweepResult extends SweepDefinition {
   margin: SweepMargin;
   /** every cell, in index order (the first axis varies fastest) */
   cells: SweepCell[];
+  /** where the safe cells or the boundary sit at the edge of a swept range, with the wider --vary to try */
+  edges: SweepEdge[];
 }
 
 export const cellCountOf = (axes: readonly Pick<SweepAxis, 'values'>[]): number => axes.reduce((n, a) => n * a.values.length, 1);
@@ -67,6 +71,10 @@ export function assembleSweep(definition: SweepDefinition, cells: readonly Sweep
       dominantLoop: c.dominantLoop,
       traceHash: c.traceHash,
       evidence: c.evidence,
+      minConnectedFraction: c.minConnectedFraction,
+      peakPendingAcquires: c.peakPendingAcquires,
+      routersAdded: c.routersAdded,
     })),
+    edges: sweepEdges(definition.axes, sorted),
   };
 }

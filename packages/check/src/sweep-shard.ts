@@ -15,7 +15,8 @@ import { SweepError } from './sweep-error.ts';
 import { assembleSweep, cellCountOf, SWEEP_FORMAT, type SweepDefinition, type SweepResult } from './sweep-result.ts';
 
 export const SHARD_FORMAT = 'stampede-sweep-shard';
-export const SHARD_FORMAT_VERSION = 1;
+/** 2: cells carry their severity (minConnectedFraction, peakPendingAcquires, routersAdded) */
+export const SHARD_FORMAT_VERSION = 2;
 
 /** Shard `index` (1-based) of `count`. */
 export interface ShardSpec {
@@ -192,6 +193,10 @@ export function shardIssues(data: unknown): string[] {
         expect(`${at}.dominantLoop`, LOOPS.map((v) => `"${v}"`).join(', '), c.dominantLoop);
       str(`${at}.traceHash`, c.traceHash);
       str(`${at}.evidence`, c.evidence);
+      if (typeof c.minConnectedFraction !== 'number' || !(c.minConnectedFraction >= 0 && c.minConnectedFraction <= 1))
+        expect(`${at}.minConnectedFraction`, 'a fraction from 0 to 1', c.minConnectedFraction);
+      for (const key of ['peakPendingAcquires', 'routersAdded'] as const)
+        int(`${at}.${key}`, c[key], 0, Number.MAX_SAFE_INTEGER, 'a whole number, at least 0');
     }
   }
   return issues;

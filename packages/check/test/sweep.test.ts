@@ -22,6 +22,7 @@ import {
   type SweepDefinition,
   SweepError,
   shardCellIndices,
+  sweepEdges,
   sweepMargin,
   sweepToCsv,
   sweepToJson,
@@ -219,6 +220,9 @@ function cellsOf(rows: string[]): SweepCell[] {
       dominantLoop: letter === 'R' ? ('none' as const) : ('abandoned-acquires' as const),
       traceHash: `hash${c}${r}`,
       evidence: `cell ${c},${r}, with "quotes", commas`,
+      minConnectedFraction: letter === 'R' ? 0.5 + c / 10 : 0.2,
+      peakPendingAcquires: letter === 'R' ? 10 * c : 900 + r,
+      routersAdded: r,
     })),
   );
 }
@@ -383,16 +387,71 @@ describe('shards and merge', () => {
     );
     expect(failure(() => mergeShards([]))).toContain('no shard files given');
   });
+
+  it("carries every cell's severity through a shard file, and refuses a shard without it", () => {
+    const merged = mergeShards(shardFiles(3));
+    expect(merged.cells[11]).toMatchObject({ minConnectedFraction: 0.8, peakPendingAcquires: 30, routersAdded: 2 });
+    expect(merged.cells[0]).toMatchObject({ minConnectedFraction: 0.2, peakPendingAcquires: 900, routersAdded: 0 });
+    const [one, two] = shardFiles(2) as [{ name: string; data: { cells: Record<string, unknown>[] } }, { name: string; data: unknown }];
+    delete one.data.cells[0]!.peakPendingAcquires;
+    one.data.cells[1]!.minConnectedFraction = 1.5;
+    const text = failure(() => mergeShards([one, two]));
+    expect(text).toContain('cells[0].peakPendingAcquires: expected a whole number, at least 0');
+    expect(text).toContain('cells[1].minConnectedFraction: expected a fraction from 0 to 1, got 1.5');
+  });
+});
+
+describe('the edges of the swept range', () => {
+  it('says when the only safe cells are at an edge, with the wider --vary in that direction (same spacing)', () => {
+    // safe only in the 1000 column: widen maxConnections upward, 400..1600 in 7 steps keeps 400, 600, 800, 1000
+    const edges = sweepEdges([mc(), to()], cellsOf(['MMMR', 'MMMR', 'MMMR']));
+    expect(edges).toHaveLength(1);
+    expect(edges[0]).toMatchObject({
+      axis: 0,
+      path: 'timeline[0].pool.maxConnections',
+      side: 'high',
+      what: 'only-safe',
+      label: '1000',
+      vary: 'timeline[0].pool.maxConnections=400..1600:7',
+    });
+    expect(edges[0]!.summary).toBe(
+      'the only safe cells are at the high edge of timeline[0].pool.maxConnections (1000): how far the safe region reaches beyond it is unknown, and it may be barely safe; widen it upward: --vary timeline[0].pool.maxConnections=400..1600:7',
+    );
+    expect(parseVary(edges[0]!.vary).values).toEqual([400, 600, 800, 1000, 1200, 1400, 1600]);
+    // safe only on the lowest timeout row: widen downward, a positive duration stays positive (15s halved)
+    const low = sweepEdges([mc(), to()], cellsOf(['RRRR', 'MMMM', 'MMMM']));
+    expect(low).toEqual([
+      expect.objectContaining({ axis: 1, side: 'low', what: 'only-safe', vary: 'router.pool.pendingAcquireTimeout=8s..2m:5' }),
+    ]);
+  });
+
+  it('says when the boundary is at an edge (the only unsafe cells there), and when no cell is safe; nothing for an inner boundary', () => {
+    expect(sweepEdges([mc(), to()], cellsOf(['MRRR', 'MRRR', 'MRRR']))).toEqual([
+      expect.objectContaining({ axis: 0, side: 'low', what: 'only-unsafe', label: '400' }),
+    ]);
+    const none = sweepEdges([mc(), to()], cellsOf(['MMMM', 'MMMM', 'OOOO']));
+    expect(none.map((e) => `${e.axis} ${e.side} ${e.what}`)).toEqual([
+      '0 high no-safe',
+      '0 low no-safe',
+      '1 high no-safe',
+      '1 low no-safe',
+    ]);
+    expect(sweepEdges([mc(), to()], cellsOf(['MMRR', 'MMRR', 'MRRR']))).toEqual([]);
+    expect(sweepEdges([mc(), to()], cellsOf(['RRRR', 'RRRR', 'RRSR']))).toEqual([]);
+    // the result carries them, so sweep.json has them too
+    expect(assembleSweep(definition(), cellsOf(['MMMR', 'MMMR', 'MMMR'])).edges).toHaveLength(1);
+  });
 });
 
 describe('sweep.csv', () => {
   it('one row per cell: axis values (durations in ms), verdict, unsafe, time to recover, loop, hash, evidence quoted', () => {
     const csv = sweepToCsv(assembleSweep(definition(), allCells())).split('\n');
     expect(csv[0]).toBe(
-      'index,timeline[0].pool.maxConnections,router.pool.pendingAcquireTimeout_ms,verdict,unsafe,time_to_recover_s,dominant_loop,trace_hash,evidence',
+      'index,timeline[0].pool.maxConnections,router.pool.pendingAcquireTimeout_ms,verdict,unsafe,time_to_recover_s,dominant_loop,trace_hash,evidence,min_connected_fraction,peak_pending_acquires,routers_added',
     );
-    expect(csv[1]).toBe('0,400,15000,metastable,true,,abandoned-acquires,hash00,"cell 0,0, with ""quotes"", commas"');
-    expect(csv[2]).toBe('1,600,15000,recovered,false,101,none,hash10,"cell 1,0, with ""quotes"", commas"');
+    expect(csv[1]).toBe('0,400,15000,metastable,true,,abandoned-acquires,hash00,"cell 0,0, with ""quotes"", commas",0.2,900,0');
+    expect(csv[2]).toBe('1,600,15000,recovered,false,101,none,hash10,"cell 1,0, with ""quotes"", commas",0.6,10,0');
+    expect(csv[12]).toBe('11,1000,120000,recovered,false,103,none,hash32,"cell 3,2, with ""quotes"", commas",0.8,30,2');
     expect(csv).toHaveLength(14); // header, 12 cells, final newline
   });
 });

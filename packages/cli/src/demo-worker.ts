@@ -58,7 +58,13 @@ function runJob({ file, seed, engine }: DemoJob, post: (m: DemoWorkerMessage) =>
       ok: true,
       summary,
       rollbackAtMs: rollbacks.length > 0 ? Math.min(...rollbacks) : undefined,
-      verdict: { verdict: v.verdict, dominantLoop: v.dominantLoop, timeToRecoverSec: v.timeToRecoverSec },
+      verdict: {
+        verdict: v.verdict,
+        dominantLoop: v.dominantLoop,
+        timeToRecoverSec: v.timeToRecoverSec,
+        storm: v.storm,
+        timeToRecoverFromStormSec: v.timeToRecoverFromStormSec,
+      },
     };
     return { outcome, timeline: scenarioTimeline(params, result, RECOVERED_FRACTION), ...(ran === undefined ? {} : { engine: ran }) };
   } catch (err) {

@@ -4,10 +4,15 @@
  * one row), each cell a verdict letter and the time to recover on the
  * verdict's colour, the file's own setting in brackets, a legend, and the
  * margin line. Readable without colour: the letters carry the verdict.
+ * Under each row, the severity of its cells (lowest connected, peak pending
+ * acquires, routers the autoscaler added), so "barely safe" and "safe" differ;
+ * after the margin, a note when the safe cells or the boundary sit at the edge
+ * of a swept range, with the sweep to run next.
  */
 import type { SweepResult, VerdictKind } from '@stampede/check';
 import { formatDuration } from '@stampede/model';
 import type { Colors } from './colors.ts';
+import { sweepReplayCommand } from './sweep-replay.ts';
 
 export const VERDICT_LETTERS: Record<VerdictKind, string> = { recovered: 'R', slow: 'S', metastable: 'M', overloaded: 'O' };
 
@@ -30,6 +35,11 @@ export function cellText(verdict: VerdictKind, timeToRecoverSec: number | null):
   return timeToRecoverSec === null ? letter : `${letter} ${formatDuration(Math.round(timeToRecoverSec) * 1000)}`;
 }
 
+/** `42.1% q480 +2r`: lowest connected fraction, peak pending acquires, routers the autoscaler added. */
+export function severityText(c: { minConnectedFraction: number; peakPendingAcquires: number; routersAdded: number }): string {
+  return `${(c.minConnectedFraction * 100).toFixed(1)}% q${c.peakPendingAcquires} +${c.routersAdded}r`;
+}
+
 export function formatHeatmap(result: SweepResult, colors: Colors): string[] {
   const [cols, rows] = result.axes;
   if (cols === undefined) return [];
@@ -38,7 +48,8 @@ export function formatHeatmap(result: SweepResult, colors: Colors): string[] {
   const marked = own?.inRange ? own.coords.join(',') : undefined;
 
   const texts = result.cells.map((c) => cellText(c.verdict, c.timeToRecoverSec));
-  const width = Math.max(...texts.map((t) => t.length), ...cols.labels.map((l) => l.length));
+  const severities = result.cells.map(severityText);
+  const width = Math.max(...texts.map((t) => t.length), ...severities.map((t) => t.length), ...cols.labels.map((l) => l.length));
   const rowLabels = rows?.labels ?? [''];
   const labelWidth = Math.max(...rowLabels.map((l) => l.length));
   const cell = (coords: number[]) => {
@@ -56,12 +67,15 @@ export function formatHeatmap(result: SweepResult, colors: Colors): string[] {
   for (let r = rowLabels.length - 1; r >= 0; r--) {
     const coordsOf = (c: number) => (rows === undefined ? [c] : [c, r]);
     lines.push(`  ${rowLabels[r]!.padStart(labelWidth)} │${cols.values.map((_, c) => cell(coordsOf(c))).join('')}`);
+    const severity = (c: number) => `  ${severityText(byCoords.get(coordsOf(c).join(','))!).padEnd(width)}  `;
+    lines.push(`  ${''.padStart(labelWidth)} │${colors.dim(cols.values.map((_, c) => severity(c)).join(''))}`);
   }
   lines.push('');
   const counts = (['recovered', 'slow', 'metastable', 'overloaded'] as const)
     .map((v) => `${VERDICT_LETTERS[v]} ${v}${v === 'recovered' ? ' (time to recover from the trigger)' : ''}: ${result.counts[v]}`)
     .join('   ');
   lines.push(`  ${counts}`);
+  lines.push('  under each cell: lowest connected, q peak pending acquires, +r routers the autoscaler added');
   lines.push(
     `  unsafe: ${result.unsafeVerdicts.join(' and ')} (the fleet does not come back by itself; slow is still recovering at the deadline)`,
   );
@@ -74,5 +88,9 @@ export function formatHeatmap(result: SweepResult, colors: Colors): string[] {
   const summary = result.margin.summary;
   const tone = result.margin.status === 'own-unsafe' ? colors.red : result.margin.status === 'margin' ? colors.yellow : colors.green;
   lines.push(`  ${tone(summary.charAt(0).toUpperCase() + summary.slice(1))}`);
+  for (const edge of result.edges) {
+    lines.push(`  ${colors.yellow(`Edge of the range: ${edge.summary}`)}`);
+    lines.push(`    try: ${sweepReplayCommand(result, edge)}`);
+  }
   return lines.map((l) => l.trimEnd());
 }

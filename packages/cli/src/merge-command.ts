@@ -13,7 +13,6 @@ import { checkOutDir } from './output-path.ts';
 import { checkReportPath, sweepReportHtml, writeReport } from './report/index.ts';
 import type { Io } from './run-command.ts';
 import { safeText } from './safe-text.ts';
-import { shellArg } from './summary-format.ts';
 import { asUsage, defaultSweepDir, formatSweepReport, writeSweepOutputs } from './sweep-command.ts';
 import { sweepReportInput } from './sweep-report-input.ts';
 
@@ -50,7 +49,7 @@ export async function mergeCommand(files: readonly string[], opts: MergeOptions,
   if (opts.report !== undefined) checkReportPath(opts.report);
   const paths = await writeSweepOutputs(out, result);
   if (opts.report !== undefined) {
-    await writeReport(opts.report, sweepReportHtml(sweepReportInput(result, `stampede merge ${files.map(shellArg).join(' ')}`)));
+    await writeReport(opts.report, sweepReportHtml(sweepReportInput(result)));
     paths.push(opts.report);
   }
   if (opts.json) io.stdout.write(`${JSON.stringify(result)}\n`);

@@ -228,9 +228,12 @@ trigger), S slow (still recovering at the deadline), M metastable, O overloaded.
 storm sustains itself, while the same configuration started quietly is healthy) or overloaded (unhealthy
 even from a quiet start). The margin: the unsafe cell nearest the file's own setting (its value, or the
 default), each axis scaled by its swept range; given per axis as the value and the change, absolute and %.
+Under each row: the cells' severity (lowest connected, q peak pending acquires, +r routers the autoscaler
+added). When the only safe cells (or the boundary) sit at the edge of a range, the output says so and gives
+the sweep to run with that range widened.
 
-sweep.json holds the axes, the own setting, the margin and every cell (verdict, time to recover, dominant
-loop, trace hash, evidence); sweep.csv one row per cell. No wall-clock value is written: the same sweep
+sweep.json holds the axes, the own setting, the margin, the edges and every cell (verdict, time to recover
+from the trigger, dominant loop, trace hash, evidence, severity); sweep.csv one row per cell. No wall-clock value is written: the same sweep
 gives the same bytes. To spread a sweep over machines (a CI matrix; a Kubernetes Indexed Job with
 I = JOB_COMPLETION_INDEX + 1), run each with --shard I/N, collect the shard files, then stampede merge.
 

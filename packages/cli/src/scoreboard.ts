@@ -12,7 +12,7 @@ import type { RunSummary } from '@stampede/model';
 import Table from 'cli-table3';
 import { type Colors, plain } from './colors.ts';
 import { safeText } from './safe-text.ts';
-import { fmtClock, fmtDuration, fmtPct, replayCommand } from './summary-format.ts';
+import { fmtClock, fmtPct, fmtTimeToRecover, replayCommand } from './summary-format.ts';
 
 export type ScenarioOutcome =
   | { file: string; ok: true; summary: RunSummary; rollbackAtMs: number | undefined; verdict: ScenarioVerdict }
@@ -22,7 +22,12 @@ export type ScenarioOutcome =
 export interface ScenarioVerdict {
   verdict: 'recovered' | 'slow' | 'metastable' | 'overloaded';
   dominantLoop: string;
+  /** from the trigger; undefined when not recovered */
   timeToRecoverSec: number | undefined;
+  /** whether the judged run had a storm (connected below STORM_CONNECTED_FRACTION_BELOW) */
+  storm: boolean;
+  /** from the storm's start: the table's "time to recover" */
+  timeToRecoverFromStormSec: number | undefined;
 }
 
 export interface ByItself {
@@ -42,7 +47,7 @@ export function recoveredByItself(s: RunSummary, rollbackAtMs: number | undefine
 export const SCOREBOARD_HEAD = [
   'scenario',
   'verdict (oracle, no\nmanual rollback)',
-  'time to\nrecover',
+  'time to recover\n(from storm)',
   'lowest\nconnected',
   'blocked\npipelines',
   'failed secret\nresolutions',
@@ -61,7 +66,7 @@ export function scoreboardRow(o: ScenarioOutcome, colors: Colors = plain): strin
   return [
     scenarioName(o.file),
     v.verdict === 'recovered' ? colors.green(verdictText) : colors.red(verdictText),
-    v.timeToRecoverSec === undefined ? 'not recovered' : fmtDuration(v.timeToRecoverSec),
+    fmtTimeToRecover(v),
     fmtPct(s.minConnectedFraction),
     String(s.impact.blockedPipelines),
     String(s.impact.failedSecretResolutions),

@@ -5,7 +5,7 @@
  * Pure functions of their inputs, so they can be tested on a fixed summary.
  */
 import type { EngineName } from '@stampede/kernel';
-import type { PlatformParams, PoolParams, RunSummary, TimelineEvent } from '@stampede/model';
+import { type PlatformParams, type PoolParams, type RunSummary, STORM_CONNECTED_FRACTION_BELOW, type TimelineEvent } from '@stampede/model';
 import { DEFAULT_ENGINE, engineArg } from './args.ts';
 import { type Colors, plain } from './colors.ts';
 import { hasUnsafeText, safeText } from './safe-text.ts';
@@ -29,6 +29,21 @@ export function fmtDuration(sec: number): string {
 
 export function fmtMs(ms: number): string {
   return ms % 1000 === 0 ? fmtDuration(ms / 1000) : `${ms} ms`;
+}
+
+/**
+ * The oracle's (or a run's) time to recover as the tables print it: measured from the storm's start, "no storm"
+ * when the fleet never fell below STORM_CONNECTED_FRACTION_BELOW, `notRecovered` when it did not recover.
+ */
+export function fmtTimeToRecover(
+  v: { storm: boolean; timeToRecoverFromStormSec: number | undefined | null; timeToRecoverSec: number | undefined | null },
+  notRecovered = 'not recovered',
+): string {
+  if (v.timeToRecoverSec === undefined || v.timeToRecoverSec === null) return notRecovered;
+  if (!v.storm) return 'no storm';
+  return v.timeToRecoverFromStormSec === undefined || v.timeToRecoverFromStormSec === null
+    ? notRecovered
+    : fmtDuration(v.timeToRecoverFromStormSec);
 }
 
 /** A fraction as a percentage with one decimal: 0.1234 → "12.3%". */
@@ -168,7 +183,10 @@ export function formatSummary(file: string, input: SummaryInput, colors: Colors 
   if (s.triggerAtMs === undefined) {
     lines.push(`${label('storm')}none: the topology has no timeline events`);
   } else if (s.stormStartMs === undefined) {
-    lines.push(`${label('storm')}none: connected stayed at or above ${fmtPct(full)} after the trigger at ${fmtClock(s.triggerAtMs)}`);
+    lines.push(
+      `${label('storm')}none: connected stayed at or above ${fmtPct(STORM_CONNECTED_FRACTION_BELOW)} after the trigger at ${fmtClock(s.triggerAtMs)} ` +
+        `(a storm is below ${fmtPct(STORM_CONNECTED_FRACTION_BELOW)}; lowest ${fmtPct(s.minConnectedFraction)})`,
+    );
   } else {
     lines.push(
       `${label('storm')}started ${fmtClock(s.stormStartMs)} (trigger at ${fmtClock(s.triggerAtMs)}), ` +
@@ -177,11 +195,23 @@ export function formatSummary(file: string, input: SummaryInput, colors: Colors 
   }
   // the last manual rollback before the recovery: the run as written recovered after it, not by itself
   const rolledBack = (input.rollbacksAtMs ?? []).filter((t) => s.recoveredAtMs !== undefined && t <= s.recoveredAtMs).at(-1);
+  const afterRollback = rolledBack === undefined ? '' : ` (after the manual rollback at ${fmtClock(rolledBack)})`;
+  // time to recover is measured from the storm's start; without a storm there is nothing to recover from
+  const noStormBack =
+    s.recoveredAtMs === undefined
+      ? ''
+      : `; back at or above ${fmtPct(full)} from ${fmtClock(s.recoveredAtMs)}` +
+        (s.timeToRecoverSec === undefined ? '' : `, ${fmtDuration(s.timeToRecoverSec)} after the trigger (the rollout, not a storm)`);
   lines.push(
-    s.recovered
-      ? `${label('recovered')}${colors.green('yes')}${s.timeToRecoverSec === undefined ? '' : `, ${fmtDuration(s.timeToRecoverSec)} after the trigger`}` +
-          (rolledBack === undefined ? '' : ` (after the manual rollback at ${fmtClock(rolledBack)})`)
-      : `${label('recovered')}${colors.red('NO')}: below ${fmtPct(full)} connected at the end of the run (${fmtClock(s.durationMs)})`,
+    !s.recovered
+      ? `${label('recovered')}${colors.red('NO')}: below ${fmtPct(full)} connected at the end of the run (${fmtClock(s.durationMs)})`
+      : s.stormStartMs === undefined
+        ? `${label('recovered')}${colors.green('yes')}${s.triggerAtMs === undefined ? '' : ` (no storm${noStormBack})`}`
+        : `${label('recovered')}${colors.green('yes')}` +
+          (s.timeToRecoverFromStormSec === undefined ? '' : `, ${fmtDuration(s.timeToRecoverFromStormSec)} after the storm began`) +
+          (s.timeToRecoverSec === undefined
+            ? afterRollback
+            : ` (${fmtDuration(s.timeToRecoverSec)} after the trigger${rolledBack === undefined ? '' : `; after the manual rollback at ${fmtClock(rolledBack)}`})`),
   );
   lines.push(`${label('lowest')}${fmtPct(s.minConnectedFraction)} connected`);
   const i = s.impact;

@@ -29,11 +29,19 @@ export interface SummaryJson {
   delegates: number;
   durationSec: number;
   triggerAtSec: number | null;
+  /** whether there was a storm: connected below STORM_CONNECTED_FRACTION_BELOW (90%) after the trigger */
+  storm: boolean;
+  /** null: no storm */
   stormStartSec: number | null;
+  /** first sample after the trigger below the recovered fraction (a storm or a rollout's dip) */
+  belowRecoveredFromSec: number | null;
   firstRecoveredAtSec: number | null;
   recoveredAtSec: number | null;
   /** the run as written (manual rollbacks included) is at the recovered fraction at its end: not the verdict */
   recovered: boolean;
+  /** from the storm's start to recoveredAtSec; null without a storm or without recovery */
+  timeToRecoverFromStormSec: number | null;
+  /** from the trigger to recoveredAtSec (includes the rollout; 0 when never below the recovered fraction) */
   timeToRecoverSec: number | null;
   minConnectedFraction: number;
   blockedPipelines: number;
@@ -66,10 +74,13 @@ export function summaryJson(file: string, params: PlatformParams, s: RunSummary,
     delegates: s.delegates,
     durationSec: s.durationMs / 1000,
     triggerAtSec: sec(s.triggerAtMs),
+    storm: s.storm,
     stormStartSec: sec(s.stormStartMs),
+    belowRecoveredFromSec: sec(s.belowRecoveredFromMs),
     firstRecoveredAtSec: sec(s.firstRecoveredAtMs),
     recoveredAtSec: sec(s.recoveredAtMs),
     recovered: s.recovered,
+    timeToRecoverFromStormSec: s.timeToRecoverFromStormSec ?? null,
     timeToRecoverSec: s.timeToRecoverSec ?? null,
     minConnectedFraction: s.minConnectedFraction,
     ...s.impact,

@@ -44,7 +44,6 @@ import { checkReportPath, sweepReportHtml, writeReport } from './report/index.ts
 import type { Io } from './run-command.ts';
 import { safeText } from './safe-text.ts';
 import { prepareOutDir } from './series-export.ts';
-import { shellArg } from './summary-format.ts';
 import { sweepReportInput } from './sweep-report-input.ts';
 import type { SweepCellJob } from './sweep-worker.ts';
 import { createThreadPool } from './thread-pool.ts';
@@ -116,6 +115,13 @@ export function printable(result: SweepResult): SweepResult {
       path: safeText(a.path),
       labels: a.labels.map(safeText),
       own: a.own === null ? null : { ...a.own, label: safeText(a.own.label) },
+    })),
+    edges: result.edges.map((e) => ({
+      ...e,
+      path: safeText(e.path),
+      label: safeText(e.label),
+      vary: safeText(e.vary),
+      summary: safeText(e.summary),
     })),
   };
 }
@@ -235,15 +241,7 @@ export async function sweepCommand(file: string, opts: SweepOptions, io: Io): Pr
   const result = assembleSweep(definition, cells);
   const paths = await writeSweepOutputs(out, result);
   if (opts.report !== undefined) {
-    await writeReport(
-      opts.report,
-      sweepReportHtml(
-        sweepReportInput(
-          result,
-          `stampede sweep ${[file, ...opts.vary.flatMap((v) => ['--vary', v])].map(shellArg).join(' ')} --seed ${opts.seed}`,
-        ),
-      ),
-    );
+    await writeReport(opts.report, sweepReportHtml(sweepReportInput(result)));
     paths.push(opts.report);
   }
   if (opts.json) io.stdout.write(`${JSON.stringify(result)}\n`);

@@ -5,8 +5,10 @@
  */
 import type { SweepResult } from '@stampede/check';
 import type { SweepReportInput } from './report/index.ts';
+import { sweepReplayCommand } from './sweep-replay.ts';
 
-export function sweepReportInput(result: SweepResult, command: string): SweepReportInput {
+/** The report's input; its replay block is the sweep command that produced `result` (for a merge, the shards' sweep without --shard). */
+export function sweepReportInput(result: SweepResult): SweepReportInput {
   const own = result.axes.every((a) => a.own !== null) ? result.axes.map((a) => a.own!.value) : undefined;
   return {
     title: `stampede sweep: ${result.topology.name}`,
@@ -22,9 +24,12 @@ export function sweepReportInput(result: SweepResult, command: string): SweepRep
       coords: c.coords.map((i, axis) => result.axes[axis]!.values[i]!),
       verdict: c.verdict,
       timeToRecoverSec: c.timeToRecoverSec,
+      minConnectedFraction: c.minConnectedFraction,
+      peakPendingAcquires: c.peakPendingAcquires,
+      routersAdded: c.routersAdded,
     })),
     ...(own === undefined ? {} : { own }),
-    marginText: result.margin.summary,
-    command,
+    marginText: [result.margin.summary, ...result.edges.map((e) => `Edge of the range: ${e.summary}.`)].join(' '),
+    command: sweepReplayCommand(result),
   };
 }

@@ -70,7 +70,15 @@ export interface VerdictJson {
   triggerEndSec: number;
   deadlineSec: number;
   recoveredAtSec: number | null;
+  /** from the trigger (the first timeline event) to recoveredAtSec: includes the rollout */
   timeToRecoverSec: number | null;
+  /** whether the judged run had a storm (connected below STORM_CONNECTED_FRACTION_BELOW after the trigger) */
+  storm: boolean;
+  stormStartSec: number | null;
+  /** from the storm's start to recoveredAtSec; null without a storm or when not recovered */
+  timeToRecoverFromStormSec: number | null;
+  /** lowest connected fraction, peak pending acquires and routers the autoscaler added in the judged run */
+  severity: Verdict['severity'];
   baseline: Verdict['baseline'];
   atDeadline: Verdict['atDeadline'];
   loops: Verdict['loops'];
@@ -91,6 +99,10 @@ export function verdictJson(v: Verdict, params: PlatformParams): VerdictJson {
     deadlineSec: v.deadlineMs / 1000,
     recoveredAtSec: v.recoveredAtMs === undefined ? null : v.recoveredAtMs / 1000,
     timeToRecoverSec: v.timeToRecoverSec ?? null,
+    storm: v.storm,
+    stormStartSec: v.stormStartMs === undefined ? null : v.stormStartMs / 1000,
+    timeToRecoverFromStormSec: v.timeToRecoverFromStormSec ?? null,
+    severity: v.severity,
     baseline: v.baseline,
     atDeadline: v.atDeadline,
     loops: v.loops,

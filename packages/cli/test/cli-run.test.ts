@@ -54,6 +54,8 @@ describe('stampede run and demo, end to end', () => {
       'traceHash',
       'recovered',
       'timeToRecoverSec',
+      'storm',
+      'timeToRecoverFromStormSec',
       'firstRecoveredAtSec',
       'minConnectedFraction',
       'blockedPipelines',
@@ -133,7 +135,9 @@ describe('stampede run and demo, end to end', () => {
     const asWritten = lines.indexOf('the run as written (manual rollback at 52:00 included):');
     expect(asWritten).toBeGreaterThan(first + 1);
     expect(lines.findIndex((l) => l.startsWith('recovered '))).toBeGreaterThan(asWritten);
-    expect(lines).toContainEqual(expect.stringMatching(/^recovered {4}yes, .* after the trigger \(after the manual rollback at 52:00\)$/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^recovered {4}yes, .* after the storm began \(.* after the trigger; after the manual rollback at 52:00\)$/),
+    );
 
     const j = JSON.parse(json.stdout);
     expect(j.recovered).toBe(true); // the run as written, thanks to the manual rollback

@@ -105,6 +105,9 @@ function shardFile(name: string, index: number, count: number, edit: (shard: Rec
       dominantLoop: 'none',
       traceHash: 'h',
       evidence: 'e',
+      minConnectedFraction: 0.5,
+      peakPendingAcquires: 3,
+      routersAdded: 0,
     }));
   const shard = JSON.parse(JSON.stringify(makeShard(definition, { index, count }, cells))) as Record<string, any>;
   edit(shard);

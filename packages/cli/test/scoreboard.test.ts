@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatScoreboard, recoveredByItself, type ScenarioOutcome } from '../src/scoreboard.ts';
+import { formatScoreboard, recoveredByItself, type ScenarioOutcome, type ScenarioVerdict, scoreboardRow } from '../src/scoreboard.ts';
 import { fixedSummary } from './fixtures.ts';
 
 const MIN = 60_000;
@@ -39,14 +39,20 @@ describe('formatScoreboard', () => {
         ok: true,
         summary: fixedSummary({ firstRecoveredAtMs: 53 * MIN }),
         rollbackAtMs: 52 * MIN,
-        verdict: { verdict: 'metastable', dominantLoop: 'abandoned-acquires', timeToRecoverSec: undefined },
+        verdict: {
+          verdict: 'metastable',
+          dominantLoop: 'abandoned-acquires',
+          timeToRecoverSec: undefined,
+          storm: true,
+          timeToRecoverFromStormSec: undefined,
+        },
       },
       {
         file: 'examples/topologies/action-1-pool-headroom.yaml',
         ok: true,
         summary: fixedSummary(),
         rollbackAtMs: undefined,
-        verdict: { verdict: 'recovered', dominantLoop: 'none', timeToRecoverSec: 150 },
+        verdict: { verdict: 'recovered', dominantLoop: 'none', timeToRecoverSec: 180, storm: true, timeToRecoverFromStormSec: 150 },
       },
       {
         file: 'examples/topologies/action-2-longer-acquire-timeout.yaml',
@@ -57,7 +63,7 @@ describe('formatScoreboard', () => {
     ];
     const lines = formatScoreboard(outcomes, 5);
     const row = (name: string) => lines.find((l) => l.startsWith(name))!.split(/\s{2,}/);
-    expect(lines[0]).toMatch(/^scenario\s+verdict \(oracle, no\s+time to\s+lowest\s+blocked\s+failed secret\s+API\s+trace hash$/);
+    expect(lines[0]).toMatch(/^scenario\s+verdict \(oracle, no\s+time to recover\s+lowest\s+blocked\s+failed secret\s+API\s+trace hash$/);
     expect(row('prod4-incident')).toEqual([
       'prod4-incident',
       'metastable (abandoned-acquires)',
@@ -92,5 +98,31 @@ describe('formatScoreboard', () => {
       'replay: stampede run examples/topologies/action-1-pool-headroom.yaml --seed 5 --engine xstate',
       'replay: stampede run examples/topologies/action-2-longer-acquire-timeout.yaml --seed 5 --engine xstate',
     ]);
+  });
+
+  it('time to recover is measured from the storm, and a run without a storm says "no storm", not the rollout\'s length', () => {
+    const outcome = (verdict: ScenarioVerdict): ScenarioOutcome => ({
+      file: 'x.yaml',
+      ok: true,
+      summary: fixedSummary(),
+      rollbackAtMs: undefined,
+      verdict,
+    });
+    const base = { verdict: 'recovered', dominantLoop: 'none' } as const;
+    expect(scoreboardRow(outcome({ ...base, timeToRecoverSec: 950, storm: false, timeToRecoverFromStormSec: undefined }))[2]).toBe(
+      'no storm',
+    );
+    expect(scoreboardRow(outcome({ ...base, timeToRecoverSec: 950, storm: true, timeToRecoverFromStormSec: 165 }))[2]).toBe('2 min 45 s');
+    expect(
+      scoreboardRow(
+        outcome({
+          verdict: 'slow',
+          dominantLoop: 'retries',
+          timeToRecoverSec: undefined,
+          storm: false,
+          timeToRecoverFromStormSec: undefined,
+        }),
+      )[2],
+    ).toBe('not recovered');
   });
 });

@@ -27,7 +27,7 @@ describe('formatSummary', () => {
     const lines = formatSummary('topo.yaml', input());
     expect(lines[0]).toBe('connected    ██████████▁▁▁▄██████');
     expect(lines).toContain('storm        started 10:30 (trigger at 10:00), first recovered 13:00, finally recovered 15:00');
-    expect(lines).toContain('recovered    yes, 5 min after the trigger');
+    expect(lines).toContain('recovered    yes, 4 min 30 s after the storm began (5 min after the trigger)');
     expect(lines).toContain('lowest       12.3% connected');
     expect(lines).toContain(
       'impact       7 blocked pipelines, 11 failed secret resolutions, 13 API errors, 17 tasks failed, 19 tasks expired',
@@ -65,8 +65,24 @@ describe('formatSummary', () => {
   });
 
   it('distinguishes "no storm" from "no timeline"', () => {
-    expect(formatSummary('t.yaml', input({ stormStartMs: undefined }))).toContain(
-      'storm        none: connected stayed at or above 99.0% after the trigger at 10:00',
+    const noStorm = formatSummary(
+      't.yaml',
+      input({
+        storm: false,
+        stormStartMs: undefined,
+        firstRecoveredAtMs: undefined,
+        timeToRecoverFromStormSec: undefined,
+        minConnectedFraction: 0.912,
+        recoveredAtMs: 25 * 60_000 + 50_000,
+        timeToRecoverSec: 950,
+      }),
+    );
+    expect(noStorm).toContain(
+      'storm        none: connected stayed at or above 90.0% after the trigger at 10:00 (a storm is below 90.0%; lowest 91.2%)',
+    );
+    // the rollout's length is not a time to recover: it is labelled as what it is
+    expect(noStorm).toContain(
+      'recovered    yes (no storm; back at or above 99.0% from 25:50, 15 min 50 s after the trigger (the rollout, not a storm))',
     );
     expect(formatSummary('t.yaml', input({ triggerAtMs: undefined, stormStartMs: undefined }))).toContain(
       'storm        none: the topology has no timeline events',
@@ -116,6 +132,8 @@ describe('summaryJson', () => {
       traceHash: '0123456789abcdef',
       events: 12345,
       recovered: true,
+      storm: true,
+      timeToRecoverFromStormSec: 270,
       timeToRecoverSec: 300,
       firstRecoveredAtSec: null,
       stormStartSec: 630,
@@ -153,6 +171,10 @@ describe('summaryJson', () => {
       deadlineSec: 1680,
       recoveredAtSec: null,
       timeToRecoverSec: null,
+      storm: true,
+      stormStartSec: 630,
+      timeToRecoverFromStormSec: null,
+      severity: { minConnectedFraction: 0.1234, peakPendingAcquires: 480, routersAdded: 2 },
       control: { healthy: true },
     });
     // every key is there after a JSON round trip (no undefined)
@@ -186,10 +208,12 @@ describe('the verdict block and the run as written', () => {
     expect(formatAsWrittenHeading(prod4Incident())).toBe('the run as written (manual rollback at 52:00 included):');
     expect(formatAsWrittenHeading(prod4ElasticBaseline())).toBe('the run as written:');
     expect(formatSummary('topo.yaml', { ...input(), rollbacksAtMs: [12 * 60_000] })).toContain(
-      'recovered    yes, 5 min after the trigger (after the manual rollback at 12:00)',
+      'recovered    yes, 4 min 30 s after the storm began (5 min after the trigger; after the manual rollback at 12:00)',
     );
     // a rollback after the recovery did not bring it
-    expect(formatSummary('topo.yaml', { ...input(), rollbacksAtMs: [16 * 60_000] })).toContain('recovered    yes, 5 min after the trigger');
+    expect(formatSummary('topo.yaml', { ...input(), rollbacksAtMs: [16 * 60_000] })).toContain(
+      'recovered    yes, 4 min 30 s after the storm began (5 min after the trigger)',
+    );
   });
 });
 

@@ -11,6 +11,7 @@ import { assembleSweep, type SweepCell, type VerdictKind } from '@stampede/check
 import { afterAll, describe, expect, it } from 'vitest';
 import { plain } from '../src/colors.ts';
 import { formatHeatmap } from '../src/heatmap.ts';
+import { sweepReportInput } from '../src/sweep-report-input.ts';
 import { repoRoot, stampede } from './cli.helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'stampede-sweep-'));
@@ -44,6 +45,9 @@ describe('the terminal heatmap', () => {
       dominantLoop: verdict === 'recovered' ? 'none' : 'abandoned-acquires',
       traceHash: '0',
       evidence: '',
+      minConnectedFraction: verdict === 'recovered' ? 0.9 - index / 100 : 0.2 + index / 1000,
+      peakPendingAcquires: verdict === 'recovered' ? index : 300 + index,
+      routersAdded: index === 5 ? 12 : 0,
     }));
     const result = assembleSweep(
       {
@@ -71,16 +75,63 @@ describe('the terminal heatmap', () => {
     );
     expect(formatHeatmap(result, plain)).toEqual([
       '  rows: router.pool.pendingAcquireTimeout ↑   columns: timeline[0].pool.maxConnections →',
-      '      │  60         90         120',
-      '  ────┼─────────────────────────────────',
-      '  45s │  O        [ M       ]  S',
-      '  15s │  M          R 3m30s    R 4m30s',
+      '      │  60                 90                 120',
+      '  ────┼─────────────────────────────────────────────────────────',
+      '  45s │  O                [ M               ]  S',
+      '      │  20.3% q303 +0r     20.4% q304 +0r     20.5% q305 +12r',
+      '  15s │  M                  R 3m30s            R 4m30s',
+      '      │  20.0% q300 +0r     89.0% q1 +0r       88.0% q2 +0r',
       '',
       '  R recovered (time to recover from the trigger): 2   S slow: 1   M metastable: 2   O overloaded: 1',
+      '  under each cell: lowest connected, q peak pending acquires, +r routers the autoscaler added',
       '  unsafe: metastable and overloaded (the fleet does not come back by itself; slow is still recovering at the deadline)',
       "  [ ] the file's own setting: timeline[0].pool.maxConnections 90, router.pool.pendingAcquireTimeout 45s (default)",
       "  The file's own setting (timeline[0].pool.maxConnections 90, router.pool.pendingAcquireTimeout 45s by default) is in an unsafe region (its cell is metastable); the nearest safe cell is slow at timeline[0].pool.maxConnections 120 (+30, +33.3%), router.pool.pendingAcquireTimeout 45s (unchanged)",
     ]);
+  });
+
+  it('when the only safe cells are at the edge of a range, says so and gives the sweep to run with that range widened', () => {
+    const axis = {
+      path: 'timeline[0].pool.maxConnections',
+      kind: 'number' as const,
+      values: [60, 90, 120],
+      labels: ['60', '90', '120'],
+      own: { value: 90, label: '90', from: 'file' as const },
+    };
+    const cells: SweepCell[] = (['metastable', 'metastable', 'recovered'] as const).map((verdict, index) => ({
+      index,
+      coords: [index],
+      verdict,
+      timeToRecoverSec: verdict === 'recovered' ? 400 : null,
+      dominantLoop: verdict === 'recovered' ? 'none' : 'abandoned-acquires',
+      traceHash: '0',
+      evidence: '',
+      minConnectedFraction: verdict === 'recovered' ? 0.31 : 0.2,
+      peakPendingAcquires: 50,
+      routersAdded: 0,
+    }));
+    const result = assembleSweep({ topology: { name: 't', file: 'my dir/t.yaml' }, seed: 3, fingerprint: 'f', axes: [axis] }, cells);
+    const lines = formatHeatmap(result, plain);
+    expect(lines.slice(-2)).toEqual([
+      '  Edge of the range: the only safe cells are at the high edge of timeline[0].pool.maxConnections (120): how far the safe region reaches beyond it is unknown, and it may be barely safe; widen it upward: --vary timeline[0].pool.maxConnections=60..180:5',
+      "    try: stampede sweep 'my dir/t.yaml' --vary 'timeline[0].pool.maxConnections=60..180:5' --seed 3",
+    ]);
+    // the report's replay block: the sweep command that produced the result
+    expect(sweepReportInput(result).command).toBe(
+      "stampede sweep 'my dir/t.yaml' --vary 'timeline[0].pool.maxConnections=60..120:3' --seed 3",
+    );
+    expect(sweepReportInput(result).marginText).toContain('Edge of the range: the only safe cells are at the high edge');
+    // the boundary at the low edge (only the first cell unsafe) is an edge too; no unsafe cell at all is not
+    const grid = (verdicts: SweepCell['verdict'][]) =>
+      assembleSweep(
+        { topology: { name: 't', file: 't.yaml' }, seed: 3, fingerprint: 'f', axes: [axis] },
+        cells.map((c) => ({ ...c, verdict: verdicts[c.index]! })),
+      );
+    expect(formatHeatmap(grid(['metastable', 'recovered', 'recovered']), plain).at(-1)).toBe(
+      "    try: stampede sweep t.yaml --vary 'timeline[0].pool.maxConnections=30..120:5' --seed 3",
+    );
+    const inner = grid(['recovered', 'recovered', 'slow']);
+    expect(formatHeatmap(inner, plain).some((l) => l.includes('Edge of the range'))).toBe(false);
   });
 });
 
@@ -160,6 +211,18 @@ describe('stampede sweep and merge, end to end (200 delegates, 3 × 2 cells)', (
     ]);
     expect(result.margin.own).toMatchObject({ coords: [1, 1], onGrid: true, inRange: true });
     expect(json).not.toMatch(/elapsed|wall|duration_?ms/i); // no wall-clock value in a result
+    // every cell carries its severity from the oracle's judged run
+    for (const c of result.cells) {
+      expect(c.minConnectedFraction).toBeGreaterThanOrEqual(0);
+      expect(c.minConnectedFraction).toBeLessThanOrEqual(1);
+      expect(Number.isInteger(c.peakPendingAcquires) && Number.isInteger(c.routersAdded)).toBe(true);
+    }
+    expect(
+      result.cells.some((c: { verdict: string; peakPendingAcquires: number }) => c.verdict === 'metastable' && c.peakPendingAcquires > 0),
+    ).toBe(true);
+    expect(readFileSync(join(whole, 'sweep.csv'), 'utf8').split('\n')[0]).toMatch(
+      /,evidence,min_connected_fraction,peak_pending_acquires,routers_added$/,
+    );
 
     // two shards at a time, one worker each: 2 cores, as the whole run
     const shard = (i: number) => stampede(['sweep', file, ...GRID, '--out', sharded, '--shard', `${i}/4`, '--workers', '1']);
@@ -186,6 +249,12 @@ describe('stampede sweep and merge, end to end (200 delegates, 3 × 2 cells)', (
     expect(html.match(/<td class="(recovered|slow|metastable|overloaded)( own)?"/g)).toHaveLength(6);
     expect(html.match(/<td class="[a-z]+ own"/g)).toHaveLength(1); // the file's own setting, outlined
     expect(html).toContain('<th class="row">45s</th>'); // durations as the file writes them, not milliseconds
+    // the replay block is the shards' sweep command without --shard, not the merge
+    expect(html).toContain(
+      `<h2>Replay</h2><pre class="mono">stampede sweep ${file} --vary &#39;timeline[0].pool.maxConnections=60..120:3&#39; --vary router.pool.pendingAcquireTimeout=15s..45s:2 --seed 1</pre>`,
+    );
+    expect(html).not.toContain('stampede merge');
+    expect(html).toMatch(/title="[^"]*lowest connected \d+\.\d%, peak pending acquires \d+, routers added \d+/);
     expect(m.stdout).toContain(`wrote ${join(merged, 'sweep.json')}, ${join(merged, 'sweep.csv')}, ${page}`);
     expect(readFileSync(join(merged, 'sweep.json'), 'utf8')).toBe(json);
     expect(readFileSync(join(merged, 'sweep.csv'), 'utf8')).toBe(readFileSync(join(whole, 'sweep.csv'), 'utf8'));

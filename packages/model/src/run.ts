@@ -7,10 +7,16 @@
  * (connected fraction back at or above `recoveredFraction` and held until the
  * end of the run or for `holdMs`); the full oracle with slow/metastable
  * verdicts belongs to the check package.
+ *
+ * A storm is the connected fraction below `STORM_CONNECTED_FRACTION_BELOW`
+ * (90%) after the trigger (storm.ts says why). A rollout that only dips below
+ * the recovered fraction is no storm: `storm` is false, `stormStartMs` and
+ * `timeToRecoverFromStormSec` undefined, and the summary says "no storm".
  */
 import type { EngineName, LoggingOptions, Series } from '@stampede/kernel';
 import type { PlatformParams } from './params.ts';
 import { buildPlatform, connectedFraction, type Platform } from './platform.ts';
+import { stormStartOf } from './storm.ts';
 
 export interface RunOptions {
   seed: number;
@@ -51,14 +57,21 @@ export interface RunSummary {
   durationMs: number;
   /** first timeline event (the trigger), or undefined without a timeline */
   triggerAtMs: number | undefined;
-  /** first sample after the trigger below the recovered fraction */
+  /** whether there was a storm: the connected fraction fell below STORM_CONNECTED_FRACTION_BELOW after the trigger */
+  storm: boolean;
+  /** first sample at or after the trigger below STORM_CONNECTED_FRACTION_BELOW; undefined: no storm */
   stormStartMs: number | undefined;
-  /** start of the final stretch at or above it (held for holdMs or to the end) */
+  /** first sample at or after the trigger below the recovered fraction (a storm or a mere dip); undefined: never below */
+  belowRecoveredFromMs: number | undefined;
+  /** start of the final stretch at or above the recovered fraction (held for holdMs or to the end) after a dip below it */
   recoveredAtMs: number | undefined;
-  /** start of the first stretch after the storm began that held for holdMs (or to the end) */
+  /** start of the first stretch after the storm began that held for holdMs (or to the end); undefined without a storm */
   firstRecoveredAtMs: number | undefined;
+  /** at or above the recovered fraction at the end of the run (held), or never below it after the trigger */
   recovered: boolean;
-  /** from the trigger to recovery */
+  /** from the storm's start to recovery; undefined without a storm or without recovery */
+  timeToRecoverFromStormSec: number | undefined;
+  /** from the trigger to recovery (0 when never below the recovered fraction): includes the rollout, use timeToRecoverFromStormSec for the storm */
   timeToRecoverSec: number | undefined;
   minConnectedFraction: number;
   impact: Impact;
@@ -91,7 +104,8 @@ export function runPlatform(params: PlatformParams, options: RunOptions): RunRes
   const holdMs = options.holdMs ?? 10 * 60_000;
   const triggerAtMs = params.timeline.length > 0 ? Math.min(...params.timeline.map((e) => e.atMs)) : undefined;
 
-  let stormStartMs: number | undefined;
+  // below the recovered fraction: a storm or a mere dip (a rollout's waves); recovery is the final stretch back above it
+  let belowRecoveredFromMs: number | undefined;
   let recoveredAtMs: number | undefined;
   let min = 1;
   const { timesMs, values } = connected;
@@ -100,12 +114,14 @@ export function runPlatform(params: PlatformParams, options: RunOptions): RunRes
     if (triggerAtMs === undefined || t < triggerAtMs) continue;
     min = Math.min(min, values[i]!);
     if (values[i]! < threshold) {
-      stormStartMs ??= t;
+      belowRecoveredFromMs ??= t;
       recoveredAtMs = undefined;
-    } else if (stormStartMs !== undefined && recoveredAtMs === undefined) {
+    } else if (belowRecoveredFromMs !== undefined && recoveredAtMs === undefined) {
       recoveredAtMs = t;
     }
   }
+  // the storm: below STORM_CONNECTED_FRACTION_BELOW (recovery is still back at the recovered fraction)
+  const stormStartMs = stormStartOf(connected, triggerAtMs);
   const end = timesMs.length > 0 ? timesMs[timesMs.length - 1]! : 0;
   let firstRecoveredAtMs: number | undefined;
   if (stormStartMs !== undefined) {
@@ -121,8 +137,9 @@ export function runPlatform(params: PlatformParams, options: RunOptions): RunRes
     }
   }
   const held = recoveredAtMs !== undefined && (end - recoveredAtMs >= holdMs || end >= params.durationMs);
-  const recovered = stormStartMs === undefined || held;
-  const effectiveRecovery = stormStartMs === undefined ? triggerAtMs : held ? recoveredAtMs : undefined;
+  const recovered = belowRecoveredFromMs === undefined || held;
+  const effectiveRecovery = belowRecoveredFromMs === undefined ? triggerAtMs : held ? recoveredAtMs : undefined;
+  const timeToRecoverFromStormSec = stormStartMs === undefined || !held ? undefined : Math.max(0, (recoveredAtMs! - stormStartMs) / 1000);
 
   // conservation: every attempt ended once or is in flight; every task ended once or is in flight
   const violations = [...state.violations];
@@ -154,10 +171,13 @@ export function runPlatform(params: PlatformParams, options: RunOptions): RunRes
       delegates: params.delegates.count,
       durationMs: params.durationMs,
       triggerAtMs,
+      storm: stormStartMs !== undefined,
       stormStartMs,
+      belowRecoveredFromMs,
       recoveredAtMs: held ? recoveredAtMs : undefined,
       firstRecoveredAtMs,
       recovered,
+      timeToRecoverFromStormSec,
       timeToRecoverSec:
         effectiveRecovery === undefined || triggerAtMs === undefined ? undefined : Math.max(0, (effectiveRecovery - triggerAtMs) / 1000),
       minConnectedFraction: min,

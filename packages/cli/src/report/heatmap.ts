@@ -6,7 +6,7 @@
  * top, so the table reads like a plot.
  */
 import type { VerdictKind } from '@stampede/check';
-import { fmtDuration } from '../summary-format.ts';
+import { fmtDuration, fmtPct } from '../summary-format.ts';
 import { html, type SafeHtml } from './escape.ts';
 
 export interface HeatmapAxis {
@@ -24,8 +24,12 @@ export interface HeatmapCell {
   /** this cell's value on each axis (values, not indices), in the order of `axes` */
   coords: number[];
   verdict: VerdictKind;
-  /** the oracle's time to recover, null when not recovered */
+  /** the oracle's time to recover from the trigger, null when not recovered */
   timeToRecoverSec: number | null;
+  /** severity in the oracle's judged run: lowest connected fraction, peak pending acquires, routers the autoscaler added */
+  minConnectedFraction?: number;
+  peakPendingAcquires?: number;
+  routersAdded?: number;
 }
 
 export interface HeatmapInput {
@@ -60,8 +64,16 @@ export function heatmapHtml(input: HeatmapInput): SafeHtml {
     const where = axes.map((a, i) => `${a.path} = ${label(a, coords[i]!)}`).join(', ');
     if (c === undefined) return html`<td class="missing${mine ? ' own' : ''}" title="${where}: not run">—</td>`;
     const ttr = c.timeToRecoverSec === null ? '—' : fmtDuration(c.timeToRecoverSec);
-    const title = `${where}: ${c.verdict}${c.timeToRecoverSec === null ? '' : `, recovered in ${ttr}`}${mine ? ' (the file’s own settings)' : ''}`;
-    return html`<td class="${c.verdict}${mine ? ' own' : ''}" title="${title}"><span class="v">${c.verdict}${mine ? ' ★' : ''}</span>${ttr}</td>`;
+    const severity =
+      c.minConnectedFraction === undefined
+        ? undefined
+        : `lowest connected ${fmtPct(c.minConnectedFraction)}, peak pending acquires ${c.peakPendingAcquires ?? 0}, routers added ${c.routersAdded ?? 0}`;
+    const title = `${where}: ${c.verdict}${c.timeToRecoverSec === null ? '' : `, recovered ${ttr} after the trigger`}${severity === undefined ? '' : `; ${severity}`}${mine ? ' (the file’s own settings)' : ''}`;
+    const sev =
+      c.minConnectedFraction === undefined
+        ? ''
+        : html`<span class="sev">↓${fmtPct(c.minConnectedFraction)} · q${c.peakPendingAcquires ?? 0} · +${c.routersAdded ?? 0}r</span>`;
+    return html`<td class="${c.verdict}${mine ? ' own' : ''}" title="${title}"><span class="v">${c.verdict}${mine ? ' ★' : ''}</span>${ttr}${sev}</td>`;
   };
 
   const header = html`${y === undefined ? '' : html`<tr><th></th><th colspan="${x.values.length}">${x.path} →</th></tr>`}<tr><th class="row">${y === undefined ? '' : html`${y.path} ↑`}</th>${x.values.map((v) => html`<th>${label(x, v)}</th>`)}</tr>`;
@@ -78,5 +90,5 @@ export function heatmapHtml(input: HeatmapInput): SafeHtml {
         : html`<span>the file’s own settings (${axes.map((a, i) => `${a.path} = ${ownText(a, i)}`).join(', ')}) are not on this grid</span>`;
   return html`<table class="heatmap">${header}${body}</table>
 <p class="legend">${counts.map(([v, n]) => html`<span><span class="pill ${v}">${v}</span> ${n}</span>`)}${ownNote}</p>
-<p class="muted">Each cell: the oracle's verdict and its time to recover (— when it did not recover by the deadline).</p>`;
+<p class="muted">Each cell: the oracle's verdict and its time to recover from the trigger (— when it did not recover by the deadline); below it the severity: ↓ lowest connected, q peak pending acquires, +r routers the autoscaler added.</p>`;
 }

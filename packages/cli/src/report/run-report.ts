@@ -9,8 +9,8 @@
  */
 import type { Verdict } from '@stampede/check';
 import type { EngineName } from '@stampede/kernel';
-import type { PlatformParams, RunResult } from '@stampede/model';
-import { fmtClock, fmtDuration, fmtPct, plural, replayCommand } from '../summary-format.ts';
+import { type PlatformParams, type RunResult, STORM_CONNECTED_FRACTION_BELOW } from '@stampede/model';
+import { fmtClock, fmtDuration, fmtPct, fmtTimeToRecover, plural, replayCommand } from '../summary-format.ts';
 import { type ChartSpec, MARKER_STYLE, type Marker } from './chart-spec.ts';
 import { html, type SafeHtml } from './escape.ts';
 import { runMarkers } from './markers.ts';
@@ -62,7 +62,7 @@ export function verdictHtml(verdict: RunReportInput['verdict']): SafeHtml {
 <div class="verdict-label">oracle verdict, without manual rollbacks</div>
 <div class="verdict-word ${v.verdict}">${v.verdict}</div>
 ${v.verdict === 'recovered' ? '' : html`<div>dominant loop: <b>${v.dominantLoop}</b></div>`}
-<div>time to recover: <b>${v.timeToRecoverSec === undefined ? 'not recovered by the deadline' : fmtDuration(v.timeToRecoverSec)}</b></div>
+<div>time to recover from the storm: <b>${fmtTimeToRecover(v, 'not recovered by the deadline')}</b></div>
 </div>
 <div class="verdict-body">
 <p class="evidence">${v.evidence}</p>
@@ -70,7 +70,9 @@ ${v.verdict === 'recovered' ? '' : html`<div>dominant loop: <b>${v.dominantLoop}
 ${fact('trigger (first timeline event)', fmtClock(v.triggerAtMs))}
 ${fact('trigger window ends (t₁: rollouts done, faults over)', fmtClock(v.triggerEndMs))}
 ${fact('deadline (t₁ + T)', fmtClock(v.deadlineMs))}
-${fact('recovered at (oracle)', v.recoveredAtMs === undefined ? 'no' : fmtClock(v.recoveredAtMs))}
+${fact('storm started (oracle)', v.stormStartMs === undefined ? `none (stayed ≥ ${fmtPct(STORM_CONNECTED_FRACTION_BELOW)})` : fmtClock(v.stormStartMs))}
+${fact('recovered at (oracle)', v.recoveredAtMs === undefined ? 'no' : `${fmtClock(v.recoveredAtMs)}${v.timeToRecoverSec === undefined ? '' : `, ${fmtDuration(v.timeToRecoverSec)} after the trigger`}`)}
+${fact('lowest connected / peak pending acquires / routers added (oracle)', `${fmtPct(v.severity.minConnectedFraction)} / ${v.severity.peakPendingAcquires} / ${v.severity.routersAdded}`)}
 ${fact('baseline: connected / goodput', `${fmtPct(v.baseline.connectedFraction)} / ${fmtPct(v.baseline.goodput)}`)}
 ${fact('baseline: socket opens / REST calls', `${v.baseline.attemptsPerSec.toFixed(2)}/s / ${v.baseline.restCallsPerSec.toFixed(1)}/s`)}
 ${fact('at deadline: connected (trend)', `${fmtPct(v.atDeadline.connectedFraction)} (${fmtPct(v.atDeadline.connectedTrendPerMin)}/min)`)}
@@ -96,9 +98,9 @@ export function runFactsHtml(input: RunReportInput): SafeHtml {
   const i = s.impact;
   return html`<div class="facts">
 ${fact('trigger', s.triggerAtMs === undefined ? 'none (no timeline)' : fmtClock(s.triggerAtMs))}
-${fact('storm started', s.stormStartMs === undefined ? `none (stayed ≥ ${fmtPct(input.recoveredFraction)})` : fmtClock(s.stormStartMs))}
+${fact('storm started', s.stormStartMs === undefined ? `none (stayed ≥ ${fmtPct(STORM_CONNECTED_FRACTION_BELOW)})` : fmtClock(s.stormStartMs))}
 ${fact('first recovered / recovered', `${at(s.firstRecoveredAtMs)} / ${at(s.recoveredAtMs)}`)}
-${fact('recovered by the end', s.recovered ? `yes${s.timeToRecoverSec === undefined ? '' : `, ${fmtDuration(s.timeToRecoverSec)} after the trigger`}` : 'NO')}
+${fact('recovered by the end', !s.recovered ? 'NO' : s.stormStartMs === undefined ? 'yes (no storm)' : `yes${s.timeToRecoverFromStormSec === undefined ? '' : `, ${fmtDuration(s.timeToRecoverFromStormSec)} after the storm began`}${s.timeToRecoverSec === undefined ? '' : ` (${fmtDuration(s.timeToRecoverSec)} after the trigger)`}`)}
 ${fact('lowest connected', fmtPct(s.minConnectedFraction))}
 ${fact('blocked pipelines', i.blockedPipelines)}
 ${fact('failed secret resolutions', i.failedSecretResolutions)}

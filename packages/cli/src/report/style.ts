@@ -68,6 +68,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .heatmap td.missing { background: var(--bg-soft); color: var(--muted); }
 .heatmap td.own { border-color: var(--fg); font-weight: 700; }
 .heatmap .v { display: block; font-size: 11px; text-transform: uppercase; letter-spacing: .03em; }
+.heatmap .sev { display: block; font-size: 10px; opacity: .8; font-variant-numeric: tabular-nums; }
 .legend span { margin-right: 14px; }
 details > summary { cursor: pointer; color: var(--muted); margin: 6px 0; }
 footer { color: var(--muted); font-size: 12px; padding: 10px 28px 24px; border-top: 1px solid var(--line); }
