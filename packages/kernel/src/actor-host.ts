@@ -107,6 +107,22 @@ export class ActorHost {
       logger: (...args: unknown[]) => this.logger.info({ xstate: args }, 'xstate log'),
     });
     this.root.start();
+    // A timer belongs to the actor that sets it, also when that actor was driven by a direct
+    // actor.send from outside a delivery (no current actor then): xstate's scheduler names its
+    // source, so the clock learns the owner from there and the timer's step is folded as on the
+    // compiled engine.
+    const scheduler = this.root.system.scheduler as { schedule: (source: AnyActorRef, ...rest: unknown[]) => void };
+    const schedule = scheduler.schedule;
+    scheduler.schedule = (source, ...rest) => {
+      const prev = this.current;
+      const owner = this.actors.get((source as { id?: string })?.id as string);
+      if (owner?.inc?.ref === source) this.current = owner;
+      try {
+        schedule(source, ...rest);
+      } finally {
+        this.current = prev;
+      }
+    };
     this.compiledHost = {
       queue,
       system: this.root.system as unknown as CompiledHost['system'],
@@ -268,17 +284,13 @@ export class ActorHost {
       trace.emit({ kind: 'deliver', timeMs: this.queue.now, from: env.from, to: env.to, type: env.event.type, sentAtMs: env.sentAtMs });
     // a line per message: only at 'trace', and the level check keeps the silent default free
     if (this.logsTrace) this.logger.trace({ actor: env.to, from: env.from, type: env.event.type }, 'deliver');
-    if (inc.engine === 'compiled') {
-      // a compiled actor schedules its own timers: no current actor to track
+    // the current actor: an xstate actor reached by a nested direct send sets its timers on its behalf
+    const prev = this.current;
+    this.current = rec;
+    try {
       inc.send(env.event);
-    } else {
-      const prev = this.current;
-      this.current = rec;
-      try {
-        inc.send(env.event);
-      } finally {
-        this.current = prev;
-      }
+    } finally {
+      this.current = prev;
     }
     this.afterStep(rec!, env.event.type);
   }
@@ -329,6 +341,11 @@ export class ActorHost {
       const trace = this.trace;
       trace.fold(TRACE_STATE, this.queue.now, rec.idHash, inc.valueTextHash() || trace.str(text), 0);
       if (trace.wantsRecords) trace.emit({ kind: 'state', timeMs: this.queue.now, actor: rec.id, value: text });
+    }
+    // an observer of a compiled actor that threw: surfaced now that the step is folded (the run stops)
+    if (inc.engine === 'compiled') {
+      const thrown = (inc as CompiledIncarnation).takeObserverError();
+      if (thrown !== undefined) throw thrown.error;
     }
   }
 

@@ -72,7 +72,15 @@ export class CompiledIncarnation implements Incarnation {
   private timers: (ScheduledEvent | undefined)[] | undefined = undefined;
   private status: 'active' | 'error' | 'stopped' = 'active';
   private error: unknown = undefined;
-  private processing = false;
+  // true from construction until start() has drained its mailbox, and during every step: an event
+  // sent to this actor meanwhile (self.send, a nested direct send) waits, as in xstate's mailbox
+  private processing = true;
+  // the state as of the last completed step: what getSnapshot() shows while a step is under way
+  // (xstate's actor.getSnapshot() shows its snapshot of before the step until the step ends)
+  private shownContext: any = undefined;
+  private shownLeaf: Leaf;
+  /** an observer's error, held until the host has folded the step (then it is thrown) */
+  private observerError: { error: unknown } | undefined = undefined;
   private mailbox: EventObject[] | undefined = undefined;
   private observers: Set<Partial<Observer<unknown>>> | undefined = undefined;
   /** initial operations, resolved at construction and run by start() */
@@ -89,6 +97,7 @@ export class CompiledIncarnation implements Incarnation {
     private readonly port: PortImpl,
   ) {
     this.leaf = cm.initial;
+    this.shownLeaf = cm.initial;
     const initEvent = { type: INIT, input };
     if (host.inspecting) host.system._sendInspectionEvent({ type: '@xstate.actor', actorRef: this });
     // xstate resolves the initial state when the actor is created: context, then the initial
@@ -106,6 +115,8 @@ export class CompiledIncarnation implements Incarnation {
       this.startOps = ops;
       this.runSteps(cm.initialSteps, initEvent, true);
       this.drainInternal(true);
+      this.shownContext = this.context;
+      this.shownLeaf = this.leaf;
     } catch (err) {
       this.fail(err);
     }
@@ -140,15 +151,33 @@ export class CompiledIncarnation implements Incarnation {
   start(): void {
     const ops = this.startOps;
     this.startOps = undefined;
-    if (this.status !== 'active' || ops === undefined) return;
+    if (this.status !== 'active' || ops === undefined) {
+      this.processing = false;
+      return;
+    }
     if (this.host.inspecting) this.inspect({ type: '@xstate.event', sourceRef: undefined, actorRef: this, event: { type: INIT } });
     try {
-      for (const [step, value, params] of ops) this.perform(step, value, params);
+      // xstate defers every initial action; a deferred timer start re-defers itself to the end of
+      // the list, so every initial custom action runs before any timer is started or cancelled
+      // (inspection sees each action when xstate's deferred list reaches it: in resolution order)
+      for (const [step, value, params] of ops) {
+        if (step.k === STEP_CUSTOM) this.perform(step, value, params);
+        else if (this.host.inspecting)
+          this.inspect({ type: '@xstate.action', actorRef: this, action: { type: step.name, params: undefined } });
+      }
+      for (const [step, value, params] of ops) if (step.k !== STEP_CUSTOM) this.perform(step, value, params);
     } catch (err) {
+      this.processing = false;
       this.fail(err);
       return;
     }
     this.notify({ type: INIT });
+    // events sent to it before it started (by its context factory or initial actions) are handled now
+    try {
+      this.drainMailbox();
+    } finally {
+      this.processing = false;
+    }
   }
 
   /** Processes `event` now (as xstate's `actor.send`); an event sent during a step waits for it to end. */
@@ -161,11 +190,22 @@ export class CompiledIncarnation implements Incarnation {
     this.processing = true;
     try {
       this.process(event);
-      const box = this.mailbox;
-      while (box !== undefined && box.length > 0 && this.status === 'active') this.process(box.shift()!);
+      this.drainMailbox();
     } finally {
       this.processing = false;
     }
+  }
+
+  private drainMailbox(): void {
+    const box = this.mailbox;
+    while (box !== undefined && box.length > 0 && this.status === 'active') this.process(box.shift()!);
+  }
+
+  /** @internal an error an observer threw during the last step (the host throws it once the step is folded) */
+  takeObserverError(): { error: unknown } | undefined {
+    const e = this.observerError;
+    this.observerError = undefined;
+    return e;
   }
 
   halt(): void {
@@ -191,7 +231,7 @@ export class CompiledIncarnation implements Incarnation {
 
   /** An xstate snapshot of the current state (built on demand). */
   getSnapshot(): any {
-    const snap = this.cm.machine.resolveState({ value: this.leaf.value as never, context: this.context }) as any;
+    const snap = this.cm.machine.resolveState({ value: this.shownLeaf.value as never, context: this.shownContext }) as any;
     if (this.status === 'active') return snap;
     return { ...snap, status: this.status, error: this.error };
   }
@@ -234,9 +274,14 @@ export class CompiledIncarnation implements Incarnation {
     const inspecting = this.host.inspecting;
     if (inspecting) this.inspect({ type: '@xstate.event', sourceRef: undefined, actorRef: this, event });
     const base = opTop;
+    let resolved = false;
     try {
       this.microstep(event);
       this.drainInternal(false);
+      // the step is resolved: xstate keeps its new snapshot even if a deferred operation then throws
+      resolved = true;
+      this.shownContext = this.context;
+      this.shownLeaf = this.leaf;
       // the deferred timer operations, in the order the step resolved them
       for (let i = base; i < opTop; i++) {
         const step = opStep[i]!;
@@ -244,6 +289,11 @@ export class CompiledIncarnation implements Incarnation {
         this.perform(step, opValue[i], undefined);
       }
     } catch (err) {
+      // an action or guard threw: xstate discards the step's snapshot (its assigns, its target)
+      if (!resolved) {
+        this.context = this.shownContext;
+        this.leaf = this.shownLeaf;
+      }
       this.fail(err);
       return;
     } finally {
@@ -267,12 +317,16 @@ export class CompiledIncarnation implements Incarnation {
         break;
       }
     }
-    if (plan === undefined) return false;
-    this.runSteps(plan.steps, event, false);
-    if (plan.target !== undefined) this.leaf = plan.target;
-    if (this.host.inspecting)
-      this.inspect({ type: '@xstate.microstep', actorRef: this, event, snapshot: this.getSnapshot(), _transitions: [] });
-    return true;
+    if (plan !== undefined) {
+      this.runSteps(plan.steps, event, false);
+      if (plan.target !== undefined) this.leaf = plan.target;
+    }
+    // xstate reports a microstep for every event, a transition taken or not
+    if (this.host.inspecting) {
+      const snapshot = this.cm.machine.resolveState({ value: this.leaf.value as never, context: this.context });
+      this.inspect({ type: '@xstate.microstep', actorRef: this, event, snapshot, _transitions: [] });
+    }
+    return plan !== undefined;
   }
 
   /** Events raised by a delay that resolved to no number (xstate raises the event at once). */
@@ -310,7 +364,8 @@ export class CompiledIncarnation implements Incarnation {
     const inspecting = this.host.inspecting;
     for (let i = 0; i < steps.length; i++) {
       const step = steps[i]!;
-      if (inspecting && step.k !== STEP_CUSTOM)
+      // xstate reports built-in actions that execute something (raise, cancel), not assign
+      if (inspecting && !deferCustom && (step.k === STEP_START_TIMER || step.k === STEP_CANCEL_TIMER))
         this.inspect({ type: '@xstate.action', actorRef: this, action: { type: step.name, params: undefined } });
       switch (step.k) {
         case STEP_CUSTOM: {
@@ -421,7 +476,15 @@ export class CompiledIncarnation implements Incarnation {
     this.cancelTimers();
     this.mailbox = undefined;
     const obs = this.observers;
-    if (obs !== undefined) for (const o of obs) o.error?.(err);
+    this.observers = undefined; // xstate drops them after error: no complete follows
+    if (obs !== undefined)
+      for (const o of obs) {
+        try {
+          o.error?.(err);
+        } catch (e) {
+          this.observerError ??= { error: e };
+        }
+      }
   }
 
   /** After every processed event, as xstate does (even when nothing changed). */
@@ -430,7 +493,16 @@ export class CompiledIncarnation implements Incarnation {
     const inspecting = this.host.inspecting;
     if ((obs === undefined || obs.size === 0) && !inspecting) return;
     const snapshot = this.getSnapshot();
-    if (obs !== undefined) for (const o of obs) o.next?.(snapshot);
+    // an observer that throws must not cut the step short (the host has yet to fold it): its error
+    // is held and thrown by the host afterwards
+    if (obs !== undefined)
+      for (const o of obs) {
+        try {
+          o.next?.(snapshot);
+        } catch (err) {
+          this.observerError ??= { error: err };
+        }
+      }
     if (inspecting) this.inspect({ type: '@xstate.snapshot', actorRef: this, event, snapshot });
   }
 

@@ -265,8 +265,8 @@ export class EventQueue {
   private fireTop(): void {
     const timeMs = this.hTime[0]!;
     const slot = this.hSlot[0]!;
-    this.popTop();
     const owner = this.sOwner[slot];
+    // the livelock guard throws before the event leaves the heap: it stays queued, its slot in use
     if (timeMs > this.nowMs) {
       if (this.suspects !== undefined) throw this.livelock();
       this.advanceTo(timeMs);
@@ -274,6 +274,7 @@ export class EventQueue {
     } else if (++this.sameInstant > this.maxEventsPerInstant) {
       this.suspect(owner);
     }
+    this.popTop();
     const fn = this.sFn[slot]!;
     const arg = this.sArg[slot];
     const handle = (slot + this.sGen[slot]! * SLOT_SPACE) as ScheduledEvent;

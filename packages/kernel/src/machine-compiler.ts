@@ -129,6 +129,10 @@ export interface CompiledMachine {
 
 class Unsupported extends Error {}
 
+const NO_PLANS: readonly Plan[] = [];
+/** event types cached per leaf, at most: a machine meets a few dozen; past this (dynamic types into a `*` handler) plans are computed per event */
+const MAX_CACHED_EVENT_TYPES = 1024;
+
 const compiled = new WeakMap<object, CompiledMachine | string>();
 
 /**
@@ -400,8 +404,9 @@ function compile(logic: AnyActorLogic): CompiledMachine {
           list.push({ guard: compileGuard(t.guard, n), sourceId: n.id, steps, target });
         }
       }
-      plans = list;
-      leaf.plans.set(eventType, plans);
+      plans = list.length === 0 ? NO_PLANS : list;
+      // event types nothing handles (a `*` handler fed dynamic types) must not grow the cache without end
+      if (leaf.plans.size < MAX_CACHED_EVENT_TYPES) leaf.plans.set(eventType, plans);
       return plans;
     },
   };
