@@ -380,7 +380,7 @@ function shrinkText(shrink: ShrinkReport | undefined): string {
   if (exhausted)
     return `; shrunk in ${plural(steps, 'step')}, stopped at --max-shrink ${budget} (${plural(smaller, 'smaller failing case')} found); the case may shrink further:`;
   if (steps === 0) return '; nothing smaller to try:';
-  return `; shrunk in ${plural(steps, 'step')} (shrink candidates judged, ${smaller} of them smaller and still failing) to:`;
+  return `; shrunk in ${plural(steps, 'step')} (${plural(steps, 'shrink candidate')} judged, ${smaller} of them smaller and still failing) to:`;
 }
 
 export function formatCheckOutcome(o: CheckOutcome, topology: PlatformParams, colors: ReturnType<typeof colorsFor>): string[] {
