@@ -342,11 +342,9 @@ export class ActorHost {
       trace.fold(TRACE_STATE, this.queue.now, rec.idHash, inc.valueTextHash() || trace.str(text), 0);
       if (trace.wantsRecords) trace.emit({ kind: 'state', timeMs: this.queue.now, actor: rec.id, value: text });
     }
-    // an observer of a compiled actor that threw: surfaced now that the step is folded (the run stops)
-    if (inc.engine === 'compiled') {
-      const thrown = (inc as CompiledIncarnation).takeObserverError();
-      if (thrown !== undefined) throw thrown.error;
-    }
+    // an observer that threw during the step: surfaced now that the step is folded (the run stops)
+    const thrown = inc.takeObserverError();
+    if (thrown !== undefined) throw thrown.error;
   }
 
   private start(rec: Hosted, change: 'spawn' | 'restart'): void {

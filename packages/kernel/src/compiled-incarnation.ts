@@ -65,6 +65,10 @@ const noSpawn = () => {
 
 const INIT = 'xstate.init';
 
+/** A guard's or an action's params: static, or a function of { context, event } (as xstate resolves them). */
+const paramsOf = (spec: { params: unknown; paramsFn: boolean }, context: unknown, event: EventObject): unknown =>
+  spec.paramsFn ? (spec.params as (a: unknown) => unknown)({ context, event }) : spec.params;
+
 export class CompiledIncarnation implements Incarnation {
   readonly engine = 'compiled';
   context: any;
@@ -201,7 +205,6 @@ export class CompiledIncarnation implements Incarnation {
     while (box !== undefined && box.length > 0 && this.status === 'active') this.process(box.shift()!);
   }
 
-  /** @internal an error an observer threw during the last step (the host throws it once the step is folded) */
   takeObserverError(): { error: unknown } | undefined {
     const e = this.observerError;
     this.observerError = undefined;
@@ -283,11 +286,7 @@ export class CompiledIncarnation implements Incarnation {
       this.shownContext = this.context;
       this.shownLeaf = this.leaf;
       // the deferred timer operations, in the order the step resolved them
-      for (let i = base; i < opTop; i++) {
-        const step = opStep[i]!;
-        opStep[i] = undefined as never;
-        this.perform(step, opValue[i], undefined);
-      }
+      for (let i = base; i < opTop; i++) this.perform(opStep[i]!, opValue[i], undefined);
     } catch (err) {
       // an action or guard threw: xstate discards the step's snapshot (its assigns, its target)
       if (!resolved) {
@@ -297,6 +296,7 @@ export class CompiledIncarnation implements Incarnation {
       this.fail(err);
       return;
     } finally {
+      // drop the references (the stack is module-wide and long-lived)
       for (let i = base; i < opTop; i++) {
         opStep[i] = undefined as never;
         opValue[i] = undefined;
@@ -306,8 +306,8 @@ export class CompiledIncarnation implements Incarnation {
     this.notify(event);
   }
 
-  /** Selects the first enabled candidate and takes it. Returns false when none is enabled. */
-  private microstep(event: EventObject): boolean {
+  /** Selects the first enabled candidate and takes it (custom actions deferred at start). Returns false when none is enabled. */
+  private microstep(event: EventObject, deferCustom = false): boolean {
     const plans = this.leaf.plans.get(event.type) ?? this.cm.plansFor(this.leaf, event.type);
     let plan: Plan | undefined;
     for (let i = 0; i < plans.length; i++) {
@@ -318,7 +318,7 @@ export class CompiledIncarnation implements Incarnation {
       }
     }
     if (plan !== undefined) {
-      this.runSteps(plan.steps, event, false);
+      this.runSteps(plan.steps, event, deferCustom);
       if (plan.target !== undefined) this.leaf = plan.target;
     }
     // xstate reports a microstep for every event, a transition taken or not
@@ -333,25 +333,14 @@ export class CompiledIncarnation implements Incarnation {
   private drainInternal(deferCustom: boolean): void {
     const q = this.internal;
     if (q === undefined) return;
-    while (q.length > 0) {
-      const ev = q.shift()!;
-      const plans = this.cm.plansFor(this.leaf, ev.type);
-      for (const p of plans) {
-        if (p.guard === undefined || this.check(p.guard, p, ev)) {
-          this.runSteps(p.steps, ev, deferCustom);
-          if (p.target !== undefined) this.leaf = p.target;
-          break;
-        }
-      }
-    }
+    while (q.length > 0) this.microstep(q.shift()!, deferCustom);
   }
 
   private check(g: Guard, p: Plan, event: EventObject): boolean {
     try {
       if (g.fn === undefined) throw new Error(`Guard '${g.missing}' is not implemented.'.`);
       const context = this.context;
-      const params = g.paramsFn ? (g.params as (a: unknown) => unknown)({ context, event }) : g.params;
-      return g.fn({ context, event }, params);
+      return g.fn({ context, event }, paramsOf(g, context, event));
     } catch (err) {
       throw new Error(
         `Unable to evaluate guard ${g.label ? `'${g.label}' ` : ''}in transition for event '${event.type}' in state node '${p.sourceId}':\n${(err as Error)?.message}`,
@@ -370,7 +359,7 @@ export class CompiledIncarnation implements Incarnation {
       switch (step.k) {
         case STEP_CUSTOM: {
           const context = this.context;
-          const params = step.paramsFn ? (step.params as (a: unknown) => unknown)({ context, event }) : step.params;
+          const params = paramsOf(step, context, event);
           const args = { context, event, self: this, system: this.host.system };
           if (deferCustom) this.startOps!.push([step, args, params]);
           else {
@@ -381,7 +370,7 @@ export class CompiledIncarnation implements Incarnation {
         }
         case STEP_ASSIGN: {
           const context = this.context;
-          const params = step.paramsFn ? (step.params as (a: unknown) => unknown)({ context, event }) : step.params;
+          const params = paramsOf(step, context, event);
           const args = { context, event, spawn: noSpawn, self: this, system: this.host.system };
           const assignment = step.fn;
           let partial: Record<string, unknown>;
@@ -410,19 +399,19 @@ export class CompiledIncarnation implements Incarnation {
             (this.internal ??= []).push(step.event!);
             break;
           }
-          this.defer(step, delay, undefined, deferCustom);
+          this.defer(step, delay, deferCustom);
           break;
         }
         case STEP_CANCEL_TIMER:
-          this.defer(step, undefined, undefined, deferCustom);
+          this.defer(step, undefined, deferCustom);
           break;
       }
     }
   }
 
-  private defer(step: Step, value: unknown, params: unknown, atStart: boolean): void {
+  private defer(step: Step, value: unknown, atStart: boolean): void {
     if (atStart) {
-      this.startOps!.push([step, value, params]);
+      this.startOps!.push([step, value, undefined]);
       return;
     }
     opStep[opTop] = step;

@@ -31,6 +31,13 @@ export type ScheduledEvent = number & { readonly [scheduledBrand]: true };
 const SLOT_SPACE = 2 ** 26;
 const GEN_MASK = 2 ** 26 - 1;
 
+/** A typed array of twice the length with the same leading contents. */
+function doubled<T extends Float64Array | Int32Array>(a: T): T {
+  const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+  b.set(a);
+  return b;
+}
+
 export interface EventQueueOptions {
   /**
    * Most events allowed at one virtual instant before the run stops with a
@@ -154,11 +161,7 @@ export class EventQueue {
     else {
       slot = this.sFn.length;
       if (slot >= SLOT_SPACE) throw new KernelInputError('EventQueue.schedule', 'pending events', slot, `at most ${SLOT_SPACE}`);
-      if (slot >= this.sGen.length) {
-        const gen = new Int32Array(this.sGen.length * 2);
-        gen.set(this.sGen);
-        this.sGen = gen;
-      }
+      if (slot >= this.sGen.length) this.sGen = doubled(this.sGen);
       this.sFn.push(null);
       this.sArg.push(undefined);
       this.sOwner.push(undefined);
@@ -192,16 +195,9 @@ export class EventQueue {
   }
 
   private grow(): void {
-    const cap = this.hTime.length * 2;
-    const t = new Float64Array(cap);
-    t.set(this.hTime);
-    this.hTime = t;
-    const q = new Float64Array(cap);
-    q.set(this.hSeq);
-    this.hSeq = q;
-    const s = new Int32Array(cap);
-    s.set(this.hSlot);
-    this.hSlot = s;
+    this.hTime = doubled(this.hTime);
+    this.hSeq = doubled(this.hSeq);
+    this.hSlot = doubled(this.hSlot);
   }
 
   /** Pops cancelled events off the top; true when a live event is on top. */
@@ -217,11 +213,7 @@ export class EventQueue {
 
   private release(slot: number): void {
     this.sOwner[slot] = undefined;
-    if (this.freeTop === this.freeSlots.length) {
-      const f = new Int32Array(this.freeSlots.length * 2);
-      f.set(this.freeSlots);
-      this.freeSlots = f;
-    }
+    if (this.freeTop === this.freeSlots.length) this.freeSlots = doubled(this.freeSlots);
     this.freeSlots[this.freeTop++] = slot;
   }
 

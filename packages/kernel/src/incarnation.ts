@@ -25,4 +25,9 @@ export interface Incarnation {
   valueText(): string;
   /** hashString(valueText()) when the engine has it at hand (compiled leaves carry it), else 0. */
   valueTextHash(): number;
+  /**
+   * An error an observer threw during the last step, held so it cannot cut the step short; the host
+   * throws it once the step is folded. (xstate reports such errors itself, later, on a real timer.)
+   */
+  takeObserverError(): { error: unknown } | undefined;
 }

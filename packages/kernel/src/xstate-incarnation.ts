@@ -56,6 +56,10 @@ export class XstateIncarnation implements Incarnation {
     return 0;
   }
 
+  takeObserverError(): undefined {
+    return undefined;
+  }
+
   valueText(): string {
     const snap = this.actor.getSnapshot() as { value?: unknown };
     if (snap !== this.lastSnapshot) {
