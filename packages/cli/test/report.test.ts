@@ -112,6 +112,19 @@ describe('the run report page', () => {
     expect(code[0]).toMatch(/^\/\*! https:\/\/github\.com\/leeoniya\/uPlot \(v1\.\d+\.\d+\) \*\//); // uPlot itself, inlined
   });
 
+  it('lists the settings by the names a topology file writes, values as it writes them, the changed ones marked', () => {
+    const settings = page.slice(page.indexOf('<h2>Resolved settings</h2>'), page.indexOf('<h3>timeline</h3>'));
+    expect(settings).toContain(
+      '<td class="mono">router.pool.pendingAcquireTimeout</td><td class="mono">45s</td><td class="muted">default</td>',
+    );
+    expect(settings).toContain('<td class="mono">router.strategy.minReadySeconds</td><td class="mono">0</td>');
+    // the incident at 200 delegates sets the count; the model's own names (units in the names) stay out of the tables
+    expect(settings).toContain(
+      '<tr class="changed"><td class="mono">delegates.count</td><td class="mono">200</td><td class="muted">set</td>',
+    );
+    expect(settings).not.toMatch(/<td class="mono">[\w.]*(Ms|minReadyMs)<\/td>/);
+  });
+
   it('puts the verdict first, with its evidence and the note that the oracle judges without manual rollbacks', () => {
     const v = judge(params, 3);
     const main = page.slice(page.indexOf('<main>'));

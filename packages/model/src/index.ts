@@ -22,6 +22,9 @@ export { STORM_CONNECTED_FRACTION_BELOW, stormStartOf } from './storm.ts';
 export {
   didYouMean,
   estimateRunSize,
+  FIELD_DOCS,
+  type FieldDoc,
+  fieldDefault,
   formatDuration,
   loadTopologyFile,
   loadTopologyText,
@@ -32,7 +35,12 @@ export {
   RUN_SIZE_LIMITS,
   type RunSizeEstimate,
   readTopologyYaml,
+  type SchemaField,
+  type SettingRow,
+  schemaFields,
   TopologyError,
   type TopologyInput,
   type TopologyIssue,
+  topologyReferenceMarkdown,
+  topologySettings,
 } from './topology/index.ts';

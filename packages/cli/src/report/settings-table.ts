@@ -1,42 +1,29 @@
 /**
- * The resolved settings of a run as tables: every PlatformParams value by
- * its path (router.pool.pendingAcquireTimeoutMs), grouped by section, with
- * durations also in words ("45000 ms = 45 s"). The timeline has its own table.
+ * The resolved settings of a run as tables, in the words of a topology file: every field by the path a file writes
+ * (router.pool.pendingAcquireTimeout), its value as a file writes it (45s), and whether it is the default, grouped
+ * by section. The values come from the resolved run, so they are what ran, whatever the file left out. The timeline
+ * has its own table; the resolved parameters themselves (with units in their names) stay in the JSON block.
  */
-import type { PlatformParams } from '@stampede/model';
-import { describeEvent, fmtClock, fmtMs } from '../summary-format.ts';
+import { type PlatformParams, topologySettings } from '@stampede/model';
+import { describeEvent, fmtClock } from '../summary-format.ts';
 import { html, type SafeHtml } from './escape.ts';
 
-type Row = [path: string, value: string];
-
-function valueText(key: string, v: unknown): string {
-  if (typeof v === 'number' && /Ms$/.test(key) && v >= 1000) return `${v} ms = ${fmtMs(v)}`;
-  if (typeof v === 'string') return v;
-  return JSON.stringify(v);
-}
-
-/** Leaf values of `value` as [dotted path, text] rows. */
-export function flattenSettings(value: unknown, prefix = ''): Row[] {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return [[prefix, valueText(prefix.slice(prefix.lastIndexOf('.') + 1), value)]];
-  }
-  return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => flattenSettings(v, prefix ? `${prefix}.${k}` : k));
-}
-
-/** One table per top-level section (the scalars together under "run"), then the timeline. */
+/** One table per top-level section (the run's own fields together under "run"), then the timeline. */
 export function settingsHtml(params: PlatformParams): SafeHtml {
-  const { timeline, ...rest } = params;
-  const scalars: Row[] = [];
-  const groups: [string, Row[]][] = [];
-  for (const [k, v] of Object.entries(rest)) {
-    if (v !== null && typeof v === 'object') groups.push([k, flattenSettings(v)]);
-    else scalars.push(...flattenSettings(v, k));
+  const groups = new Map<string, ReturnType<typeof topologySettings>>();
+  for (const row of topologySettings(params)) {
+    const section = row.path.includes('.') ? row.path.slice(0, row.path.indexOf('.')) : 'run';
+    groups.set(section, [...(groups.get(section) ?? []), row]);
   }
-  const table = (title: string, rows: Row[]) =>
-    html`<div><h3>${title}</h3><table class="grid">${rows.map(([p, v]) => html`<tr><td class="mono">${p}</td><td class="mono">${v}</td></tr>`)}</table></div>`;
-  return html`<div class="settings">${table('run', scalars)}${groups.map(([k, rows]) => table(k, rows))}</div>
+  const table = (title: string, rows: ReturnType<typeof topologySettings>) =>
+    html`<div><h3>${title}</h3><table class="grid">${rows.map(
+      (r) =>
+        html`<tr${r.isDefault ? '' : html` class="changed"`}><td class="mono">${r.path}</td><td class="mono">${r.value}</td><td class="muted">${r.isDefault ? 'default' : 'set'}</td></tr>`,
+    )}</table></div>`;
+  return html`<p class="muted">Every setting by its name in a topology file; <b>set</b>: differs from the default (the file set it).</p>
+<div class="settings">${[...groups].map(([k, rows]) => table(k, rows))}</div>
 <h3>timeline</h3>${timelineHtml(params)}
-<details><summary>all settings as JSON</summary><pre>${JSON.stringify(params, null, 2)}</pre></details>`;
+<details><summary>the resolved parameters as JSON (the model's names, units in the names)</summary><pre>${JSON.stringify(params, null, 2)}</pre></details>`;
 }
 
 /** The timeline as scheduled: time, what, the topology's label. */

@@ -15,6 +15,7 @@ h2 { font-size: 17px; margin: 26px 0 8px; padding-bottom: 4px; border-bottom: 1p
 h3 { font-size: 14px; margin: 14px 0 6px; }
 p { margin: 6px 0; }
 .muted { color: var(--muted); }
+tr.changed td { font-weight: 600; }
 code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
 pre { background: var(--bg-soft); border: 1px solid var(--line); border-radius: 4px; padding: 8px 10px; overflow-x: auto; white-space: pre-wrap; word-break: break-word; }
 table { border-collapse: collapse; }

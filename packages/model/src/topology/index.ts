@@ -3,6 +3,7 @@
  * resolved into `PlatformParams` with every default filled in.
  */
 export { type DurationResult, formatDuration, parseDuration, tryParseDuration } from './duration.ts';
+export { FIELD_DOCS, type FieldDoc, fieldDefault, type SchemaField, type SettingRow, schemaFields, topologySettings } from './fields.ts';
 export {
   loadTopologyFile,
   loadTopologyText,
@@ -13,5 +14,6 @@ export {
   type TopologyIssue,
 } from './load.ts';
 export { MAX_RUN_MS, RANGES } from './ranges.ts';
+export { topologyReferenceMarkdown } from './reference.ts';
 export { type Duration, didYouMean, type TopologyInput, topologySchema } from './schema.ts';
 export { estimateRunSize, RUN_SIZE_COSTS, RUN_SIZE_LIMITS, type RunSizeEstimate } from './size.ts';

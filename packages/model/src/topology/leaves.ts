@@ -3,6 +3,7 @@
  */
 import { z } from 'zod';
 import type { IntOrPercent } from '../kube/rolling-update.ts';
+import { describedLeaf, type LeafInfo } from './described.ts';
 import { DURATION_EXAMPLES, formatDuration, tryParseDuration } from './duration.ts';
 import { didYouMean, expected, listOr, quote } from './messages.ts';
 
@@ -11,29 +12,47 @@ export type Duration = string | number;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
-/** A leaf typed `In` for TypeScript users, checked at run time by `parse` (YAML gives it anything). */
-export function leaf<In, Out = In>(parse: (v: unknown) => Parsed<Out>) {
-  return z.custom<In>().transform((v, ctx): Out => {
-    const r = parse(v);
-    if (r.ok) return r.value;
-    ctx.issues.push({ code: 'custom', message: r.message, input: v });
-    return z.NEVER;
-  });
+/**
+ * A leaf typed `In` for TypeScript users, checked at run time by `parse` (YAML gives it anything); `info` says what it
+ * accepts, for the field reference.
+ */
+export function leaf<In, Out = In>(info: LeafInfo, parse: (v: unknown) => Parsed<Out>) {
+  return describedLeaf(
+    z.custom<In>().transform((v, ctx): Out => {
+      const r = parse(v);
+      if (r.ok) return r.value;
+      ctx.issues.push({ code: 'custom', message: r.message, input: v });
+      return z.NEVER;
+    }),
+    info,
+  );
 }
 
-export function simple<T>(what: string, test: (v: unknown) => boolean) {
-  return leaf<T>((v) => (test(v) ? { ok: true, value: v as T } : { ok: false, message: expected(what, v) }));
+export function simple<T>(info: LeafInfo, what: string, test: (v: unknown) => boolean) {
+  return leaf<T>(info, (v) => (test(v) ? { ok: true, value: v as T } : { ok: false, message: expected(what, v) }));
 }
 
 export const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-export const fraction = simple<number>('a number from 0 to 1', (v) => isFiniteNumber(v) && v >= 0 && v <= 1);
-export const utilization = simple<number>('a number above 0 and at most 1', (v) => isFiniteNumber(v) && v > 0 && v <= 1);
-export const bool = simple<boolean>('true or false', (v) => typeof v === 'boolean');
-export const text = simple<string>('a string', (v) => typeof v === 'string');
-export const nonEmptyText = simple<string>('a non-empty string', (v) => typeof v === 'string' && v.trim() !== '');
+export const fraction = simple<number>(
+  { type: 'number', accepts: '0 … 1', min: 0, max: 1 },
+  'a number from 0 to 1',
+  (v) => isFiniteNumber(v) && v >= 0 && v <= 1,
+);
+export const utilization = simple<number>(
+  { type: 'number', accepts: 'above 0, at most 1', min: 0, max: 1 },
+  'a number above 0 and at most 1',
+  (v) => isFiniteNumber(v) && v > 0 && v <= 1,
+);
+export const bool = simple<boolean>({ type: 'boolean', accepts: 'true | false' }, 'true or false', (v) => typeof v === 'boolean');
+export const text = simple<string>({ type: 'string', accepts: 'any text' }, 'a string', (v) => typeof v === 'string');
+export const nonEmptyText = simple<string>(
+  { type: 'string', accepts: 'non-empty text' },
+  'a non-empty string',
+  (v) => typeof v === 'string' && v.trim() !== '',
+);
 
 export function oneOf<const T extends string>(values: readonly T[]) {
-  return leaf<T>((v) => {
+  return leaf<T>({ type: 'choice', accepts: values.join(' | '), values }, (v) => {
     if (typeof v === 'string' && (values as readonly string[]).includes(v)) return { ok: true, value: v as T };
     const guess = typeof v === 'string' ? didYouMean(v, values) : undefined;
     const hint = guess !== undefined ? ` (did you mean ${quote(guess)}?)` : '';
@@ -60,7 +79,7 @@ function outOfRange(what: string, r: Range, v: unknown, show: (n: number) => str
 export function int(base: 0 | 1, range: Omit<Range, 'min'> & { min?: number }) {
   const r: Range = { min: range.min ?? base, ...range };
   const kind = base === 1 ? 'a positive integer' : 'a non-negative integer';
-  return leaf<number>((v) => {
+  return leaf<number>({ type: 'integer', accepts: `${r.min} … ${r.max}`, ...r }, (v) => {
     if (!Number.isSafeInteger(v) || (v as number) < base) {
       // a huge number is an integer too (1e9, 2^53 + 1): say what the range is rather than "not an integer"
       if (isFiniteNumber(v) && v > r.max) return { ok: false, message: outOfRange('an integer', r, v, String) };
@@ -74,7 +93,8 @@ export function int(base: 0 | 1, range: Omit<Range, 'min'> & { min?: number }) {
 /** A finite number in `[min, max]`; `exclusiveMin` for a factor or a rate that zero would break. */
 export function num(range: Range & { exclusiveMin?: boolean }) {
   const kind = range.exclusiveMin ? 'a positive number' : 'a non-negative number';
-  return leaf<number>((v) => {
+  const accepts = `${range.exclusiveMin ? 'above ' : ''}${range.min} … ${range.max}`;
+  return leaf<number>({ type: 'number', accepts, why: range.why, min: range.min, max: range.max }, (v) => {
     if (!isFiniteNumber(v) || v < range.min || (range.exclusiveMin && v <= range.min)) {
       if (isFiniteNumber(v) && v > range.max) return { ok: false, message: outOfRange('a number', range, v, String) };
       return { ok: false, message: expected(kind, v) };
@@ -95,7 +115,8 @@ export function num(range: Range & { exclusiveMin?: boolean }) {
  * starts at seconds gets `did you mean 50s?`.
  */
 export function duration(range: Range) {
-  return leaf<Duration, number>((v) => {
+  const accepts = `${formatDuration(range.min)} … ${formatDuration(range.max)}`;
+  return leaf<Duration, number>({ type: 'duration', accepts, ...range }, (v) => {
     const r = tryParseDuration(v);
     if (!r.ok) return r;
     if (range.min > 0 && r.ms <= 0) return { ok: false, message: expected(`a duration above zero such as ${DURATION_EXAMPLES}`, v) };
@@ -116,7 +137,7 @@ export function duration(range: Range) {
 
 /** maxSurge / maxUnavailable: a pod count or a whole-number percentage, as the Kubernetes API server accepts them. */
 export const MAX_POD_COUNT = 1_000;
-export const intOrPercent = leaf<IntOrPercent>((v) => {
+export const intOrPercent = leaf<IntOrPercent>({ type: 'pods or percent', accepts: `0 … ${MAX_POD_COUNT} pods, or "0%" … "100%"` }, (v) => {
   if (Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= MAX_POD_COUNT) return { ok: true, value: v as number };
   if (isFiniteNumber(v) && v > MAX_POD_COUNT)
     return {

@@ -61,6 +61,7 @@ type ReconnectInput =
   | z.input<(typeof reconnectVariants)['exponential-decorrelated-jitter']>;
 
 export const reconnect = variants<ReconnectInput, ReconnectPolicy>({
+  by: 'policy',
   what: 'a mapping such as { policy: fixed, delay: 5s }',
   variants: {
     fixed: { keys: ['policy', 'delay'], schema: reconnectVariants.fixed },

@@ -3,6 +3,7 @@
  * mappings whose keys depend on one of their values (`variants`).
  */
 import { z } from 'zod';
+import { describedVariants } from './described.ts';
 import { expected, listOr, quote, unknownKeyMessage } from './messages.ts';
 
 /** One problem of a topology, located by its path in the input (keys and list indices). */
@@ -54,11 +55,13 @@ export const seconds = (s: number | undefined): number | undefined => (s === und
  */
 export function variants<In, Out>(options: {
   what: string;
+  /** what picks the variant, in words, for the field reference: `policy`, `the action key` */
+  by: string;
   variants: Record<string, { keys: readonly string[]; schema: z.ZodType<Out> }>;
   pick: (v: Record<string, unknown>) => { variant: string } | SchemaIssue;
   describe: (variant: string) => string;
 }) {
-  return z.custom<In>().transform((v, ctx): Out => {
+  const schema = z.custom<In>().transform((v, ctx): Out => {
     if (!isMapping(v)) {
       ctx.issues.push({ code: 'custom', message: expected(options.what, v), input: v });
       return z.NEVER;
@@ -94,4 +97,5 @@ export function variants<In, Out>(options: {
     }
     return misplaced ? z.NEVER : r.data;
   });
+  return describedVariants(schema, { by: options.by, variants: options.variants });
 }

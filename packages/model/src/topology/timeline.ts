@@ -3,6 +3,7 @@
  */
 import type { z } from 'zod';
 import type { PoolParams, TimelineEvent } from '../params.ts';
+import { describedLeaf } from './described.ts';
 import { formatDuration } from './duration.ts';
 import { duration, int, nonEmptyText, num, oneOf } from './leaves.ts';
 import { didYouMean, listOr, quote } from './messages.ts';
@@ -16,6 +17,11 @@ type EventAction = (typeof EVENT_ACTIONS)[number];
 const target = oneOf(['router', 'manager']);
 const at = duration(RANGES.at);
 const label = nonEmptyText.optional();
+// the keys of router.pool, listed once in the field reference (under router.pool), not again under each rollout
+const rolloutPool = describedLeaf(
+  pool.transform((p) => p),
+  { type: 'mapping', accepts: 'keys of router.pool' },
+);
 
 /** "mode fixed, maxConnections 520": a rollout's pool in the words of the topology, for its generated label. */
 function describePool(p: Partial<PoolParams>): string {
@@ -25,7 +31,7 @@ function describePool(p: Partial<PoolParams>): string {
 }
 
 const eventVariants = {
-  rollout: mapping({ at, rollout: target, pool: pool.optional(), label }).transform(
+  rollout: mapping({ at, rollout: target, pool: rolloutPool.optional(), label }).transform(
     (e): TimelineEvent => ({
       atMs: e.at,
       kind: 'rollout',
@@ -94,6 +100,7 @@ const EVENT_KEYS: { [A in EventAction]: readonly string[] } = {
 };
 
 export const timelineEvent = variants<TimelineEventInput, TimelineEvent>({
+  by: 'the action key',
   what: 'an event such as { at: 10m, rollout: router }',
   variants: Object.fromEntries(EVENT_ACTIONS.map((a) => [a, { keys: EVENT_KEYS[a], schema: eventVariants[a] }])),
   pick: (v) => {

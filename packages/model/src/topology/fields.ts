@@ -1,0 +1,383 @@
+/**
+ * Every field of a topology file: its path, what it accepts (read off the schema, described.ts), its default (read
+ * off `DEFAULTS` through the resolved parameter it sets), what it models and what to watch for. The schema gives
+ * the shape and the ranges; `FIELD_DOCS` gives the words. A test walks both: a field without words, words without
+ * a field, or a `param` that the field does not set all fail it.
+ */
+import type { z } from 'zod';
+import { DEFAULTS } from '../defaults.ts';
+import type { PlatformParams } from '../params.ts';
+import { type LeafInfo, leafInfoOf, variantsInfoOf } from './described.ts';
+import { formatDuration } from './duration.ts';
+import { type PolicyKind, policyDefaults } from './reconnect.ts';
+import { topologySchema } from './schema.ts';
+
+/** One field as the schema has it. */
+export interface SchemaField {
+  /** `router.pool.maxConnections`; a list item is `[]`: `timeline[].at` */
+  path: string;
+  /** the variant the field belongs to (a reconnect policy, a timeline action); undefined outside variants */
+  variant: string | undefined;
+  /** what picks the variant, e.g. `policy` */
+  variantBy: string | undefined;
+  info: LeafInfo;
+  /** whether the field must be written (within its mapping) */
+  required: boolean;
+}
+
+interface ZodInternals {
+  _zod: { def: { type: string; innerType?: object; in?: object; shape?: Record<string, object>; element?: object } };
+}
+
+function* walk(schema: object, path: string, variant: { name: string; by: string } | undefined, optional: boolean): Generator<SchemaField> {
+  const info = leafInfoOf(schema);
+  if (info !== undefined) {
+    yield { path, variant: variant?.name, variantBy: variant?.by, info, required: !optional };
+    return;
+  }
+  const variants = variantsInfoOf(schema);
+  if (variants !== undefined) {
+    for (const [name, v] of Object.entries(variants.variants)) yield* walk(v.schema, path, { name, by: variants.by }, optional);
+    return;
+  }
+  const def = (schema as ZodInternals)._zod.def;
+  if (def.type === 'optional' && def.innerType !== undefined) yield* walk(def.innerType, path, variant, true);
+  else if (def.type === 'pipe' && def.in !== undefined) yield* walk(def.in, path, variant, optional);
+  else if (def.type === 'array' && def.element !== undefined) yield* walk(def.element, `${path}[]`, variant, false);
+  else if (def.type === 'object' && def.shape !== undefined)
+    for (const [key, s] of Object.entries(def.shape)) yield* walk(s, path === '' ? key : `${path}.${key}`, variant, false);
+  else throw new Error(`topology fields: the schema part at '${path}' (${def.type}) has no description (register it in described.ts)`);
+}
+
+/** Every field of the schema, in the schema's order; a field of several variants once per variant. */
+export function schemaFields(schema: z.ZodType = topologySchema): SchemaField[] {
+  return [...walk(schema, '', undefined, false)];
+}
+
+/** The words for one field. */
+export interface FieldDoc {
+  /** the resolved parameter it sets (a dotted path into `PlatformParams`); absent for timeline fields */
+  param?: string;
+  /** what it models, in a sentence or two */
+  models: string;
+  /** what a user should watch for */
+  note?: string;
+  /** the default in words, where it is not a parameter's value (timeline fields) */
+  default?: string;
+}
+
+const SERVICE = 'the time one request of this kind holds a manager worker';
+const STRATEGY_SURGE =
+  'pods the rollout may start above the desired count (Deployment spec.strategy.rollingUpdate.maxSurge); a percentage rounds up';
+const STRATEGY_UNAVAILABLE =
+  'pods that may be unavailable during the rollout (rollingUpdate.maxUnavailable); a percentage rounds down; maxSurge and maxUnavailable cannot both be 0';
+const MIN_READY = 'seconds a new pod must stay ready before it counts as available and the rollout moves on (spec.minReadySeconds)';
+
+/** The words for every field, keyed by path; a field of a variant shares its path's words. */
+export const FIELD_DOCS: Record<string, FieldDoc> = {
+  name: { param: 'name', models: 'the name reports, sweeps and headers show' },
+  description: { param: 'description', models: 'free text shown in the report' },
+  duration: {
+    param: 'durationMs',
+    models: 'how much simulated time the run covers',
+    note: 'the oracle judges on its own clock (until the deadline after the last trigger), not this duration',
+  },
+  sampleInterval: { param: 'sampleIntervalMs', models: 'the period of the sampled time series (CSV, charts, the oracle)' },
+  'network.minLatency': { param: 'network.minLatencyMs', models: 'the shortest one-way latency of a message between actors' },
+  'network.maxLatency': {
+    param: 'network.maxLatencyMs',
+    models: 'the longest one-way latency; each message draws uniformly between the two',
+  },
+
+  'delegates.count': { param: 'delegates.count', models: 'delegates (customer-side agents), each holding one WebSocket to a router pod' },
+  'delegates.startSpread': {
+    param: 'delegates.startSpreadMs',
+    models: 'delegates start (register, then connect) spread uniformly over this window from time 0',
+  },
+  'delegates.reconnect.policy': {
+    param: 'delegates.reconnect.kind',
+    models:
+      'how a delegate waits before reopening a lost WebSocket: `fixed` (the same wait every time), `fibonacci` (1, 1, 2, 3, 5 … s up to cap, no jitter), `exponential-full-jitter` (uniform(0, min(cap, base·2ⁿ))), `exponential-decorrelated-jitter` (min(cap, uniform(base, 3·previous)))',
+    note: 'may be left out when only `delay` is given: that is the fixed policy. The legacy delegates of the incident reconnect after a fixed 5 s, all at once',
+  },
+  'delegates.reconnect.delay': { param: 'delegates.reconnect.delayMs', models: 'the fixed wait before every reconnect' },
+  'delegates.reconnect.base': { param: 'delegates.reconnect.baseMs', models: 'the first backoff of an exponential policy' },
+  'delegates.reconnect.cap': { param: 'delegates.reconnect.capMs', models: 'the longest backoff of the policy' },
+  'delegates.socketOpenTimeout': {
+    param: 'delegates.socketOpenTimeoutMs',
+    models: 'how long a delegate waits for its WebSocket upgrade to be answered before it gives up and closes',
+    note: 'a delegate that gives up leaves its acquire waiting at the router unless `router.pool.cancelAbandonedAcquires` is true',
+  },
+  'delegates.restClientTimeout': {
+    param: 'delegates.restClientTimeoutMs',
+    models: "the delegate's HTTP client gives up a REST call (registration, task calls) after this long",
+  },
+  'delegates.registrationRetry': {
+    param: 'delegates.registrationRetryMs',
+    models: 'the fixed sleep after a failed registration before the delegate tries again',
+  },
+  'delegates.heartbeatInterval': {
+    param: 'delegates.heartbeatIntervalMs',
+    models:
+      "the delegate's heartbeat period. The model samples heartbeats (one round trip per `heartbeatTimeout`, a sixth of the messages), and uses this as the wait for that heartbeat's reply before the delegate closes the socket and reconnects",
+    note: 'a dead path is noticed within heartbeatTimeout + heartbeatInterval (5 min 50 s by default), as with every-50 s heartbeats',
+  },
+  'delegates.heartbeatTimeout': {
+    param: 'delegates.heartbeatTimeoutMs',
+    models: 'the delegate reconnects after this long without a heartbeat reply. In the model: the period of the one sampled heartbeat',
+  },
+  'delegates.livenessProbe.healthCacheTtl': {
+    param: 'delegates.healthCacheTtlMs',
+    models: "how long the delegate's health status, which the liveness probe reads, is cached",
+    note: 'a delegate that cannot reconnect looks healthy to the probe for up to this long',
+  },
+  'delegates.livenessProbe.period': { param: 'delegates.livenessPeriodMs', models: 'the liveness probe period (periodSeconds)' },
+  'delegates.livenessProbe.failureThreshold': {
+    param: 'delegates.livenessFailureThreshold',
+    models: 'failed probes in a row before Kubernetes restarts the delegate pod (failureThreshold)',
+  },
+  'delegates.podRestart': {
+    param: 'delegates.podRestartMs',
+    models: 'how long a restarted delegate pod takes to come back and start registering',
+  },
+  'delegates.tasks.acquireAttempts': { param: 'delegates.taskAcquireAttempts', models: 'immediate attempts to acquire an offered task' },
+  'delegates.tasks.resultAttempts': { param: 'delegates.taskResultAttempts', models: 'attempts to send a finished task’s result' },
+  'delegates.tasks.runMedian': { param: 'delegates.taskRunMedianMs', models: 'the median run time of a task (lognormal)' },
+  'delegates.tasks.runSigma': {
+    param: 'delegates.taskRunSigma',
+    models: 'the spread σ of the lognormal task run time (0: every task takes the median)',
+  },
+
+  'router.replicas': { param: 'router.replicas', models: 'router pods before any rollout or scaling' },
+  'router.pool.mode': {
+    param: 'router.pool.mode',
+    models:
+      '`elastic`: the pool opens a connection per request and never waits (the platform before the upgrade); `fixed`: at most `maxConnections` slots, then a FIFO of waiting acquires with a timeout (the upgrade of the incident)',
+    note: 'an elastic pool always cancels the work of a client that left; a fixed pool only with `cancelAbandonedAcquires: true`',
+  },
+  'router.pool.maxConnections': {
+    param: 'router.pool.maxConnections',
+    models:
+      'upstream connection slots per router pod in a fixed pool; a WebSocket pins one for its life, a REST call holds one for its service time',
+    note: 'also the denominator of the autoscaler’s utilisation metric, in both modes',
+  },
+  'router.pool.pendingAcquireMaxCount': {
+    param: 'router.pool.pendingAcquireMaxCount',
+    models: 'acquires that may wait for a slot per router pod; one more is rejected at once',
+  },
+  'router.pool.pendingAcquireTimeout': {
+    param: 'router.pool.pendingAcquireTimeoutMs',
+    models: 'how long an acquire may wait for a slot before it fails',
+    note: 'longer than `delegates.socketOpenTimeout` (15 s) by default: the delegate has given up long before its acquire fails',
+  },
+  'router.pool.cancelAbandonedAcquires': {
+    param: 'router.pool.cancelAbandonedAcquires',
+    models: 'whether a client that goes away cancels its waiting acquire and its upstream work (fixed pools)',
+    note: 'false by default, as in the incident: a slot is then taken for a socket nobody is waiting for, which is one of the loops that keep a storm going',
+  },
+  'router.pool.staleConnectionRelease': {
+    param: 'router.pool.staleConnectionReleaseMs',
+    models: 'how long the slot of a connection to a terminated manager pod stays taken after the pod is gone',
+  },
+  'router.pool.connectionSetup': {
+    param: 'router.pool.connectionSetupMs',
+    models: 'the time setting up one upstream connection holds its slot before the request goes on',
+  },
+  'router.pool.maxIdleTime': {
+    param: 'router.pool.maxIdleTimeMs',
+    models: 'close an upstream connection that carried no traffic for this long (0: never, Reactor Netty’s default)',
+    note: 'live sockets carry heartbeats, so only connections whose client is gone go idle',
+  },
+  'router.readinessDelay': {
+    param: 'router.readinessDelayMs',
+    models: 'from a router pod’s start until it is ready and in the Service endpoints',
+  },
+  'router.terminationGracePeriod': {
+    param: 'router.terminationGracePeriodMs',
+    models: 'a terminating router pod serves what it has for this long, then closes every socket it holds',
+  },
+  'router.strategy.rollingUpdate.maxSurge': { param: 'router.strategy.maxSurge', models: STRATEGY_SURGE },
+  'router.strategy.rollingUpdate.maxUnavailable': { param: 'router.strategy.maxUnavailable', models: STRATEGY_UNAVAILABLE },
+  'router.strategy.minReadySeconds': { param: 'router.strategy.minReadyMs', models: MIN_READY },
+  'router.autoscaling.enabled': {
+    param: 'router.autoscaling.enabled',
+    models: 'whether a HorizontalPodAutoscaler scales the router deployment',
+  },
+  'router.autoscaling.minReplicas': {
+    param: 'router.autoscaling.minReplicas',
+    models: 'the fewest router pods the autoscaler keeps',
+    note: 'minReplicas and maxReplicas are both 4 by default: the autoscaler runs but can add no pod until maxReplicas is raised',
+  },
+  'router.autoscaling.maxReplicas': { param: 'router.autoscaling.maxReplicas', models: 'the most router pods the autoscaler may run' },
+  'router.autoscaling.targetUtilization': {
+    param: 'router.autoscaling.targetUtilization',
+    models: 'the target average pool utilisation of the ready router pods: occupied slots / maxConnections',
+    note: 'the metric is pool utilisation, not CPU or request rate; a new pod takes only new connections: nothing moves existing sockets onto it',
+  },
+  'router.autoscaling.syncPeriod': {
+    param: 'router.autoscaling.syncPeriodMs',
+    models: 'how often the autoscaler reads the metric and decides',
+  },
+  'router.autoscaling.metricLag': {
+    param: 'router.autoscaling.metricLagMs',
+    models: 'how old the metric it reads is (the metrics pipeline lags)',
+  },
+  'router.autoscaling.behavior.scaleUp.pods': {
+    param: 'router.autoscaling.scaleUpPods',
+    models: 'pods one scale-up period may add (behavior.scaleUp policy type Pods)',
+  },
+  'router.autoscaling.behavior.scaleUp.percent': {
+    param: 'router.autoscaling.scaleUpPercent',
+    models: 'percent of the current replicas one scale-up period may add (policy type Percent); the larger of the two limits applies',
+  },
+  'router.autoscaling.behavior.scaleUp.period': {
+    param: 'router.autoscaling.scaleUpPeriodMs',
+    models: 'the period of both scale-up policies',
+  },
+  'router.autoscaling.behavior.scaleDown.stabilizationWindow': {
+    param: 'router.autoscaling.scaleDownStabilizationMs',
+    models: 'scale down only to the highest recommendation of this window',
+  },
+
+  'manager.replicas': { param: 'manager.replicas', models: 'delegate-manager pods before any rollout' },
+  'manager.workers': { param: 'manager.workers', models: 'requests one manager pod serves at once; more wait in its queue' },
+  'manager.serviceTimes.upgrade': { param: 'manager.upgradeServiceMs', models: `${SERVICE}: accepting a WebSocket upgrade` },
+  'manager.serviceTimes.registration': { param: 'manager.registrationServiceMs', models: `${SERVICE}: a delegate registration` },
+  'manager.serviceTimes.rest': { param: 'manager.restServiceMs', models: `${SERVICE}: a REST call (task, secret or API)` },
+  'manager.serviceTimes.expire': { param: 'manager.expireServiceMs', models: `${SERVICE}: expiring one disconnected delegate’s tasks` },
+  'manager.heartbeatLoadPer1000': {
+    param: 'manager.heartbeatLoadPer1000',
+    models: 'the work of heartbeats as a share of one worker per 1000 connected delegates',
+  },
+  'manager.disconnectAfter': {
+    param: 'manager.disconnectAfterMs',
+    models: 'a delegate whose socket stayed down this long is marked disconnected and its started tasks expire (manager work)',
+  },
+  'manager.readinessDelay': {
+    param: 'manager.readinessDelayMs',
+    models: 'from a manager pod’s start until it is ready (a JVM service warming up)',
+  },
+  'manager.terminationGracePeriod': {
+    param: 'manager.terminationGracePeriodMs',
+    models: 'a terminating manager pod drops its sessions after this long; each dropped delegate reconnects',
+  },
+  'manager.strategy.rollingUpdate.maxSurge': { param: 'manager.strategy.maxSurge', models: STRATEGY_SURGE },
+  'manager.strategy.rollingUpdate.maxUnavailable': { param: 'manager.strategy.maxUnavailable', models: STRATEGY_UNAVAILABLE },
+  'manager.strategy.minReadySeconds': { param: 'manager.strategy.minReadyMs', models: MIN_READY },
+
+  'workload.pipelinesPerMinute': {
+    param: 'workload.pipelinesPerMinute',
+    models: 'pipeline arrivals (Poisson), each offering its tasks to connected delegates',
+  },
+  'workload.tasksPerPipeline': { param: 'workload.tasksPerPipeline', models: 'tasks per pipeline' },
+  'workload.secretsPerTask': { param: 'workload.secretsPerTask', models: 'secret fetches (REST calls through the routers) per task' },
+  'workload.apiRequestsPerSecond': {
+    param: 'workload.apiRequestsPerSecond',
+    models: 'API requests from CI and users (Poisson), each a REST call through the routers',
+  },
+  'workload.clientAttempts': {
+    param: 'workload.apiClientAttempts',
+    models: 'attempts of the CI/API client per call (API requests and the secret fetches of tasks)',
+  },
+  'workload.clientRetryDelay': { param: 'workload.apiRetryDelayMs', models: 'the wait before the CI/API client retries a failed call' },
+  'workload.clientTimeout': { param: 'workload.clientTimeoutMs', models: 'the CI/API client gives up a call after this long' },
+
+  'validationGate.enabled': {
+    param: 'validationGate.enabled',
+    models: 'watch each router rollout and roll it back automatically when the connected fraction stays low',
+  },
+  'validationGate.window': {
+    param: 'validationGate.windowMs',
+    models: 'after a router rollout completes, watch this long before promoting it',
+  },
+  'validationGate.minConnectedFraction': {
+    param: 'validationGate.minConnectedFraction',
+    models: 'a breach: the connected fraction below this …',
+  },
+  'validationGate.breachFor': {
+    param: 'validationGate.breachForMs',
+    models: '… continuously for this long rolls the router back (a rollout’s own socket moves dip it for seconds)',
+  },
+
+  'timeline[].at': { models: 'when the event happens, from the start of the run', default: 'required' },
+  'timeline[].label': { models: 'the event’s name in logs, charts and reports', default: 'made from the event' },
+  'timeline[].rollout': {
+    models: 'roll the `router` or `manager` deployment to a new revision: every pod is replaced under its rollingUpdate strategy',
+    note: 'every socket of a replaced pod reconnects: this is the burst of the incident',
+  },
+  'timeline[].pool': {
+    models:
+      'router rollouts only: the pool settings of the new pods (the keys of `router.pool`); keys left out keep the running pods’ values',
+    default: 'the running pool',
+  },
+  'timeline[].rollback': {
+    models: 'roll `router` or `manager` back to the previous revision (a manual rollback)',
+    note: 'the oracle judges without the file’s rollbacks: does the platform come back by itself?',
+  },
+  'timeline[].kill': { models: 'kill ready pods of `router` or `manager` at random' },
+  'timeline[].count': { models: 'pods to kill', default: '1' },
+  'timeline[].partition': { models: 'cut the network between delegates and routers (`delegates-routers`) for `duration`' },
+  'timeline[].duration': { models: 'how long a partition, latency spike or load spike lasts', default: 'required' },
+  'timeline[].latencySpike': { models: 'extra one-way latency on every message for `duration`' },
+  'timeline[].loadSpike': { models: 'multiply the workload rates by this factor for `duration`' },
+};
+
+/** The words for a field: its own path. */
+export function fieldDoc(path: string): FieldDoc | undefined {
+  return FIELD_DOCS[path];
+}
+
+function valueAt(root: unknown, dotted: string): unknown {
+  let v: unknown = root;
+  for (const key of dotted.split('.')) v = (v as Record<string, unknown> | undefined)?.[key];
+  return v;
+}
+
+/** A resolved parameter's value as a topology file writes it: durations as `45s`, minReadySeconds in seconds. */
+export function yamlValue(field: SchemaField, paramValue: unknown): string {
+  if (field.path.endsWith('.minReadySeconds') && typeof paramValue === 'number') return String(paramValue / 1_000);
+  if (field.info.type === 'duration' && typeof paramValue === 'number') return formatDuration(paramValue);
+  if (typeof paramValue === 'string') return field.info.type === 'pods or percent' ? `"${paramValue}"` : paramValue;
+  return JSON.stringify(paramValue);
+}
+
+/** The default of a field as a topology writes it; per policy for the reconnect settings. */
+export function fieldDefault(field: SchemaField): string {
+  const doc = fieldDoc(field.path);
+  if (doc?.default !== undefined) return doc.default;
+  if (doc?.param === undefined) return '';
+  if (field.path.startsWith('delegates.reconnect.') && field.variant !== undefined) {
+    const own = policyDefaults(field.variant as PolicyKind) as Record<string, unknown>;
+    const key = doc.param.slice('delegates.reconnect.'.length);
+    return field.path.endsWith('.policy') ? String(DEFAULTS.delegates.reconnect.kind) : yamlValue(field, own[key]);
+  }
+  return yamlValue(field, valueAt(DEFAULTS, doc.param));
+}
+
+/** One row of a run's settings in the words of a topology file. */
+export interface SettingRow {
+  /** the field's path in a topology file */
+  path: string;
+  /** the value as a topology writes it */
+  value: string;
+  /** whether the value is the field's default */
+  isDefault: boolean;
+}
+
+/**
+ * The settings of a resolved run as a topology file names them (`router.pool.pendingAcquireTimeout: 45s`), every
+ * field but the timeline's, with whether each is the default. For reports: the user sees the names they write.
+ */
+export function topologySettings(params: PlatformParams): SettingRow[] {
+  const rows: SettingRow[] = [];
+  const policy = params.delegates.reconnect.kind;
+  for (const field of schemaFields()) {
+    if (field.path.startsWith('timeline')) continue;
+    if (field.path.startsWith('delegates.reconnect.') && field.variant !== policy) continue;
+    const doc = fieldDoc(field.path);
+    if (doc?.param === undefined) continue;
+    const value = yamlValue(field, valueAt(params, doc.param));
+    rows.push({ path: field.path, value, isDefault: value === fieldDefault(field) });
+  }
+  return rows;
+}
