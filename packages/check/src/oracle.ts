@@ -273,13 +273,14 @@ export function judge(params: PlatformParams, seed: number, options: OracleOptio
   };
 
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  const min = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
+  // a moment of the run reads as "minute 27.0", never "27.0 min", which reads like a duration
+  const minute = (ms: number) => `minute ${(ms / 60_000).toFixed(1)}`;
   const evidence =
     verdict === 'recovered'
-      ? `recovered at ${min(recoveredAtMs!)} (${stormStartMs === undefined ? `no storm: connected stayed at or above ${pct(STORM_CONNECTED_FRACTION_BELOW)}; ` : `${timeToRecoverFromStormSec!.toFixed(0)} s after the storm began at ${min(stormStartMs)}, `}${((recoveredAtMs! - triggerAtMs) / 1000).toFixed(0)} s after the trigger), within the deadline ${min(deadlineMs)}: connected ≥ ${pct(o.connectedThreshold)} for ${min(o.holdMs)}, goodput ≥ ${pct(1 - o.goodputTolerance)} of the baseline's ${pct(baseline.goodput)} of tasks acquired within the SLA, acquire timeouts ≈ 0`
+      ? `recovered at ${minute(recoveredAtMs!)} (${stormStartMs === undefined ? `no storm: connected stayed at or above ${pct(STORM_CONNECTED_FRACTION_BELOW)}; ` : `${timeToRecoverFromStormSec!.toFixed(0)} s after the storm began at ${minute(stormStartMs)}, `}${((recoveredAtMs! - triggerAtMs) / 1000).toFixed(0)} s after the trigger), before the deadline at ${minute(deadlineMs)}: connected ≥ ${pct(o.connectedThreshold)} for ${(o.holdMs / 60_000).toFixed(1)} min, goodput ≥ ${pct(1 - o.goodputTolerance)} of the baseline's ${pct(baseline.goodput)} of tasks acquired within the SLA, acquire timeouts ≈ 0`
       : verdict === 'slow'
-        ? `not recovered by ${min(deadlineMs)} but rising ${pct(atDeadline.connectedTrendPerMin)}/min (connected ${pct(atDeadline.connectedFraction)})`
-        : `not recovered by ${min(deadlineMs)}: connected ${pct(atDeadline.connectedFraction)}, trend ${pct(atDeadline.connectedTrendPerMin)}/min, ` +
+        ? `not recovered at the deadline, ${minute(deadlineMs)} of the run, but rising ${pct(atDeadline.connectedTrendPerMin)}/min (connected ${pct(atDeadline.connectedFraction)})`
+        : `not recovered at the deadline, ${minute(deadlineMs)} of the run: connected ${pct(atDeadline.connectedFraction)}, trend ${pct(atDeadline.connectedTrendPerMin)}/min, ` +
           `${atDeadline.acquireTimeoutsPerMin.toFixed(0)} acquire timeouts/min, ${atDeadline.attemptsPerSec.toFixed(1)} socket opens/s and ${atDeadline.restCallsPerSec.toFixed(1)} REST calls/s through the routers (baseline ${baseline.attemptsPerSec.toFixed(2)}/s and ${baseline.restCallsPerSec.toFixed(1)}/s, ×${loops.retryAmplification.toFixed(1)}), ` +
           `goodput ${pct(atDeadline.goodput)} of tasks (baseline ${pct(baseline.goodput)}); ` +
           `${pct(loops.abandonedSlotShare)} of router slots held by sockets of clients that left, ${pct(loops.staleSlotShare)} stale, ` +

@@ -15,6 +15,10 @@ export interface SweepCell {
   verdict: VerdictKind;
   /** from the trigger (includes the rollout); null when not recovered */
   timeToRecoverSec: number | null;
+  /** whether connected fell below STORM_CONNECTED_FRACTION_BELOW (@stampede/model) after the trigger */
+  storm: boolean;
+  /** from the storm's start (what the scoreboard shows); null without a storm or when not recovered */
+  timeToRecoverFromStormSec: number | null;
   dominantLoop: SustainingLoop;
   traceHash: string;
   /** the oracle's one-paragraph explanation */
@@ -41,6 +45,8 @@ export function judgeCell(params: PlatformParams, seed: number, index: number, s
     coords: cellCoords(index, sizes),
     verdict: v.verdict,
     timeToRecoverSec: v.timeToRecoverSec ?? null,
+    storm: v.storm,
+    timeToRecoverFromStormSec: v.timeToRecoverFromStormSec ?? null,
     dominantLoop: v.dominantLoop,
     traceHash: v.traceHash,
     evidence: v.evidence,

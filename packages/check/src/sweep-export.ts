@@ -1,7 +1,7 @@
 /**
  * A sweep result as files: sweep.json (everything, pretty-printed) and
  * sweep.csv (one row per cell: its values on each axis, the verdict, whether
- * it is unsafe, the time to recover, the dominant loop, the trace hash and
+ * it is unsafe, whether there was a storm, the time to recover from the storm's start and from the trigger, the dominant loop, the trace hash and
  * the oracle's evidence, then the severity: lowest connected fraction, peak
  * pending acquires, routers the autoscaler added). Duration axes are in
  * milliseconds (`_ms` columns).
@@ -25,6 +25,8 @@ export function sweepToCsv(result: SweepResult): string {
     ...result.axes.map((a) => (a.kind === 'duration' ? `${a.path}_ms` : a.path)),
     'verdict',
     'unsafe',
+    'storm',
+    'time_to_recover_from_storm_s',
     'time_to_recover_s',
     'dominant_loop',
     'trace_hash',
@@ -38,6 +40,8 @@ export function sweepToCsv(result: SweepResult): string {
     ...result.axes.map((a, i) => String(a.values[c.coords[i]!])),
     c.verdict,
     String(isUnsafe(c.verdict)),
+    String(c.storm),
+    c.timeToRecoverFromStormSec === null ? '' : String(c.timeToRecoverFromStormSec),
     c.timeToRecoverSec === null ? '' : String(c.timeToRecoverSec),
     c.dominantLoop,
     c.traceHash,

@@ -22,7 +22,7 @@ export interface SweepDefinition {
 
 export const SWEEP_FORMAT = 'stampede-sweep';
 /** 2: cells carry their severity, the result its edges */
-export const SWEEP_FORMAT_VERSION = 2;
+export const SWEEP_FORMAT_VERSION = 3;
 
 export interface SweepResult extends SweepDefinition {
   format: typeof SWEEP_FORMAT;
@@ -68,6 +68,8 @@ export function assembleSweep(definition: SweepDefinition, cells: readonly Sweep
       coords: c.coords,
       verdict: c.verdict,
       timeToRecoverSec: c.timeToRecoverSec,
+      storm: c.storm,
+      timeToRecoverFromStormSec: c.timeToRecoverFromStormSec,
       dominantLoop: c.dominantLoop,
       traceHash: c.traceHash,
       evidence: c.evidence,

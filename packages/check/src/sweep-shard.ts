@@ -16,7 +16,7 @@ import { assembleSweep, cellCountOf, SWEEP_FORMAT, type SweepDefinition, type Sw
 
 export const SHARD_FORMAT = 'stampede-sweep-shard';
 /** 2: cells carry their severity (minConnectedFraction, peakPendingAcquires, routersAdded) */
-export const SHARD_FORMAT_VERSION = 2;
+export const SHARD_FORMAT_VERSION = 3;
 
 /** Shard `index` (1-based) of `count`. */
 export interface ShardSpec {
@@ -189,6 +189,14 @@ export function shardIssues(data: unknown): string[] {
         (typeof c.timeToRecoverSec !== 'number' || !(c.timeToRecoverSec >= 0) || !Number.isFinite(c.timeToRecoverSec))
       )
         expect(`${at}.timeToRecoverSec`, 'null or a number of seconds, at least 0', c.timeToRecoverSec);
+      if (typeof c.storm !== 'boolean') expect(`${at}.storm`, 'true or false', c.storm);
+      if (
+        c.timeToRecoverFromStormSec !== null &&
+        (typeof c.timeToRecoverFromStormSec !== 'number' ||
+          !(c.timeToRecoverFromStormSec >= 0) ||
+          !Number.isFinite(c.timeToRecoverFromStormSec))
+      )
+        expect(`${at}.timeToRecoverFromStormSec`, 'null or a number of seconds, at least 0', c.timeToRecoverFromStormSec);
       if (!LOOPS.includes(c.dominantLoop as SustainingLoop))
         expect(`${at}.dominantLoop`, LOOPS.map((v) => `"${v}"`).join(', '), c.dominantLoop);
       str(`${at}.traceHash`, c.traceHash);

@@ -16,6 +16,8 @@ describe('metastability oracle', () => {
     expect(v.control).toMatchObject({ healthy: true });
     expect(v.control!.connectedFraction).toBeGreaterThanOrEqual(0.99);
     expect(v.evidence).toContain('the storm sustains itself (abandoned-acquires)');
+    // a moment of the run, not a duration: "27.0 min" read like "down for 27 minutes"
+    expect(v.evidence).toMatch(/^not recovered at the deadline, minute \d+\.\d of the run: /);
   });
 
   it('the elastic baseline recovers within the deadline, with its time to recover', () => {
@@ -26,6 +28,7 @@ describe('metastability oracle', () => {
     expect(v.recoveredAtMs).toBeLessThanOrEqual(v.deadlineMs);
     expect(v.dominantLoop).toBe('none');
     expect(v.control).toBeUndefined();
+    expect(v.evidence).toMatch(/^recovered at minute \d+\.\d \(.*\), before the deadline at minute \d+\.\d: /);
   });
 
   it('a very long jittered reconnect on an elastic pool (no liveness restarts) is slow: still rising at the deadline', () => {

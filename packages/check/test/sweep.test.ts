@@ -217,6 +217,8 @@ function cellsOf(rows: string[]): SweepCell[] {
       coords: rows.length === 1 ? [c] : [c, r],
       verdict: LETTER[letter]!,
       timeToRecoverSec: letter === 'R' ? 100 + c : null,
+      storm: true,
+      timeToRecoverFromStormSec: letter === 'R' ? 60 + c : null,
       dominantLoop: letter === 'R' ? ('none' as const) : ('abandoned-acquires' as const),
       traceHash: `hash${c}${r}`,
       evidence: `cell ${c},${r}, with "quotes", commas`,
@@ -444,14 +446,14 @@ describe('the edges of the swept range', () => {
 });
 
 describe('sweep.csv', () => {
-  it('one row per cell: axis values (durations in ms), verdict, unsafe, time to recover, loop, hash, evidence quoted', () => {
+  it('one row per cell: axis values (durations in ms), verdict, unsafe, storm, time to recover (from the storm, from the trigger), loop, hash, evidence quoted', () => {
     const csv = sweepToCsv(assembleSweep(definition(), allCells())).split('\n');
     expect(csv[0]).toBe(
-      'index,timeline[0].pool.maxConnections,router.pool.pendingAcquireTimeout_ms,verdict,unsafe,time_to_recover_s,dominant_loop,trace_hash,evidence,min_connected_fraction,peak_pending_acquires,routers_added',
+      'index,timeline[0].pool.maxConnections,router.pool.pendingAcquireTimeout_ms,verdict,unsafe,storm,time_to_recover_from_storm_s,time_to_recover_s,dominant_loop,trace_hash,evidence,min_connected_fraction,peak_pending_acquires,routers_added',
     );
-    expect(csv[1]).toBe('0,400,15000,metastable,true,,abandoned-acquires,hash00,"cell 0,0, with ""quotes"", commas",0.2,900,0');
-    expect(csv[2]).toBe('1,600,15000,recovered,false,101,none,hash10,"cell 1,0, with ""quotes"", commas",0.6,10,0');
-    expect(csv[12]).toBe('11,1000,120000,recovered,false,103,none,hash32,"cell 3,2, with ""quotes"", commas",0.8,30,2');
+    expect(csv[1]).toBe('0,400,15000,metastable,true,true,,,abandoned-acquires,hash00,"cell 0,0, with ""quotes"", commas",0.2,900,0');
+    expect(csv[2]).toBe('1,600,15000,recovered,false,true,61,101,none,hash10,"cell 1,0, with ""quotes"", commas",0.6,10,0');
+    expect(csv[12]).toBe('11,1000,120000,recovered,false,true,63,103,none,hash32,"cell 3,2, with ""quotes"", commas",0.8,30,2');
     expect(csv).toHaveLength(14); // header, 12 cells, final newline
   });
 });

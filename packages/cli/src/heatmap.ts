@@ -1,7 +1,7 @@
 /**
  * A sweep in the terminal: a grid with one cell per combination (rows: the
  * second axis, highest value on top; columns: the first axis; one axis gives
- * one row), each cell a verdict letter and the time to recover on the
+ * one row), each cell a verdict letter and the time to recover from the storm's start (as the scoreboard) on the
  * verdict's colour, the file's own setting in brackets, a legend, and the
  * margin line. Readable without colour: the letters carry the verdict.
  * Under each row, the severity of its cells (lowest connected, peak pending
@@ -29,10 +29,12 @@ function paint(colors: Colors, verdict: VerdictKind, text: string): string {
   }
 }
 
-/** `R 2m45s` for a recovered cell; the letter alone otherwise. */
-export function cellText(verdict: VerdictKind, timeToRecoverSec: number | null): string {
-  const letter = VERDICT_LETTERS[verdict];
-  return timeToRecoverSec === null ? letter : `${letter} ${formatDuration(Math.round(timeToRecoverSec) * 1000)}`;
+/** `R 2m45s` for a recovered cell (from the storm's start), `R no storm` when there was none; the letter alone otherwise. */
+export function cellText(c: { verdict: VerdictKind; storm: boolean; timeToRecoverFromStormSec: number | null }): string {
+  const letter = VERDICT_LETTERS[c.verdict];
+  if (c.verdict !== 'recovered') return letter;
+  if (!c.storm) return `${letter} no storm`;
+  return c.timeToRecoverFromStormSec === null ? letter : `${letter} ${formatDuration(Math.round(c.timeToRecoverFromStormSec) * 1000)}`;
 }
 
 /** `42.1% q480 +2r`: lowest connected fraction, peak pending acquires, routers the autoscaler added. */
@@ -47,14 +49,14 @@ export function formatHeatmap(result: SweepResult, colors: Colors): string[] {
   const own = result.margin.own;
   const marked = own?.inRange ? own.coords.join(',') : undefined;
 
-  const texts = result.cells.map((c) => cellText(c.verdict, c.timeToRecoverSec));
+  const texts = result.cells.map(cellText);
   const severities = result.cells.map(severityText);
   const width = Math.max(...texts.map((t) => t.length), ...severities.map((t) => t.length), ...cols.labels.map((l) => l.length));
   const rowLabels = rows?.labels ?? [''];
   const labelWidth = Math.max(...rowLabels.map((l) => l.length));
   const cell = (coords: number[]) => {
     const c = byCoords.get(coords.join(','))!;
-    const body = paint(colors, c.verdict, ` ${cellText(c.verdict, c.timeToRecoverSec).padEnd(width)} `);
+    const body = paint(colors, c.verdict, ` ${cellText(c).padEnd(width)} `);
     return coords.join(',') === marked ? `[${body}]` : ` ${body} `;
   };
 
@@ -72,7 +74,7 @@ export function formatHeatmap(result: SweepResult, colors: Colors): string[] {
   }
   lines.push('');
   const counts = (['recovered', 'slow', 'metastable', 'overloaded'] as const)
-    .map((v) => `${VERDICT_LETTERS[v]} ${v}${v === 'recovered' ? ' (time to recover from the trigger)' : ''}: ${result.counts[v]}`)
+    .map((v) => `${VERDICT_LETTERS[v]} ${v}${v === 'recovered' ? " (time to recover from the storm's start)" : ''}: ${result.counts[v]}`)
     .join('   ');
   lines.push(`  ${counts}`);
   lines.push('  under each cell: lowest connected, q peak pending acquires, +r routers the autoscaler added');

@@ -24,6 +24,8 @@ export function sweepReportInput(result: SweepResult): SweepReportInput {
       coords: c.coords.map((i, axis) => result.axes[axis]!.values[i]!),
       verdict: c.verdict,
       timeToRecoverSec: c.timeToRecoverSec,
+      storm: c.storm,
+      timeToRecoverFromStormSec: c.timeToRecoverFromStormSec,
       minConnectedFraction: c.minConnectedFraction,
       peakPendingAcquires: c.peakPendingAcquires,
       routersAdded: c.routersAdded,

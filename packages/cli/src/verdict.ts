@@ -28,7 +28,7 @@ export function verdictFor(params: PlatformParams, seed: number, engine?: Engine
   }
 }
 
-/** "metastable (abandoned-acquires); not recovered by …": the verdict, its sustaining loop unless it recovered, and the oracle's evidence. */
+/** "metastable (abandoned-acquires); not recovered at the deadline, minute …": the verdict, its sustaining loop unless it recovered, and the oracle's evidence. */
 export function formatVerdict(v: { verdict: VerdictKind; dominantLoop: string; evidence: string }, colors: Colors = plain): string {
   return `${colors.bold(v.verdict)}${v.verdict === 'recovered' ? '' : ` (${v.dominantLoop})`}; ${v.evidence}`;
 }

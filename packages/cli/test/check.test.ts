@@ -81,7 +81,9 @@ describe('stampede check', () => {
       expect(out.stdout).toMatch(/^fails: case \d+ of 3 is metastable/m);
       expect(out.stdout).toMatch(/^ {2}rollout policy \(router: maxSurge 1/m);
       expect(out.stdout).toContain('timeline as judged (manual rollbacks left out');
-      expect(out.stdout).toMatch(/^verdict: metastable \(abandoned-acquires\); not recovered by/m);
+      expect(out.stdout).toMatch(
+        /^verdict: metastable \(abandoned-acquires\); not recovered at the deadline, minute \d+\.\d of the run: /m,
+      );
       expect(out.stdout).toMatch(
         /^replay exactly this case: stampede check examples\/topologies\/prod4-incident-small\.yaml --seed 1 --runs 3 --replay \d+(:\d+)*$/m,
       );

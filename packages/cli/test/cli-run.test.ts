@@ -129,7 +129,7 @@ describe('stampede run and demo, end to end', () => {
     const first = lines.indexOf('') + 1;
     expect(lines.slice(1, first - 1).every((l) => /^\s+\d+:\d\d {2}/.test(l))).toBe(true);
     expect(lines[first]).toMatch(
-      /^verdict \(does it come back by itself\? manual rollbacks left out\): metastable \(abandoned-acquires\); not recovered by \d+\.\d min: /,
+      /^verdict \(does it come back by itself\? manual rollbacks left out\): metastable \(abandoned-acquires\); not recovered at the deadline, minute \d+\.\d of the run: /,
     );
     expect(lines[first + 1]).toMatch(/^ {2}judged on engine compiled, without the manual rollback at 52:00 /);
     const asWritten = lines.indexOf('the run as written (manual rollback at 52:00 included):');

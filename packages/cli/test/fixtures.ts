@@ -81,7 +81,7 @@ export function fixedVerdict(overrides: Partial<Verdict> = {}): Verdict {
     dominantLoop: 'abandoned-acquires',
     loops: { abandonedSlotShare: 0.4, staleSlotShare: 0.01, restartsPerDelegate: 0.2, retryAmplification: 3.9 },
     control: { healthy: true, connectedFraction: 1, goodput: 1, acquireTimeoutsPerMin: 0 },
-    evidence: 'not recovered by 28.0 min: connected 59.0%, the fixture',
+    evidence: 'not recovered at the deadline, minute 28.0 of the run: connected 59.0%, the fixture',
     ...overrides,
   };
 }

@@ -102,6 +102,8 @@ function shardFile(name: string, index: number, count: number, edit: (shard: Rec
       coords: [i],
       verdict: 'recovered',
       timeToRecoverSec: 10,
+      storm: false,
+      timeToRecoverFromStormSec: null,
       dominantLoop: 'none',
       traceHash: 'h',
       evidence: 'e',

@@ -280,7 +280,7 @@ describe('the other reports', () => {
       counts: { recovered: 39, metastable: 1 },
       failure: {
         policyText: `rollout policy (${BREAKOUT})`,
-        evidence: 'not recovered by 28.1 min',
+        evidence: 'not recovered at the deadline, minute 28.1 of the run',
         replay: 'stampede check incident.yaml --seed 11 --replay 3:0',
         run: { file: 'incident.yaml', seed: 3, params, result, recoveredFraction: 0.99, verdict: { unavailable: 'not judged here' } },
       },

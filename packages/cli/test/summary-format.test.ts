@@ -162,7 +162,7 @@ describe('summaryJson', () => {
     expect(j.verdict).toMatchObject({
       verdict: 'metastable',
       dominantLoop: 'abandoned-acquires',
-      evidence: 'not recovered by 28.0 min: connected 59.0%, the fixture',
+      evidence: 'not recovered at the deadline, minute 28.0 of the run: connected 59.0%, the fixture',
       engine: 'compiled',
       traceHash: 'fedcba9876543210',
       rollbacksLeftOutAtSec: [52 * 60],
@@ -188,13 +188,18 @@ describe('the verdict block and the run as written', () => {
   it('states the question, the verdict with its loop and the evidence, and what was left out', () => {
     const lines = formatVerdictBlock(fixedVerdict(), prod4Incident());
     expect(lines[0]).toBe(
-      'verdict (does it come back by itself? manual rollbacks left out): metastable (abandoned-acquires); not recovered by 28.0 min: connected 59.0%, the fixture',
+      'verdict (does it come back by itself? manual rollbacks left out): metastable (abandoned-acquires); not recovered at the deadline, minute 28.0 of the run: connected 59.0%, the fixture',
     );
     expect(lines[1]).toBe(
       "  judged on engine compiled, without the manual rollback at 52:00 (oracle's run fedcba9876543210, plus a control run from a quiet start)",
     );
-    const recovered = fixedVerdict({ verdict: 'recovered', dominantLoop: 'none', control: undefined, evidence: 'recovered at 13.0 min' });
-    expect(formatVerdict(recovered)).toBe('recovered; recovered at 13.0 min');
+    const recovered = fixedVerdict({
+      verdict: 'recovered',
+      dominantLoop: 'none',
+      control: undefined,
+      evidence: 'recovered at minute 13.0',
+    });
+    expect(formatVerdict(recovered)).toBe('recovered; recovered at minute 13.0');
     expect(formatVerdictBlock(recovered, prod4ElasticBaseline())[1]).toBe("  judged on engine compiled (oracle's run fedcba9876543210)");
   });
 

@@ -6,6 +6,7 @@
  * top, so the table reads like a plot.
  */
 import type { VerdictKind } from '@stampede/check';
+import { STORM_CONNECTED_FRACTION_BELOW } from '@stampede/model';
 import { fmtDuration, fmtPct } from '../summary-format.ts';
 import { html, type SafeHtml } from './escape.ts';
 
@@ -26,6 +27,9 @@ export interface HeatmapCell {
   verdict: VerdictKind;
   /** the oracle's time to recover from the trigger, null when not recovered */
   timeToRecoverSec: number | null;
+  /** whether the judged run had a storm, and the time to recover from its start (what the cell shows, as the scoreboard) */
+  storm?: boolean;
+  timeToRecoverFromStormSec?: number | null;
   /** severity in the oracle's judged run: lowest connected fraction, peak pending acquires, routers the autoscaler added */
   minConnectedFraction?: number;
   peakPendingAcquires?: number;
@@ -63,12 +67,28 @@ export function heatmapHtml(input: HeatmapInput): SafeHtml {
     const mine = key(coords) === own;
     const where = axes.map((a, i) => `${a.path} = ${label(a, coords[i]!)}`).join(', ');
     if (c === undefined) return html`<td class="missing${mine ? ' own' : ''}" title="${where}: not run">—</td>`;
-    const ttr = c.timeToRecoverSec === null ? '—' : fmtDuration(c.timeToRecoverSec);
+    const fromTrigger = c.timeToRecoverSec === null ? undefined : `${fmtDuration(c.timeToRecoverSec)} after the trigger`;
+    const ttr =
+      c.timeToRecoverSec === null
+        ? '—'
+        : c.storm === false
+          ? 'no storm'
+          : c.timeToRecoverFromStormSec != null
+            ? fmtDuration(c.timeToRecoverFromStormSec)
+            : fmtDuration(c.timeToRecoverSec);
+    const recovered =
+      fromTrigger === undefined
+        ? ''
+        : c.storm === false
+          ? `, no storm (connected stayed at or above ${fmtPct(STORM_CONNECTED_FRACTION_BELOW)}), ${fromTrigger}`
+          : c.timeToRecoverFromStormSec != null
+            ? `, recovered ${fmtDuration(c.timeToRecoverFromStormSec)} after the storm began (${fromTrigger})`
+            : `, recovered ${fromTrigger}`;
     const severity =
       c.minConnectedFraction === undefined
         ? undefined
         : `lowest connected ${fmtPct(c.minConnectedFraction)}, peak pending acquires ${c.peakPendingAcquires ?? 0}, routers added ${c.routersAdded ?? 0}`;
-    const title = `${where}: ${c.verdict}${c.timeToRecoverSec === null ? '' : `, recovered ${ttr} after the trigger`}${severity === undefined ? '' : `; ${severity}`}${mine ? ' (the file’s own settings)' : ''}`;
+    const title = `${where}: ${c.verdict}${recovered}${severity === undefined ? '' : `; ${severity}`}${mine ? ' (the file’s own settings)' : ''}`;
     const sev =
       c.minConnectedFraction === undefined
         ? ''
@@ -90,5 +110,5 @@ export function heatmapHtml(input: HeatmapInput): SafeHtml {
         : html`<span>the file’s own settings (${axes.map((a, i) => `${a.path} = ${ownText(a, i)}`).join(', ')}) are not on this grid</span>`;
   return html`<table class="heatmap">${header}${body}</table>
 <p class="legend">${counts.map(([v, n]) => html`<span><span class="pill ${v}">${v}</span> ${n}</span>`)}${ownNote}</p>
-<p class="muted">Each cell: the oracle's verdict and its time to recover from the trigger (— when it did not recover by the deadline); below it the severity: ↓ lowest connected, q peak pending acquires, +r routers the autoscaler added.</p>`;
+<p class="muted">Each cell: the oracle's verdict and its time to recover from the storm's start, as the scoreboard measures it (<i>no storm</i>: connected never fell below ${fmtPct(STORM_CONNECTED_FRACTION_BELOW)}; — when it did not recover by the deadline; the time from the trigger is in the cell's tooltip); below it the severity: ↓ lowest connected, q peak pending acquires, +r routers the autoscaler added.</p>`;
 }
