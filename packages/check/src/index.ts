@@ -26,7 +26,17 @@ export { SweepError } from './sweep-error.ts';
 export { SWEEP_FILES, sweepToCsv, sweepToJson } from './sweep-export.ts';
 export { type MarginAxisChange, type MarginCell, type MarginStatus, type SweepMargin, sweepMargin } from './sweep-margin.ts';
 export { assembleSweep, cellCountOf, type SweepDefinition, type SweepResult } from './sweep-result.ts';
-export { makeShard, mergeShards, parseShard, type ShardSpec, type SweepShard, shardCellIndices, shardFileName } from './sweep-shard.ts';
+export {
+  makeShard,
+  mergeShards,
+  parseShard,
+  type ShardSpec,
+  type SweepShard,
+  shardCellIndices,
+  shardFileName,
+  shardIssues,
+  sweepDifference,
+} from './sweep-shard.ts';
 export {
   applyVariation,
   describeVariation,

@@ -229,7 +229,7 @@ function readShard(name: string, data: unknown): SweepShard {
 }
 
 /** How two sweep definitions differ, in the user's terms. */
-function difference(a: SweepDefinition, b: SweepDefinition): string {
+export function sweepDifference(a: SweepDefinition, b: SweepDefinition): string {
   if (a.seed !== b.seed) return `seed ${b.seed} vs ${a.seed}`;
   const axes = (d: SweepDefinition) =>
     d.axes.map((x) => `${x.path}=${x.labels?.[0] ?? x.values[0]}..${x.labels?.at(-1) ?? x.values.at(-1)}:${x.values.length}`).join(' ');
@@ -252,12 +252,12 @@ export function mergeShards(files: readonly { name: string; data: unknown }[]): 
   for (const s of shards) {
     if (s.shard.sweep.fingerprint !== ref.shard.sweep.fingerprint) {
       throw new SweepError(
-        `${s.name} is not a shard of the same sweep as ${ref.name}: ${difference(ref.shard.sweep, s.shard.sweep)}; merge the shards of one sweep (same file, --vary and --seed)`,
+        `${s.name} is not a shard of the same sweep as ${ref.name}: ${sweepDifference(ref.shard.sweep, s.shard.sweep)}; merge the shards of one sweep (same file, --vary and --seed)`,
       );
     }
     if (JSON.stringify(s.shard.sweep.axes) !== JSON.stringify(ref.shard.sweep.axes)) {
       throw new SweepError(
-        `${s.name} has the fingerprint of ${ref.name} but other axes (${difference(ref.shard.sweep, s.shard.sweep)}): a damaged shard file; rerun that shard`,
+        `${s.name} has the fingerprint of ${ref.name} but other axes (${sweepDifference(ref.shard.sweep, s.shard.sweep)}): a damaged shard file; rerun that shard`,
       );
     }
     if (s.shard.shard.count !== ref.shard.shard.count) {

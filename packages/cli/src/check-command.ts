@@ -24,7 +24,7 @@ import type { EngineName } from '@stampede/kernel';
 import { type PlatformParams, runPlatform } from '@stampede/model';
 import fc from 'fast-check';
 import { checkEngine, DEFAULT_ENGINE, engineArg } from './args.ts';
-import { checkProgress, PROGRESS_INTERVAL_MS } from './check-progress.ts';
+import { checkProgress, progressIntervalMs } from './check-progress.ts';
 import type { CaseVerdict } from './check-worker.ts';
 import { colorsFor } from './colors.ts';
 import { EXIT_OK, EXIT_PROPERTY_FAILED, UsageError } from './errors.ts';
@@ -141,15 +141,6 @@ export function replayCheckCommand(file: string, opts: CheckRun, path: string): 
 }
 
 const PATH_RE = /^\d+(:\d+)*$/;
-
-/** STAMPEDE_PROGRESS_SECONDS: at most one progress line off a terminal per this many seconds (0: one per case judged); default 5. */
-export function progressIntervalMs(value: string | undefined): number {
-  if (value === undefined || value.trim() === '') return PROGRESS_INTERVAL_MS;
-  const s = Number(value);
-  if (!Number.isFinite(s) || s < 0)
-    throw new UsageError(`STAMPEDE_PROGRESS_SECONDS expects seconds between progress lines, 0 or more, e.g. 5, got '${value}'`);
-  return s * 1000;
-}
 
 export async function checkCommand(file: string, opts: CheckOptions, io: Io): Promise<number> {
   const topology = loadTopology(file);

@@ -9,6 +9,7 @@
  * or the outcome: wall time is read here for the display only.
  */
 import type { VerdictKind } from '@stampede/check';
+import { UsageError } from './errors.ts';
 import { type ProgressStream, singleBar } from './progress.ts';
 
 export type CheckPhase = 'judging' | 'shrinking';
@@ -37,6 +38,15 @@ export interface ProgressLines {
 }
 
 export const PROGRESS_INTERVAL_MS = 5_000;
+
+/** STAMPEDE_PROGRESS_SECONDS: at most one progress line off a terminal per this many seconds (0: one per case judged); default 5. */
+export function progressIntervalMs(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return PROGRESS_INTERVAL_MS;
+  const s = Number(value);
+  if (!Number.isFinite(s) || s < 0)
+    throw new UsageError(`STAMPEDE_PROGRESS_SECONDS expects seconds between progress lines, 0 or more, e.g. 5, got '${value}'`);
+  return s * 1000;
+}
 
 const NOOP: CheckProgress = { start() {}, judged() {}, shrinking() {}, shrinkStep() {}, done() {}, stop() {} };
 

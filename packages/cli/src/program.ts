@@ -106,7 +106,7 @@ export function createProgram(io: Io, setExitCode: (code: number) => void): Comm
     .addOption(engineOption(" (the run and the oracle's runs)"))
     .addHelpText(
       'after',
-      '\nExamples:\n  stampede run examples/topologies/prod4-incident.yaml --seed 7\n  stampede run examples/topologies/prod4-incident.yaml --engine xstate\n  stampede run my-topology.yaml --json --out runs/my-topology\n  stampede run examples/topologies/prod4-incident.yaml --report incident.html',
+      '\nExamples:\n  stampede run examples/topologies/prod4-incident.yaml --seed 7\n  stampede run examples/topologies/prod4-incident.yaml --engine xstate\n  stampede run my-topology.yaml --json --out out/my-topology\n  stampede run examples/topologies/prod4-incident.yaml --report out/incident.html',
     )
     .addHelpText('after', TRACE_HELP)
     .action(async (file: string, opts: RunCommandOptions) => {
@@ -210,6 +210,12 @@ export function createProgram(io: Io, setExitCode: (code: number) => void): Comm
       new Option('--shard <I/N>', 'run only shard I of N, the cells whose index ≡ I−1 (mod N), and write a shard file for stampede merge'),
     )
     .addOption(new Option('--json', 'print exactly one JSON object (the result, or the shard) to stdout and nothing else').default(false))
+    .addOption(
+      new Option(
+        '--restart',
+        'discard the finished cells an interrupted run of this sweep kept in DIR and judge every cell again (default: resume from them)',
+      ).default(false),
+    )
     .addOption(reportOption('the boundary heatmap with the file’s own settings marked and the margin; not with --shard (use it on merge)'))
     .addHelpText(
       'after',
@@ -224,7 +230,7 @@ values, both ends included, evenly spaced; ends written as whole numbers give wh
 note. Columns: the first --vary; rows: the second. Every cell is validated before the first one runs.
 
 Each cell is judged by the oracle without manual rollbacks: R recovered (with the time to recover from the
-trigger), S slow (still recovering at the deadline), M metastable, O overloaded. Unsafe: metastable (the
+storm's start, or "no storm" when connected never fell below 90%), S slow (still recovering at the deadline), M metastable, O overloaded. Unsafe: metastable (the
 storm sustains itself, while the same configuration started quietly is healthy) or overloaded (unhealthy
 even from a quiet start). The margin: the unsafe cell nearest the file's own setting (its value, or the
 default), each axis scaled by its swept range; given per axis as the value and the change, absolute and %.
@@ -232,21 +238,37 @@ Under each row: the cells' severity (lowest connected, q peak pending acquires, 
 added). When the only safe cells (or the boundary) sit at the edge of a range, the output says so and gives
 the sweep to run with that range widened.
 
-sweep.json holds the axes, the own setting, the margin, the edges and every cell (verdict, time to recover
-from the trigger, dominant loop, trace hash, evidence, severity); sweep.csv one row per cell. No wall-clock value is written: the same sweep
-gives the same bytes. To spread a sweep over machines (a CI matrix; a Kubernetes Indexed Job with
+sweep.json holds the axes, the own setting, the margin, the edges and every cell (verdict, storm, time to recover
+from the storm's start and from the trigger, dominant loop, trace hash, evidence, severity); sweep.csv one row per
+cell. No wall-clock value is written: the same sweep gives the same bytes.
+
+Interrupted (Ctrl-C, SIGTERM, a killed job)? Each finished cell is kept in DIR/cells.partial.jsonl as it finishes;
+run the same command again (same file, --vary, --seed, --out, --shard) and only the missing cells are judged, with
+the same result as an uninterrupted sweep. Progress: a bar on a terminal; otherwise a line on stderr at most every
+5 s (STAMPEDE_PROGRESS_SECONDS).
+
+To spread a sweep over machines (a CI matrix; a Kubernetes Indexed Job with
 I = JOB_COMPLETION_INDEX + 1), run each with --shard I/N, collect the shard files, then stampede merge.
 
 Examples:
   stampede sweep examples/topologies/prod4-incident.yaml \\
     --vary timeline[0].pool.maxConnections=400..1000:4 --vary router.pool.pendingAcquireTimeout=15s..2m:3
-  stampede sweep my-topology.yaml --vary delegates.reconnect.delay=1s..30s:6 --shard 2/4 --out sweep-out
-  stampede merge sweep-out/shard-*-of-4.json --out sweep-out`,
+  stampede sweep my-topology.yaml --vary delegates.reconnect.delay=1s..30s:6 --shard 2/4 --out out/sweep-delay
+  stampede merge out/sweep-delay/shard-*-of-4.json --out out/sweep-delay --report out/sweep-delay.html`,
     )
     .action(
       async (
         file: string,
-        opts: { vary?: string[]; seed: number; workers: number; out?: string; shard?: string; json: boolean; report?: string },
+        opts: {
+          vary?: string[];
+          seed: number;
+          workers: number;
+          out?: string;
+          shard?: string;
+          json: boolean;
+          report?: string;
+          restart: boolean;
+        },
       ) => {
         const { sweepCommand } = await import('./sweep-command.ts');
         setExitCode(await sweepCommand(file, { ...opts, vary: opts.vary ?? [] }, io));
@@ -257,7 +279,7 @@ Examples:
   const merge = program
     .command('merge')
     .description('join the shard files of one sweep into exactly what one unsharded run writes: sweep.json, sweep.csv and the heatmap')
-    .argument('<shards...>', 'every shard-I-of-N.json of the sweep, e.g. sweep-out/shard-*-of-4.json')
+    .argument('<shards...>', 'every shard-I-of-N.json of the sweep, e.g. out/sweep-delay/shard-*-of-4.json')
     .addOption(new Option('-o, --out <dir>', 'write sweep.json and sweep.csv into DIR, created if needed (default: sweep-<topology name>)'))
     .addOption(new Option('--json', 'print exactly one JSON object (the result) to stdout and nothing else').default(false))
     .addOption(reportOption('the boundary heatmap with the file’s own settings marked and the margin'))

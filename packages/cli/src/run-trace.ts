@@ -55,7 +55,7 @@ export function platformGroup(id: string): string {
 export function prepareRunTrace(req: TraceRequest, params: PlatformParams, meta: { topology: string; seed: number }): RunTrace | undefined {
   if (req.trace === undefined) {
     const stray = req.traceWindow !== undefined ? '--trace-window' : req.traceActors !== undefined ? '--trace-actors' : undefined;
-    if (stray !== undefined) throw new UsageError(`${stray} shapes the trace file: add --trace FILE.json, e.g. --trace incident.json`);
+    if (stray !== undefined) throw new UsageError(`${stray} shapes the trace file: add --trace FILE.json, e.g. --trace out/incident.json`);
     return undefined;
   }
   const window =

@@ -7,7 +7,10 @@
  * cell runs and a shard file is written instead, for `stampede merge`.
  *
  * Everything that can be wrong (the file, the paths, every cell's values,
- * the shard, the output directory) is checked before the first cell runs.
+ * the shard, the output directory, finished cells kept from an interrupted
+ * run) is checked before the first cell runs. Each finished cell is kept in
+ * the output directory as it finishes (sweep-journal.ts), so an interrupted
+ * sweep resumes when the same command runs again; `--restart` starts over.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -34,6 +37,7 @@ import {
 } from '@stampede/check';
 import { readTopologyYaml, TopologyError } from '@stampede/model';
 import writeFileAtomic from 'write-file-atomic';
+import { formatElapsed, progressIntervalMs } from './check-progress.ts';
 import { type Colors, colorsFor } from './colors.ts';
 import { TopologyFileError, topologyErrorText, UsageError } from './errors.ts';
 import { formatHeatmap } from './heatmap.ts';
@@ -44,6 +48,7 @@ import { checkReportPath, sweepReportHtml, writeReport } from './report/index.ts
 import type { Io } from './run-command.ts';
 import { safeText } from './safe-text.ts';
 import { prepareOutDir } from './series-export.ts';
+import { openJournal } from './sweep-journal.ts';
 import { sweepReportInput } from './sweep-report-input.ts';
 import type { SweepCellJob } from './sweep-worker.ts';
 import { createThreadPool } from './thread-pool.ts';
@@ -61,6 +66,8 @@ export interface SweepOptions {
   json?: boolean | undefined;
   /** also write the heatmap as a self-contained HTML page (not with a shard: it holds part of the map) */
   report?: string | undefined;
+  /** discard the finished cells an interrupted run of this sweep kept, and judge every cell again */
+  restart?: boolean | undefined;
 }
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -126,15 +133,40 @@ export function printable(result: SweepResult): SweepResult {
   };
 }
 
-function cellProgress(stream: ProgressStream, total: number, enabled: boolean) {
-  if (!enabled) return { increment() {}, stop() {} };
-  const bar = singleBar(stream, '  {bar} {value}/{total} cells | {duration_formatted} elapsed');
-  bar.start(total, 0);
-  return { increment: () => bar.increment(), stop: () => bar.stop() };
+/**
+ * A bar on a terminal; elsewhere (a log, a CI job, --json) a plain line on `lines` at most every `intervalMs` of wall
+ * time as cells finish, so a long sweep's log shows it is alive. Wall time is read for the display only.
+ */
+function cellProgress(
+  stream: ProgressStream,
+  total: number,
+  done: number,
+  onTerminal: boolean,
+  lines: { write(text: string): unknown },
+  intervalMs: number,
+) {
+  if (onTerminal) {
+    const bar = singleBar(stream, '  {bar} {value}/{total} cells | {duration_formatted} elapsed');
+    bar.start(total, done);
+    return { increment: () => bar.increment(), stop: () => bar.stop() };
+  }
+  const started = performance.now();
+  let last = started;
+  let n = done;
+  return {
+    increment() {
+      n++;
+      const now = performance.now();
+      if (n < total && now - last < intervalMs) return;
+      last = now;
+      lines.write(`stampede sweep: ${n} of ${total} cells judged, ${formatElapsed(now - started)} elapsed\n`);
+    },
+    stop() {},
+  };
 }
 
 /** Judges `jobs` on `threads` long-lived worker threads; results in job order; the first failure stops the rest. */
-async function judgeCells(jobs: readonly SweepCellJob[], threads: number, onCell: () => void): Promise<SweepCell[]> {
+async function judgeCells(jobs: readonly SweepCellJob[], threads: number, onCell: (cell: SweepCell) => void): Promise<SweepCell[]> {
   const pool = createThreadPool<SweepCellJob, SweepCell>(new URL('./sweep-worker.ts', import.meta.url), null, threads, 'judging a cell');
   let failed = false;
   try {
@@ -142,7 +174,7 @@ async function judgeCells(jobs: readonly SweepCellJob[], threads: number, onCell
       if (failed) throw new Error('stopped after another cell failed');
       try {
         const cell = await pool.run(job);
-        onCell();
+        onCell(cell);
         return cell;
       } catch (err) {
         failed = true;
@@ -163,6 +195,7 @@ function formatWall(ms: number): string {
 
 export async function sweepCommand(file: string, opts: SweepOptions, io: Io): Promise<number> {
   asUsage(() => checkAxisCount(opts.vary.length));
+  const intervalMs = progressIntervalMs(process.env.STAMPEDE_PROGRESS_SECONDS);
   const specs = asUsage(() => opts.vary.map(parseVary));
   const shard: ShardSpec | undefined = opts.shard === undefined ? undefined : asUsage(() => parseShard(opts.shard!));
   loadTopology(file); // the file's own problems first, with their line numbers
@@ -208,28 +241,46 @@ export async function sweepCommand(file: string, opts: SweepOptions, io: Io): Pr
   }
 
   const sizes = plan.axes.map((a) => a.values.length);
-  const jobs = indices.map((index): SweepCellJob => ({ index, params: plan.cells[index]!, seed: opts.seed, sizes }));
-  const progress = cellProgress(io.stdout, jobs.length, chatty && io.stdout.isTTY === true);
+  // finished cells an interrupted run of this same sweep kept: validated, then only the others are judged
+  const journal = openJournal(out, definition, shard, indices, opts.restart === true);
+  const resumed = new Set(journal.resumed.map((c) => c.index));
+  if (chatty && resumed.size > 0)
+    print([
+      `  resuming: ${resumed.size} of ${plural(indices.length, 'cell')} already judged (kept in ${safeText(journal.path)}; --restart judges them again)`,
+    ]);
+  const jobs = indices
+    .filter((index) => !resumed.has(index))
+    .map((index): SweepCellJob => ({ index, params: plan.cells[index]!, seed: opts.seed, sizes }));
+  const onTerminal = chatty && io.stdout.isTTY === true;
+  const progress = cellProgress(io.stdout, indices.length, resumed.size, onTerminal, io.stderr, intervalMs);
   const started = performance.now(); // wall time for the terminal only, never written to a file
-  let judged = 0;
-  // Ctrl-C: the worker threads end with the process; the line says how far it got (interrupt.ts)
-  setInterruptNote(() => `after ${judged} of ${plural(jobs.length, 'cell')} (not resumable: rerun the sweep)`);
-  let cells: SweepCell[];
+  let judged = resumed.size;
+  // Ctrl-C: the worker threads end with the process; the line says how far it got and what it kept (interrupt.ts)
+  setInterruptNote(() =>
+    judged === 0
+      ? `after 0 of ${plural(indices.length, 'cell')}`
+      : `after ${judged} of ${plural(indices.length, 'cell')} (the same command resumes from the finished cells)`,
+  );
+  let judgedNow: SweepCell[];
   try {
-    cells = await judgeCells(jobs, threads, () => {
+    judgedNow = await judgeCells(jobs, threads, (cell) => {
+      if (judged === resumed.size) noteKept(journal.path);
+      journal.add(cell);
       judged++;
       progress.increment();
     });
   } finally {
     progress.stop();
   }
-  const wall = `${plural(cells.length, 'cell')} in ${formatWall(performance.now() - started)} on ${plural(threads, 'worker thread')}`;
+  const cells = [...journal.resumed, ...judgedNow].sort((a, b) => a.index - b.index);
+  const wall = `${plural(judgedNow.length, 'cell')} in ${formatWall(performance.now() - started)} on ${plural(threads, 'worker thread')}${resumed.size > 0 ? ` (and ${resumed.size} kept from before)` : ''}`;
 
   if (shard !== undefined) {
     const path = join(out, shardFileName(shard));
     const content = makeShard(definition, shard, cells);
     await writeFileAtomic(path, `${JSON.stringify(content, null, 2)}\n`);
     noteKept(path);
+    journal.remove();
     if (opts.json) io.stdout.write(`${JSON.stringify(content)}\n`);
     else
       print([
@@ -240,6 +291,7 @@ export async function sweepCommand(file: string, opts: SweepOptions, io: Io): Pr
   }
   const result = assembleSweep(definition, cells);
   const paths = await writeSweepOutputs(out, result);
+  journal.remove();
   if (opts.report !== undefined) {
     await writeReport(opts.report, sweepReportHtml(sweepReportInput(result)));
     paths.push(opts.report);

@@ -31,7 +31,7 @@ export interface TraceFile {
  */
 export function openTraceFile(path: string): TraceFile {
   if (!path.endsWith('.json')) {
-    throw new UsageError(`--trace '${path}': the name must end in .json (a Chrome trace-event JSON file), e.g. --trace incident.json`);
+    throw new UsageError(`--trace '${path}': the name must end in .json (a Chrome trace-event JSON file), e.g. --trace out/incident.json`);
   }
   const why = unwritableReason(path, 'file');
   if (why === 'it is a directory')

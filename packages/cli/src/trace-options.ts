@@ -104,6 +104,6 @@ export function traceOptions(): Option[] {
 export const TRACE_HELP = `
 Traces: the whole incident (2000 delegates, 75 min, every actor) is 1.1 million events, 107 MB; a window
 around the trigger with the routers, managers, controllers and ten delegates is 30 thousand, 2.8 MB:
-  stampede run examples/topologies/prod4-incident.yaml --trace incident.json --trace-window 9m..15m \\
+  stampede run examples/topologies/prod4-incident.yaml --trace out/incident.json --trace-window 9m..15m \\
     --trace-actors 'router-*,manager-*,deploy-*,delegate-1?'
 Open the file at https://ui.perfetto.dev ("Open trace file") or chrome://tracing.`;

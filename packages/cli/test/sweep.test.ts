@@ -4,7 +4,7 @@
  * copy of the incident: a 3 × 2 sweep run whole, and again as 4 shards on
  * separate processes merged back, byte for byte the same files.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assembleSweep, type SweepCell, type VerdictKind } from '@stampede/check';
@@ -203,7 +203,10 @@ describe('stampede sweep and merge, end to end (200 delegates, 3 × 2 cells)', (
 
   it('4 shards merged write exactly the bytes of one run; --json prints the result alone', { timeout: 600_000 }, async () => {
     const one = await stampede(['sweep', file, ...GRID, '--out', whole, '--json']);
-    expect(one.stderr).toBe('');
+    // off a terminal the only words on stderr are progress lines: the last one says every cell is judged
+    expect(one.stderr).toMatch(
+      /^(stampede sweep: \d of 6 cells judged, [\d.]+ s elapsed\n)*stampede sweep: 6 of 6 cells judged, [\d.]+ s elapsed\n$/,
+    );
     expect(one.code).toBe(0);
     expect(one.stdout.trimEnd().split('\n')).toHaveLength(1);
     const json = readFileSync(join(whole, 'sweep.json'), 'utf8');
@@ -233,7 +236,9 @@ describe('stampede sweep and merge, end to end (200 delegates, 3 × 2 cells)', (
     const shard = (i: number) => stampede(['sweep', file, ...GRID, '--out', sharded, '--shard', `${i}/4`, '--workers', '1']);
     const shards = [...(await Promise.all([shard(1), shard(2)])), ...(await Promise.all([shard(3), shard(4)]))];
     for (const [i, s] of shards.entries()) {
-      expect(s.stderr).toBe('');
+      expect(s.stderr).toMatch(
+        /^(stampede sweep: 1 of 2 cells judged, [\d.]+ s elapsed\n)?stampede sweep: ([12]) of \2 cells judged, [\d.]+ s elapsed\n$/,
+      );
       expect(s.code).toBe(0);
       expect(s.stdout).toContain(`shard ${i + 1}/4: ${i < 2 ? 2 : 1} cell`);
       expect(s.stdout).toContain(`wrote ${shardFile(i + 1)}`);
@@ -296,5 +301,55 @@ describe('stampede sweep and merge, end to end (200 delegates, 3 × 2 cells)', (
     const absent = await stampede(['merge', join(dir, 'absent.json')]);
     expect(absent.stderr).toContain(`cannot read shard file '${join(dir, 'absent.json')}': no such file`);
     expect(existsSync(target)).toBe(false);
+  });
+
+  it('kept cells of an interrupted sweep: resumed when they are this sweep’s, refused when not, discarded by --restart', {
+    timeout: 300_000,
+  }, async () => {
+    const result = JSON.parse(readFileSync(join(whole, 'sweep.json'), 'utf8'));
+    const definition = { topology: result.topology, seed: result.seed, fingerprint: result.fingerprint, axes: result.axes };
+    const header = (sweep: object) => JSON.stringify({ format: 'stampede-sweep-partial', version: 1, sweep, shard: null });
+    const journalIn = (name: string, lines: string[]) => {
+      const out = join(dir, name);
+      mkdirSync(out, { recursive: true });
+      writeFileSync(join(out, 'cells.partial.jsonl'), `${lines.join('\n')}`);
+      return out;
+    };
+    const cell = (i: number) => JSON.stringify(result.cells[i]);
+
+    // cells 0 and 4 kept, and a last line the interruption cut short: 4 cells judged now, the same bytes as one run
+    const resumeOut = journalIn('resume', [header(definition), cell(0), cell(4), '{"index":1,"coo']);
+    const resumed = await stampede(['sweep', file, ...GRID, '--out', resumeOut]);
+    expect(resumed.stderr).toMatch(
+      /^(stampede sweep: \d of 6 cells judged, [\d.]+ s elapsed\n)*stampede sweep: 6 of 6 cells judged, [\d.]+ s elapsed\n$/,
+    );
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toContain(`resuming: 2 of 6 cells already judged (kept in ${join(resumeOut, 'cells.partial.jsonl')};`);
+    expect(resumed.stdout).toMatch(/\n4 cells in .* \(and 2 kept from before\)\n$/);
+    expect(readFileSync(join(resumeOut, 'sweep.json'), 'utf8')).toBe(readFileSync(join(whole, 'sweep.json'), 'utf8'));
+    expect(existsSync(join(resumeOut, 'cells.partial.jsonl'))).toBe(false);
+
+    // another seed's cells: refused before any work, naming the difference and the way out; nothing written
+    const otherOut = journalIn('other', [header({ ...definition, seed: 9, fingerprint: 'sha256:another' }), cell(0)]);
+    const other = await stampede(['sweep', file, ...GRID, '--out', otherOut]);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toBe(
+      `stampede: ${join(otherOut, 'cells.partial.jsonl')} holds the finished cells of another sweep (the kept cells vs this command: seed 9 vs 1); rerun with --restart to discard them and start over, or pass another --out\n`,
+    );
+    expect(existsSync(join(otherOut, 'sweep.json'))).toBe(false);
+
+    // a damaged cell in the middle (not a cut-short last line): refused, with the field
+    const badCell = { ...result.cells[2], coords: [7, 0] };
+    const damagedOut = journalIn('damaged', [header(definition), JSON.stringify(badCell), cell(3), '']);
+    const damaged = await stampede(['sweep', file, ...GRID, '--out', damagedOut]);
+    expect(damaged.code).toBe(2);
+    expect(damaged.stderr).toContain('holds the finished cells of an interrupted sweep but it is damaged (cells[0].coords[0]: expected');
+    expect(damaged.stderr).toContain('rerun with --restart');
+
+    // --restart: the other sweep's cells go, every cell is judged, the same bytes again
+    const restarted = await stampede(['sweep', file, ...GRID, '--out', otherOut, '--restart', '--json']);
+    expect(restarted.code).toBe(0);
+    expect(readFileSync(join(otherOut, 'sweep.json'), 'utf8')).toBe(readFileSync(join(whole, 'sweep.json'), 'utf8'));
+    expect(existsSync(join(otherOut, 'cells.partial.jsonl'))).toBe(false);
   });
 });

@@ -12,7 +12,7 @@ import { UsageError } from '../errors.ts';
 import { noteKept } from '../interrupt.ts';
 import { unwritableReason } from '../output-path.ts';
 
-const HINT = 'pass a file name ending in .html in a writable directory, e.g. --report reports/incident.html';
+const HINT = 'pass a file name ending in .html in a writable directory, e.g. --report out/incident.html';
 
 function fail(path: string, why: string): never {
   throw new UsageError(`cannot write the --report file '${path}': ${why}; ${HINT}`);
