@@ -1,5 +1,5 @@
 /**
- * Determinism contract (DESIGN §4): same seed, same trace hash, in any process.
+ * Determinism contract (docs/design.md, "Determinism"): same seed, same trace hash, in any process.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

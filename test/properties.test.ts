@@ -1,5 +1,5 @@
 /**
- * Property-based rollout checks (DESIGN §8) at 200 delegates, where one
+ * Property-based rollout checks (docs/design.md, "Property checks") at 200 delegates, where one
  * oracle judgement takes well under a second. fast-check seeds are fixed so CI
  * runs the same cases; a failure prints its own seed and path.
  */

@@ -1,6 +1,6 @@
 /**
- * `pnpm demo` (for now): host your own xstate machines on the kernel.
- * Usage: tsx --conditions=source examples/embed/src/main.ts [--seed N]
+ * Host your own xstate machines on the kernel: 20 clients with circuit breakers against an overloaded server.
+ * Usage: pnpm --filter @stampede/example-embed start [--seed N]
  */
 import { parseArgs } from 'node:util';
 import { runEmbed } from './scenario.ts';
@@ -17,4 +17,4 @@ console.log(' time  open breakers  successful calls');
 for (const [t, open, ok] of r.timeline)
   console.log(`${String(t).padStart(4)}s  ${'#'.repeat(open).padEnd(20)} ${String(open).padStart(2)}  ${ok}`);
 console.log(`events ${r.events}, trace hash ${r.traceHash}`);
-console.log(`replay: pnpm demo --seed ${seed}`);
+console.log(`replay: pnpm --filter @stampede/example-embed start --seed ${seed}`);

@@ -1,5 +1,5 @@
 /**
- * The oracle's settings (DESIGN §7), all optional with documented defaults.
+ * The oracle's settings (docs/design.md, "The oracle"), all optional with documented defaults.
  * Resolved and validated once by `resolveOracleOptions`.
  */
 import type { EngineName } from '@stampede/kernel';

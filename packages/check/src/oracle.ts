@@ -1,5 +1,5 @@
 /**
- * The metastability oracle (DESIGN §7): recovered, slow or metastable, with
+ * The metastability oracle (docs/design.md, "The oracle"): recovered, slow or metastable, with
  * the evidence that decided it.
  *
  * 1. The scenario runs without its manual rollbacks: the question is whether
@@ -18,7 +18,7 @@
  *    storm's accumulated state) entirely instead of for 60 s.
  * 5. A stationary storm whose final configuration cannot hold the load even
  *    from a quiet start is `overloaded`: under-provisioned, not metastable
- *    (a verdict DESIGN §7 lacks; without it such a case would be mislabelled).
+ *    (a verdict a two-way recovered/metastable oracle lacks; without it such a case would be mislabelled).
  *
  * Both runs use the engine of `options.engine` ('compiled' by default;
  * 'xstate' to confirm a verdict on xstate's own interpreter).

@@ -68,7 +68,7 @@ export function noSelfSustainingFailureLoop(topology: PlatformParams, oracle?: O
 }
 
 /**
- * The sanity law (DESIGN §7): on a topology whose routers never hold an
+ * The sanity law (docs/design.md, "Property checks"): on a topology whose routers never hold an
  * abandoned acquire (an elastic pool, or a fixed pool that cancels them), no
  * rollout policy is ever judged metastable.
  */

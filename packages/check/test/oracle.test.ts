@@ -1,5 +1,5 @@
 /**
- * The oracle on constructed cases (DESIGN §7), at 2,000 delegates.
+ * The oracle on constructed cases (docs/design.md, "The oracle"), at 2,000 delegates.
  */
 import { prod4ElasticBaseline, prod4Incident } from '@stampede/model';
 import { describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 /**
  * Default parameters, from the public delegate code and the postmortem of
- * the 6 March 2026 incident (DESIGN §1, §6). Every value is overridable in a
+ * the 6 March 2026 incident (docs/design.md, "The model"). Every value is overridable in a
  * topology file; the comment says where it comes from.
  */
 import type { PlatformParams } from './params.ts';

@@ -1,5 +1,5 @@
 /**
- * The charts of one run: the signals DESIGN §6 names, from the run's
+ * The charts of one run: the signals docs/design.md ("The model") names, from the run's
  * recorded series (names as in packages/model/src/platform-state.ts).
  * Counters are cumulative totals, so they are charted as rates per second
  * over a stated window; gauges are charted as sampled.

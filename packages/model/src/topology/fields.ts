@@ -148,7 +148,11 @@ export const FIELD_DOCS: Record<string, FieldDoc> = {
     models: 'the spread σ of the lognormal task run time (0: every task takes the median)',
   },
 
-  'router.replicas': { param: 'router.replicas', models: 'router pods before any rollout or scaling' },
+  'router.replicas': {
+    param: 'router.replicas',
+    models: 'router pods before any rollout or scaling',
+    note: 'with autoscaling enabled (the default) the autoscaler keeps the count within minReplicas … maxReplicas (both 4 by default), as Kubernetes does: `replicas: 8` is scaled back to 4 at the start unless maxReplicas is raised too',
+  },
   'router.pool.mode': {
     param: 'router.pool.mode',
     models:

@@ -18,7 +18,7 @@ export const POLICIES = [
   'exponential-decorrelated-jitter',
 ] as const satisfies readonly PolicyKind[];
 
-/** Per-policy defaults for fields a topology leaves out: the DESIGN §6 numbers (Fibonacci 1…144 s; jitter 1 s to 60 s). */
+/** Per-policy defaults for fields a topology leaves out: the numbers of docs/design.md, "The model" (Fibonacci 1…144 s; jitter 1 s to 60 s). */
 const POLICY_DEFAULTS: { [K in PolicyKind]: PolicyOf<K> } = {
   fixed: { kind: 'fixed', delayMs: 5_000 },
   fibonacci: { kind: 'fibonacci', capMs: 144_000 },
