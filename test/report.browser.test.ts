@@ -71,6 +71,20 @@ async function open(browser: Browser, file: string): Promise<{ page: Page; watch
 }
 
 /** Per chart: the points it was given, the uPlot data length, and how many pixels of its first line's colour the plot area holds. */
+/** Where the page's marker plugin put each label of a chart (client-script.ts), in CSS pixels. */
+interface MarkerLabels {
+  placed: { label: string; row: number; from: number; to: number; left: number; right: number }[];
+  dropped: string[];
+}
+
+/** Pairs of labels drawn over each other in one chart: same row, overlapping spans. */
+function collisions(m: MarkerLabels): string[] {
+  const out: string[] = [];
+  for (const [i, a] of m.placed.entries())
+    for (const b of m.placed.slice(i + 1)) if (a.row === b.row && a.from < b.to && b.from < a.to) out.push(`${a.label} / ${b.label}`);
+  return out;
+}
+
 function chartsDrawn(page: Page) {
   return page.evaluate(() => {
     const hex = (c: string) => [1, 3, 5].map((i) => Number.parseInt(c.slice(i, i + 2), 16));
@@ -79,6 +93,7 @@ function chartsDrawn(page: Page) {
       series: { stroke?: string | ((u: unknown, i: number) => string) }[];
       bbox: { left: number; top: number; width: number; height: number };
       ctx: { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+      root: { getAttribute(name: string): string | null };
     };
     // runs in the page: globalThis is its window (no DOM types in this project's TypeScript lib)
     const charts = (globalThis as unknown as { stampedeCharts: { id: string; points: number; plot: Plot }[] }).stampedeCharts;
@@ -91,7 +106,9 @@ function chartsDrawn(page: Page) {
       for (let i = 0; i < px.length; i += 4) {
         if (Math.abs(px[i]! - r!) + Math.abs(px[i + 1]! - g!) + Math.abs(px[i + 2]! - b!) < 60 && px[i + 3]! > 200) lineColoured++;
       }
-      return { id, points, xLength: plot.data[0]!.length, lineColoured };
+      const labels = plot.root.getAttribute('data-marker-labels');
+      const markerLabels = labels === null ? undefined : (JSON.parse(labels) as MarkerLabels);
+      return { id, points, xLength: plot.data[0]!.length, lineColoured, markerLabels };
     });
   });
 }
@@ -175,6 +192,15 @@ describe.runIf(missing === undefined || required)('HTML reports in headless Chro
       expect(c.points, c.id).toBeGreaterThan(0);
       expect(c.xLength, c.id).toBe(360); // 30 minutes sampled every 5 s
       expect(c.lineColoured, `${c.id}: pixels of its first line's colour`).toBeGreaterThan(20);
+      // the timeline's labels: none drawn over another, none outside the plot's width, at least one drawn
+      const m = c.markerLabels!;
+      expect(m, c.id).toBeDefined();
+      expect(collisions(m), c.id).toEqual([]);
+      for (const l of m.placed) expect(l.from >= l.left - 0.5 && l.to <= l.right + 0.5, `${c.id}: ${l.label} inside the plot`).toBe(true);
+      expect(m.placed.length, c.id).toBeGreaterThan(0);
+      expect(m.placed.length + m.dropped.length, c.id).toBe(
+        charts[0]!.markerLabels!.placed.length + charts[0]!.markerLabels!.dropped.length,
+      );
     }
     expect(await page.locator('.chart').count()).toBe(7);
     expect(await page.locator('h1').textContent()).toBe('stampede run: prod4-incident <script>alert("name")</script>');

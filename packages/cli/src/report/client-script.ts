@@ -34,7 +34,10 @@ export const CLIENT_SCRIPT = String.raw`(function () {
   }
 
   // Vertical lines at the markers, their labels in a band of LABEL_ROWS rows above the plot so they
-  // cover no data; a label that finds no free row is left out (the list under the charts names them all).
+  // cover no data. A label goes right of its line, or left of it at the right edge, in the first row where
+  // it overlaps no other label; one that fits in no row, or would leave the plot's width, is left out (the
+  // list under the charts names them all). Where each label went is kept on the chart element
+  // (data-marker-labels, in CSS pixels) so a browser test can check that none overlap.
   var LABEL_ROWS = 3;
   var ROW_PX = 15;
   function markerPlugin(markers, labels) {
@@ -46,6 +49,8 @@ export const CLIENT_SCRIPT = String.raw`(function () {
             var dpr = uPlot.pxRatio;
             var b = u.bbox;
             var rows = [];
+            var placed = [];
+            var dropped = [];
             ctx.save();
             ctx.font = 'bold ' + Math.round(11 * dpr) + 'px ' + FONT;
             ctx.textAlign = 'left';
@@ -61,12 +66,19 @@ export const CLIENT_SCRIPT = String.raw`(function () {
                 w = ctx.measureText(m.label).width + 6 * dpr;
                 x0 = x + 3 * dpr;
                 if (x0 + w > b.left + b.width) x0 = x - 3 * dpr - w;
-                for (row = 0; row < LABEL_ROWS; row++) {
-                  var free = (rows[row] || []).every(function (iv) { return x0 + w <= iv[0] || x0 >= iv[1]; });
-                  if (free) break;
+                if (x0 < b.left) row = LABEL_ROWS; // fits on neither side of its line in a narrow chart
+                else
+                  for (row = 0; row < LABEL_ROWS; row++) {
+                    var free = (rows[row] || []).every(function (iv) { return x0 + w <= iv[0] || x0 >= iv[1]; });
+                    if (free) break;
+                  }
+                if (row === LABEL_ROWS) {
+                  row = -1;
+                  dropped.push(m.label);
+                } else {
+                  (rows[row] = rows[row] || []).push([x0, x0 + w]);
+                  placed.push({ label: m.label, row: row, from: x0 / dpr, to: (x0 + w) / dpr, left: b.left / dpr, right: (b.left + b.width) / dpr });
                 }
-                if (row === LABEL_ROWS) row = -1;
-                else (rows[row] = rows[row] || []).push([x0, x0 + w]);
               }
               var yLabel = b.top - (LABEL_ROWS - row) * ROW_PX * dpr;
               ctx.strokeStyle = style.color;
@@ -81,6 +93,7 @@ export const CLIENT_SCRIPT = String.raw`(function () {
               ctx.fillText(m.label, x0 + 3 * dpr, yLabel + 1 * dpr);
             });
             ctx.restore();
+            if (labels) u.root.setAttribute('data-marker-labels', JSON.stringify({ placed: placed, dropped: dropped }));
           },
         ],
       },
