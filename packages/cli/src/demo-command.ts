@@ -7,18 +7,18 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { EngineName } from '@stampede/kernel';
 import { checkEngine, DEFAULT_ENGINE } from './args.ts';
 import { colorsFor } from './colors.ts';
 import type { DemoJob, DemoResult, DemoWorkerMessage } from './demo-worker.ts';
 import { EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, UsageError } from './errors.ts';
+import { defaultTopologiesDir, siblingModule } from './package-files.ts';
 import { demoProgress } from './progress.ts';
 import { demoReportHtml } from './report/demo-report.ts';
 import { checkReportPath, writeReport } from './report/report-file.ts';
 import { type Io, RECOVERED_FRACTION } from './run-command.ts';
 import { formatScoreboard, type ScenarioOutcome } from './scoreboard.ts';
-import { runBounded, startTsWorker } from './worker-pool.ts';
+import { runBounded, startWorker } from './worker-pool.ts';
 
 /** The scoreboard's scenarios, in the order they are shown. */
 export const DEMO_FILES = [
@@ -31,10 +31,7 @@ export const DEMO_FILES = [
   'action-5-higher-autoscaling-limits.yaml',
 ] as const;
 
-/** examples/topologies of the repository this CLI lives in. */
-export function defaultTopologiesDir(): string {
-  return fileURLToPath(new URL('../../../examples/topologies/', import.meta.url));
-}
+export { defaultTopologiesDir } from './package-files.ts';
 
 /** A path as the user would type it from the current directory. */
 export function displayPath(abs: string, cwd = process.cwd()): string {
@@ -55,7 +52,7 @@ export interface DemoOptions {
 
 function runInWorker(job: DemoJob, onProgress: (doneMs: number, totalMs: number) => void): Promise<DemoResult> {
   return new Promise((resolve) => {
-    const worker = startTsWorker(new URL('./demo-worker.ts', import.meta.url), job);
+    const worker = startWorker(siblingModule('demo-worker'), job);
     let result: DemoResult | undefined;
     const fail = (text: string): DemoResult => ({ outcome: { file: job.file, ok: false, kind: 'unexpected', text } });
     worker.on('message', (m: DemoWorkerMessage) => {

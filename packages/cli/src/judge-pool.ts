@@ -6,6 +6,7 @@
 import type { RolloutCase } from '@stampede/check';
 import type { EngineName } from '@stampede/kernel';
 import type { CaseVerdict, CheckWorkerData } from './check-worker.ts';
+import { siblingModule } from './package-files.ts';
 import { createThreadPool } from './thread-pool.ts';
 
 export interface JudgePool {
@@ -16,7 +17,7 @@ export interface JudgePool {
 /** `engine`: what runs the actors' machines in every judgement (default 'compiled'). */
 export function createJudgePool(file: string, threads: number, engine?: EngineName): JudgePool {
   const pool = createThreadPool<RolloutCase, CaseVerdict>(
-    new URL('./check-worker.ts', import.meta.url),
+    siblingModule('check-worker'),
     { file, engine } satisfies CheckWorkerData,
     threads,
     'judging a case',

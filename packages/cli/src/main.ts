@@ -1,6 +1,6 @@
 /**
- * Entry point of the `stampede` command (bin/stampede.js runs this file
- * through tsx with the `source` condition).
+ * Entry point of the `stampede` command (bin/stampede.js runs the built
+ * dist/src/main.js; tests and tsx may run this source directly).
  */
 import { installInterrupts } from './interrupt.ts';
 import { runCli } from './program.ts';

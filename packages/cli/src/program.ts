@@ -3,7 +3,6 @@
  * help, and the mapping from outcome to exit code (0 ok, 1 unexpected error,
  * 2 usage or topology error).
  */
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { EngineName } from '@stampede/kernel';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -12,10 +11,11 @@ import { checkCommand, DEFAULT_MAX_SHRINK, DEFAULT_RUNS } from './check-command.
 import { DEMO_FILES, defaultTopologiesDir, demoCommand, displayPath } from './demo-command.ts';
 import { EXIT_OK, reportError } from './errors.ts';
 import { logLevelOption } from './log-output.ts';
+import { PACKAGE_VERSION } from './package-files.ts';
 import { type Io, type RunCommandOptions, runCommand } from './run-command.ts';
 import { TRACE_HELP, traceOptions } from './trace-options.ts';
 
-const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const version = PACKAGE_VERSION;
 
 function parseWorkers(value: string): number {
   const n = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;

@@ -43,6 +43,7 @@ import { TopologyFileError, topologyErrorText, UsageError } from './errors.ts';
 import { formatHeatmap } from './heatmap.ts';
 import { noteKept, setInterruptNote } from './interrupt.ts';
 import { checkOutDir } from './output-path.ts';
+import { PACKAGE_VERSION, siblingModule } from './package-files.ts';
 import { type ProgressStream, singleBar } from './progress.ts';
 import { checkReportPath, sweepReportHtml, writeReport } from './report/index.ts';
 import type { Io } from './run-command.ts';
@@ -70,7 +71,7 @@ export interface SweepOptions {
   restart?: boolean | undefined;
 }
 
-const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = PACKAGE_VERSION;
 
 /** Runs `fn`, turning the library's sweep and topology errors into usage errors (exit code 2). */
 export function asUsage<T>(fn: () => T): T {
@@ -167,7 +168,7 @@ function cellProgress(
 
 /** Judges `jobs` on `threads` long-lived worker threads; results in job order; the first failure stops the rest. */
 async function judgeCells(jobs: readonly SweepCellJob[], threads: number, onCell: (cell: SweepCell) => void): Promise<SweepCell[]> {
-  const pool = createThreadPool<SweepCellJob, SweepCell>(new URL('./sweep-worker.ts', import.meta.url), null, threads, 'judging a cell');
+  const pool = createThreadPool<SweepCellJob, SweepCell>(siblingModule('sweep-worker'), null, threads, 'judging a cell');
   let failed = false;
   try {
     return await runBounded(jobs, threads, async (job) => {

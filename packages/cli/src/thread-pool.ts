@@ -8,7 +8,7 @@
  * rejects every job in flight or queued, and later ones at once.
  */
 import { parentPort, type Worker } from 'node:worker_threads';
-import { startTsWorker } from './worker-pool.ts';
+import { startWorker } from './worker-pool.ts';
 
 type Request<Job> = { id: number; job: Job };
 type Response<Result> = { id: number; ok: true; result: Result } | { id: number; ok: false; error: string };
@@ -49,7 +49,7 @@ export function createThreadPool<Job, Result>(entry: URL, workerData: unknown, t
   };
 
   const workers = Array.from({ length: Math.max(1, threads) }, () => {
-    const w = startTsWorker(entry, workerData);
+    const w = startWorker(entry, workerData);
     w.on('message', (m: Response<Result>) => {
       const p = busy.get(w);
       busy.delete(w);

@@ -1,17 +1,20 @@
 /**
- * Running TypeScript on worker threads, a bounded number at a time.
+ * Worker threads, a bounded number at a time.
  *
- * On Node 20, `new Worker(url, { execArgv: ['--import', 'tsx'] })` does not
- * apply tsx's loader to the worker's entry module (ERR_UNKNOWN_FILE_EXTENSION
- * for .ts), so each worker starts from a tiny JavaScript bootstrap that
- * registers tsx in the worker and then imports the TypeScript entry. The
- * `source` condition is passed as usual, so workspace packages resolve to
- * their sources as in the main thread.
+ * Built (the `stampede` bin, an installed package), a worker's entry is a
+ * .js module and starts as it is. Run from the TypeScript sources (tests,
+ * tsx), it is a .ts module: on Node 20, `new Worker(url, { execArgv:
+ * ['--import', 'tsx'] })` does not apply tsx's loader to the worker's entry
+ * module (ERR_UNKNOWN_FILE_EXTENSION for .ts), so such a worker starts from a
+ * tiny JavaScript bootstrap that registers tsx (a development dependency)
+ * and then imports the TypeScript entry, with the `source` condition, so
+ * workspace packages resolve to their sources as in the main thread.
  */
 import { Worker } from 'node:worker_threads';
 
-/** Starts `entry` (a .ts module URL) on a new worker thread under tsx. */
-export function startTsWorker(entry: URL, workerData: unknown): Worker {
+/** Starts `entry` (a module URL, see package-files.ts `siblingModule`) on a new worker thread. */
+export function startWorker(entry: URL, workerData: unknown): Worker {
+  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData });
   const tsxApi = import.meta.resolve('tsx/esm/api');
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); });`;
   return new Worker(bootstrap, { eval: true, workerData, execArgv: ['--conditions=source'] });

@@ -1,4 +1,7 @@
-/** Runs the CLI as a user would (node + tsx + the source condition), from the repository root. */
+/**
+ * Runs the CLI as a user would: the built command (packages/cli/dist/src/main.js, which the test setup builds with
+ * tsc -b), from the repository root.
+ */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -11,7 +14,7 @@ export interface CliResult {
 }
 
 export function stampede(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return node(['--conditions=source', '--import', 'tsx', 'packages/cli/src/main.ts', ...args], repoRoot, env);
+  return node(['packages/cli/dist/src/main.js', ...args], repoRoot, env);
 }
 
 /** Runs `node …args` in `cwd` and collects its exit code and output. */

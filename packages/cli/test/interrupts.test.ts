@@ -18,7 +18,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const SMALL = 'examples/topologies/prod4-incident-small.yaml';
 const LAUNCHER = ['packages/cli/bin/stampede.js'];
-const DIRECT = ['--conditions=source', '--import', 'tsx', 'packages/cli/src/main.ts'];
+const DIRECT = ['packages/cli/dist/src/main.js'];
 
 interface Interrupted {
   code: number | null;

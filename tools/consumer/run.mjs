@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+// `pnpm test:consumer`: Stampede as a user outside this repository gets it. Builds and packs every package, lints the
+// tarballs (publint, and arethetypeswrong for broken exports and types), installs them with plain npm into a fresh
+// project in the system's temporary directory, and there: runs a Node script with its own xstate machines on the
+// kernel, a vitest file with the property (fc.assert), a type-check of the public API with a stock tsconfig, and
+// `npx stampede run … --json`. Exits non-zero at the first step that fails, saying which. Needs the npm registry
+// (the project installs vitest, fast-check, xstate and @types/node as a user would).
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const fixture = fileURLToPath(new URL('./fixture/', import.meta.url));
+const PACKAGES = ['kernel', 'model', 'check', 'cli'];
+const work = mkdtempSync(join(tmpdir(), 'stampede-consumer-'));
+const keep = process.argv.includes('--keep');
+const require = createRequire(import.meta.url);
+
+function step(what, file, args, cwd, env = {}) {
+  process.stdout.write(`consumer: ${what}\n`);
+  try {
+    return execFileSync(file, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  } catch (err) {
+    process.stderr.write(`consumer: FAILED: ${what}\n$ ${file} ${args.join(' ')} (in ${cwd})\n${err.stdout ?? ''}${err.stderr ?? ''}\n`);
+    if (!keep) rmSync(work, { recursive: true, force: true });
+    else process.stderr.write(`consumer: kept ${work}\n`);
+    process.exit(1);
+  }
+}
+
+const node = process.execPath;
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+// typescript's `exports` do not list its bin: find the package, then the file
+const tsc = join(require.resolve('typescript/package.json'), '..', 'bin', 'tsc');
+
+step('build (tsc -b)', node, [tsc, '-b'], root);
+const packs = join(work, 'packs');
+mkdirSync(packs);
+for (const p of PACKAGES) step(`pack @stampede/${p}`, 'pnpm', ['pack', '--pack-destination', packs], join(root, 'packages', p));
+const tarballs = readdirSync(packs).map((f) => join(packs, f));
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+for (const t of tarballs) {
+  step(`publint ${t.slice(packs.length + 1)}`, bin('publint'), ['run', t, '--strict'], root);
+  // ESM-only packages: CommonJS require() of them is not supported, and attw's esm-only profile says so
+  step(`arethetypeswrong ${t.slice(packs.length + 1)}`, bin('attw'), [t, '--profile', 'esm-only', '--format', 'ascii'], root);
+}
+
+const project = join(work, 'project');
+mkdirSync(project);
+writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'stampede-consumer', private: true, type: 'module' }, null, 2)}\n`);
+for (const f of readdirSync(fixture)) cpSync(join(fixture, f), join(project, f));
+step(
+  'npm install the tarballs (and vitest, fast-check, xstate, @types/node, as a user would)',
+  npm,
+  [
+    'install',
+    '--no-audit',
+    '--no-fund',
+    '--loglevel=error',
+    ...tarballs,
+    'fast-check@^4.11.0',
+    'vitest@4.1.12',
+    'xstate@~5.33.3',
+    '@types/node@^20.19.0',
+  ],
+  project,
+);
+process.stdout.write(step('node kernel.mjs: own xstate machines on the kernel', node, ['kernel.mjs'], project));
+step('vitest run property.test.ts: the property under fc.assert', npm, ['exec', '--', 'vitest', 'run', 'property.test.ts'], project);
+step('tsc -p tsconfig.json: the public API with a stock tsconfig', node, [tsc, '-p', 'tsconfig.json'], project);
+const out = step(
+  'npx stampede run … --json',
+  npm,
+  ['exec', '--', 'stampede', 'run', 'node_modules/@stampede/cli/topologies/prod4-incident-small.yaml', '--json'],
+  project,
+);
+const summary = JSON.parse(out);
+if (summary.verdict?.verdict !== 'metastable') {
+  process.stderr.write(
+    `consumer: FAILED: stampede run --json: expected the small incident to be judged metastable, got ${JSON.stringify(summary.verdict)}\n`,
+  );
+  process.exit(1);
+}
+process.stdout.write(`consumer: stampede run: verdict ${summary.verdict.verdict}, trace hash ${summary.traceHash}\n`);
+if (keep) process.stdout.write(`consumer: kept ${work}\n`);
+else rmSync(work, { recursive: true, force: true });
+process.stdout.write('consumer: all steps passed\n');
