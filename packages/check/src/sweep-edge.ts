@@ -20,7 +20,7 @@ export interface SweepEdge {
   what: 'only-safe' | 'only-unsafe' | 'no-safe';
   /** the axis value at that edge, as the topology writes it */
   label: string;
-  /** the --vary value that widens the range in that direction: PATH=FROM..TO:STEPS */
+  /** the --vary value that widens the range in that direction: PATH=FROM..TO:STEPS (the sweep's own when it cannot) */
   vary: string;
   /** one line for people */
   summary: string;
@@ -65,6 +65,9 @@ export function sweepEdges(axes: readonly EdgeAxis[], cells: readonly SweepCell[
     const direction = (side: 'low' | 'high') => (side === 'low' ? 'downward' : 'upward');
     const add = (side: 'low' | 'high', what: SweepEdge['what'], text: string) => {
       const vary = widenedVary(axis, side);
+      // a range of positive settings that already starts at its smallest step cannot go lower: say so, suggest nothing
+      const stuck = vary === axisVary(axis);
+      if (stuck && what === 'no-safe') return; // the other side's note stands
       edges.push({
         axis: k,
         path: axis.path,
@@ -72,7 +75,9 @@ export function sweepEdges(axes: readonly EdgeAxis[], cells: readonly SweepCell[
         what,
         label: label(side),
         vary,
-        summary: `${text}; widen it ${direction(side)}: --vary ${vary}`,
+        summary: stuck
+          ? `${text}; it cannot be widened ${direction(side)} (${label(side)} is its smallest positive step)`
+          : `${text}; widen it ${direction(side)}: --vary ${vary}`,
       });
     };
     if (!anySafe) {

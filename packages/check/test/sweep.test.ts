@@ -171,7 +171,7 @@ describe('planning a sweep of the incident file', () => {
   it('validates every value of every cell: a bad one is the loader’s error naming the cell', () => {
     const zero = failure(() => planSweep(incident(), 'f.yaml', [parseVary('timeline[0].pool.maxConnections=0..100:3')]));
     expect(zero).toBe(
-      'f.yaml with timeline[0].pool.maxConnections=0: 1 problem:\n  - timeline[0].pool.maxConnections: expected a positive integer, got 0',
+      'f.yaml with timeline[0].pool.maxConnections=0: 1 problem:\n  - timeline[0].pool.maxConnections: expected an integer from 1 to 100000 (upstream connection slots per router pod), got 0',
     );
     const duration = failure(() => planSweep(incident(), 'f.yaml', [parseVary('timeline[0].pool.maxConnections=1s..2s')]));
     expect(duration).toContain('timeline[0].pool.maxConnections: expected a positive integer, got "1s"');
@@ -438,6 +438,15 @@ describe('the edges of the swept range', () => {
       '1 high no-safe',
       '1 low no-safe',
     ]);
+    // a range that starts at its smallest positive step (1s) cannot go lower: no "widen downward" that repeats the sweep
+    const delay = axis('delegates.reconnect.delay', [1_000, 8_000, 15_000], null, 'duration');
+    const noneFromOne = sweepEdges([delay], cellsOf(['MMM']));
+    expect(noneFromOne.map((e) => `${e.side} ${e.what} ${e.vary}`)).toEqual(['high no-safe delegates.reconnect.delay=1s..29s:5']);
+    const onlyLow = sweepEdges([delay], cellsOf(['RMM']));
+    expect(onlyLow).toHaveLength(1);
+    expect(onlyLow[0]!.summary).toBe(
+      'the only safe cells are at the low edge of delegates.reconnect.delay (1s): how far the safe region reaches beyond it is unknown, and it may be barely safe; it cannot be widened downward (1s is its smallest positive step)',
+    );
     expect(sweepEdges([mc(), to()], cellsOf(['MMRR', 'MMRR', 'MRRR']))).toEqual([]);
     expect(sweepEdges([mc(), to()], cellsOf(['RRRR', 'RRRR', 'RRSR']))).toEqual([]);
     // the result carries them, so sweep.json has them too

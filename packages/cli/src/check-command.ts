@@ -82,6 +82,11 @@ export interface CheckOutcome {
   judged: number;
   /** generated cases judged up to the first failure (or all of them): what `counts` tallies */
   generatedJudged: number;
+  /**
+   * cases after the first failure that other worker threads were already judging (the progress line counted them);
+   * not in `counts`: fast-check stops at the first failure, and so does the outcome. Depends on the threads.
+   */
+  judgedPastFailure: number;
   /** the counterexample path this check replayed (--replay), if any */
   replayed: string | undefined;
   /** verdicts of the generated cases judged before the first failure (or all of them) */
@@ -299,6 +304,7 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
       faults,
       judged: reached + (shrink?.steps ?? 0),
       generatedJudged: reached,
+      judgedPastFailure: verdicts.filter((v, i) => v !== undefined && i >= reached).length,
       replayed: opts.replay,
       counts,
       shrink,
@@ -408,7 +414,10 @@ export function formatCheckOutcome(o: CheckOutcome, topology: PlatformParams, co
           `judged ${plural(o.judged, 'case')}: ${o.generatedJudged} generated, up to the failure (${tally})` +
             (shrink === undefined || shrink.steps === 0
               ? ''
-              : `, and ${plural(shrink.steps, 'shrink candidate')} (${shrink.smaller} of them still metastable)`),
+              : `, and ${plural(shrink.steps, 'shrink candidate')} (${shrink.smaller} of them still metastable)`) +
+            (o.judgedPastFailure === 0
+              ? ''
+              : `; ${o.judgedPastFailure} more judged in parallel after the failure, not counted (fast-check stops at the first failure)`),
         ]
       : []),
     `replay exactly this case: ${ce.replay}`,

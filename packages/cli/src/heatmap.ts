@@ -9,7 +9,7 @@
  * after the margin, a note when the safe cells or the boundary sit at the edge
  * of a swept range, with the sweep to run next.
  */
-import type { SweepResult, VerdictKind } from '@stampede/check';
+import { axisVary, type SweepResult, type VerdictKind } from '@stampede/check';
 import { formatDuration } from '@stampede/model';
 import type { Colors } from './colors.ts';
 import { sweepReplayCommand } from './sweep-replay.ts';
@@ -92,7 +92,7 @@ export function formatHeatmap(result: SweepResult, colors: Colors): string[] {
   lines.push(`  ${tone(summary.charAt(0).toUpperCase() + summary.slice(1))}`);
   for (const edge of result.edges) {
     lines.push(`  ${colors.yellow(`Edge of the range: ${edge.summary}`)}`);
-    lines.push(`    try: ${sweepReplayCommand(result, edge)}`);
+    if (edge.vary !== axisVary(result.axes[edge.axis]!)) lines.push(`    try: ${sweepReplayCommand(result, edge)}`);
   }
   return lines.map((l) => l.trimEnd());
 }

@@ -7,11 +7,13 @@
  * progress lines off a terminal, and reports that count what they itemise.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadTopologyFile } from '@stampede/model';
 import { describe, expect, it } from 'vitest';
-import type { CheckOutcome } from '../src/check-command.ts';
+import { type CheckOutcome, formatCheckOutcome } from '../src/check-command.ts';
 import { checkProgress, formatElapsed } from '../src/check-progress.ts';
+import { plain } from '../src/colors.ts';
 import { repoRoot, stampede } from './cli.helpers.ts';
 
 const SMALL = 'examples/topologies/prod4-incident-small.yaml';
@@ -240,6 +242,11 @@ describe('stampede check', () => {
       expect(o.shrink).toEqual({ steps: 2, budget: 2, exhausted: true, smaller: ce.shrinks });
       expect(ce.path.split(':')).toHaveLength(1 + ce.shrinks);
       expect(o.judged).toBe(o.generatedJudged + 2);
+      // another worker thread may have been judging the case after the failure: reported apart, never in the counts
+      expect(o.judgedPastFailure).toBeGreaterThanOrEqual(0);
+      expect(o.judgedPastFailure).toBeLessThan(availableParallelism());
+      const withPast = formatCheckOutcome({ ...o, judgedPastFailure: 1 }, loadTopologyFile(join(repoRoot, SMALL)), plain).join('\n');
+      expect(withPast).toContain('; 1 more judged in parallel after the failure, not counted (fast-check stops at the first failure)');
       expect(Object.values(o.counts).reduce((a, b) => a + b, 0)).toBe(o.generatedJudged);
 
       expect(text.stdout).toMatch(
@@ -247,11 +254,12 @@ describe('stampede check', () => {
       );
       // "judged N cases: G generated, up to the failure (tally), and S shrink candidates": N = G + S, the tally sums to G
       const judged =
-        /^judged (\d+) cases: (\d+) generated, up to the failure \(([^)]*)\), and 2 shrink candidates \(\d+ of them still metastable\)$/m.exec(
+        /^judged (\d+) cases: (\d+) generated, up to the failure \(([^)]*)\), and 2 shrink candidates \(\d+ of them still metastable\)(?:; (\d+) more judged in parallel after the failure, not counted \(fast-check stops at the first failure\))?$/m.exec(
           text.stdout,
         );
       expect(judged).not.toBeNull();
-      const [, n, g, tally] = judged!;
+      const [, n, g, tally, past] = judged!;
+      if (past !== undefined) expect(Number(past)).toBeGreaterThan(0);
       expect(Number(n)).toBe(o.judged);
       expect(Number(g)).toBe(o.generatedJudged);
       expect(tally!.split(', ').reduce((sum, part) => sum + Number(part.split(' ')[0]), 0)).toBe(Number(g));

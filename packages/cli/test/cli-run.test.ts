@@ -246,7 +246,7 @@ describe('stampede run and demo, end to end', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`${bad}: 2 problems`);
     expect(r.stderr).toMatch(/duration: expected a duration .*"fifteen"/);
-    expect(r.stderr).toMatch(/delegates\.count: expected a positive integer, got -3/);
+    expect(r.stderr).toMatch(/delegates\.count: expected an integer from 1 to 100000 \(one actor per delegate; [^)]*\), got -3/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -167,7 +167,7 @@ describe('stampede sweep: usage errors exit with 2 before anything runs', () => 
     [
       'a value the schema rejects',
       ['--vary', 'timeline[0].pool.maxConnections=0..120:3'],
-      'with timeline[0].pool.maxConnections=0: 1 problem:\n  - timeline[0].pool.maxConnections: expected a positive integer, got 0',
+      'with timeline[0].pool.maxConnections=0: 1 problem:\n  - timeline[0].pool.maxConnections: expected an integer from 1 to 100000 (upstream connection slots per router pod), got 0',
     ],
     ['a shard beyond N', [...GRID, '--shard', '5/4'], 'stampede: --shard "5/4": expected I/N with 1 ≤ I ≤ N'],
     ['more shards than cells', [...GRID, '--shard', '7/7'], 'stampede: --shard 7/7: the sweep has only 6 cells; use at most 6 shards'],

@@ -1,7 +1,7 @@
 /**
  * Autoscaler: a Kubernetes HorizontalPodAutoscaler for the router deployment.
  *
- * Every sync period it reads the average pool utilisation of the ready router
+ * Every sync period it reads the average pool utilisation of the router pods that hold a pool (ready, and draining in
  * pods (occupied slots / maxConnections) as it was `metricLagMs` ago (metrics
  * pipelines lag), asks the HPA rules (kube/hpa.ts: tolerance, scale-up limit,
  * scale-down stabilisation, min/max) for a replica count, and tells the

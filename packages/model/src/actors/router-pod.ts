@@ -87,8 +87,9 @@ function finish(ctx: RouterContext, self: string, send: Send, req: PoolRequest, 
   if (req.kind === 'ws' && ok) {
     if (req.abandoned) {
       // The upgrade was done for a client that left: wasted manager work, and
-      // nobody tells the upstream socket to close. It pins its slot until the
-      // manager's disconnect detection drops it (no heartbeat for disconnectAfterMs).
+      // nobody tells the upstream socket to close. It pins its slot until its
+      // manager pod or this router pod goes away, or maxIdleTime evicts it (0 by
+      // default: never).
       ctx.platform.signals.wastedUpgrades.add();
       pool.pinAbandoned(req);
       pool.requests.delete(req.reqId);

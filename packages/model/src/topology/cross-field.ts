@@ -1,6 +1,7 @@
 /**
- * Cross-field checks. They read the raw input, each using only values that are themselves valid (a bad value has its
- * own issue already), so that they are reported together with the field-level problems rather than after them.
+ * Cross-field checks. They read the raw input, so that they are reported together with the field-level problems
+ * rather than after them. Each names the fields it compares (`involves`): when one of those has a problem of its own
+ * (`minLatency: 2m`, beyond its range), the comparison is left out, so one bad value is one problem.
  */
 import { DEFAULTS } from '../defaults.ts';
 import type { IntOrPercent } from '../kube/rolling-update.ts';
@@ -11,6 +12,11 @@ import { isMapping, type SchemaIssue } from './structure.ts';
 import { EVENT_ACTIONS } from './timeline.ts';
 
 export type Path = (string | number)[];
+
+/** A cross-field problem, with every field it compares (it is located at one of them). */
+export interface CrossFieldIssue extends SchemaIssue {
+  involves: Path[];
+}
 
 function valueAt(input: unknown, path: Path): unknown {
   let v = input;
@@ -46,21 +52,24 @@ function orderedPair(
   lower: number | undefined,
   upper: number | undefined,
   show: (n: number) => string,
-): SchemaIssue[] {
+): CrossFieldIssue[] {
+  const involves = [lowerPath, upperPath];
   if (lower === undefined || upper === undefined || upper >= lower) return [];
   const lowerName = String(lowerPath[lowerPath.length - 1]);
   const upperName = String(upperPath[upperPath.length - 1]);
   if (valueAt(input, upperPath) !== undefined) {
     const note = valueAt(input, lowerPath) === undefined ? ', the default' : '';
-    return [{ path: upperPath, message: expected(`at least ${lowerName} (${show(lower)}${note})`, valueAt(input, upperPath)) }];
+    return [{ path: upperPath, involves, message: expected(`at least ${lowerName} (${show(lower)}${note})`, valueAt(input, upperPath)) }];
   }
-  return [{ path: lowerPath, message: expected(`at most ${upperName} (${show(upper)}, the default)`, valueAt(input, lowerPath)) }];
+  return [
+    { path: lowerPath, involves, message: expected(`at most ${upperName} (${show(upper)}, the default)`, valueAt(input, lowerPath)) },
+  ];
 }
 
 const isZero = (v: IntOrPercent): boolean => v === 0 || v === '0%';
 
-export function crossFieldIssues(input: unknown): SchemaIssue[] {
-  const issues: SchemaIssue[] = [];
+export function crossFieldIssues(input: unknown): CrossFieldIssue[] {
+  const issues: CrossFieldIssue[] = [];
   const D = DEFAULTS;
 
   const minLatency = durationAt(input, ['network', 'minLatency'], D.network.minLatencyMs);
@@ -93,6 +102,10 @@ export function crossFieldIssues(input: unknown): SchemaIssue[] {
       const other = where === 'maxUnavailable' ? 'maxSurge' : 'maxUnavailable';
       issues.push({
         path: [...ru, where],
+        involves: [
+          [...ru, 'maxSurge'],
+          [...ru, 'maxUnavailable'],
+        ],
         message: expected(`a value above 0 when ${other} is 0 (the rollout could not replace any pod)`, valueAt(input, [...ru, where])),
       });
     }
@@ -113,6 +126,7 @@ export function crossFieldIssues(input: unknown): SchemaIssue[] {
         const note = valueAt(input, ['duration']) === undefined ? ', the default' : '';
         issues.push({
           path: ['timeline', e.i, 'at'],
+          involves: [['timeline', e.i, 'at'], ['duration']],
           message: expected(`a time before the end of the run (duration ${formatDuration(durationMs)}${note})`, valueAt(e.raw, ['at'])),
         });
       }
@@ -131,6 +145,7 @@ export function crossFieldIssues(input: unknown): SchemaIssue[] {
       if (e.action === 'rollout' && valueAt(e.raw, ['rollout']) === 'manager' && valueAt(e.raw, ['pool']) !== undefined) {
         issues.push({
           path: ['timeline', e.i, 'pool'],
+          involves: [['timeline', e.i, 'pool']],
           message: expected('no pool on a manager rollout (the pool is the router’s)', valueAt(e.raw, ['pool'])),
         });
       }
@@ -143,6 +158,7 @@ export function crossFieldIssues(input: unknown): SchemaIssue[] {
       if (!before) {
         issues.push({
           path: ['timeline', e.i, 'rollback'],
+          involves: [['timeline', e.i, 'rollback']],
           message: `expected a ${what} rollout before this rollback (at or before ${formatDuration(e.atMs)}), got none: there is nothing to roll back`,
         });
       }

@@ -215,8 +215,9 @@ export const FIELD_DOCS: Record<string, FieldDoc> = {
   'router.autoscaling.maxReplicas': { param: 'router.autoscaling.maxReplicas', models: 'the most router pods the autoscaler may run' },
   'router.autoscaling.targetUtilization': {
     param: 'router.autoscaling.targetUtilization',
-    models: 'the target average pool utilisation of the ready router pods: occupied slots / maxConnections',
-    note: 'the metric is pool utilisation, not CPU or request rate; a new pod takes only new connections: nothing moves existing sockets onto it',
+    models:
+      'the target average pool utilisation of the router pods that hold a pool (ready ones, and those draining in their grace period): occupied slots / maxConnections',
+    note: 'the metric is pool utilisation, not CPU or request rate; a new pod takes only new connections: nothing moves existing sockets onto it. Kubernetes’ HPA leaves terminating pods out of the average; the model still counts a draining pod (a known difference)',
   },
   'router.autoscaling.syncPeriod': {
     param: 'router.autoscaling.syncPeriodMs',

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { IntOrPercent } from '../kube/rolling-update.ts';
 import { describedLeaf, type LeafInfo } from './described.ts';
-import { DURATION_EXAMPLES, formatDuration, tryParseDuration } from './duration.ts';
+import { formatDuration, tryParseDuration } from './duration.ts';
 import { didYouMean, expected, listOr, quote } from './messages.ts';
 
 /** A duration as a topology writes it: `45s`, `5m`, `1h30m`, `250ms`, or a plain number of milliseconds. */
@@ -75,17 +75,16 @@ function outOfRange(what: string, r: Range, v: unknown, show: (n: number) => str
   return expected(`${what} from ${show(r.min)} to ${show(r.max)} (${r.why}${hint !== undefined ? `; ${hint}` : ''})`, v);
 }
 
-/** An integer; below `base` (or not an integer) it keeps the plain `a positive integer` message. */
+/**
+ * An integer in its range. Any number outside it (0, -5, 2.5, 1e9) gets the range with its reason; a value of another
+ * kind (a string, null) gets the plain `a positive integer` message.
+ */
 export function int(base: 0 | 1, range: Omit<Range, 'min'> & { min?: number }) {
   const r: Range = { min: range.min ?? base, ...range };
   const kind = base === 1 ? 'a positive integer' : 'a non-negative integer';
   return leaf<number>({ type: 'integer', accepts: `${r.min} … ${r.max}`, ...r }, (v) => {
-    if (!Number.isSafeInteger(v) || (v as number) < base) {
-      // a huge number is an integer too (1e9, 2^53 + 1): say what the range is rather than "not an integer"
-      if (isFiniteNumber(v) && v > r.max) return { ok: false, message: outOfRange('an integer', r, v, String) };
-      return { ok: false, message: expected(kind, v) };
-    }
-    if ((v as number) < r.min || (v as number) > r.max) return { ok: false, message: outOfRange('an integer', r, v, String) };
+    if (!isFiniteNumber(v)) return { ok: false, message: expected(kind, v) };
+    if (!Number.isSafeInteger(v) || v < r.min || v > r.max) return { ok: false, message: outOfRange('an integer', r, v, String) };
     return { ok: true, value: v as number };
   });
 }
@@ -95,11 +94,8 @@ export function num(range: Range & { exclusiveMin?: boolean }) {
   const kind = range.exclusiveMin ? 'a positive number' : 'a non-negative number';
   const accepts = `${range.exclusiveMin ? 'above ' : ''}${range.min} … ${range.max}`;
   return leaf<number>({ type: 'number', accepts, why: range.why, min: range.min, max: range.max }, (v) => {
-    if (!isFiniteNumber(v) || v < range.min || (range.exclusiveMin && v <= range.min)) {
-      if (isFiniteNumber(v) && v > range.max) return { ok: false, message: outOfRange('a number', range, v, String) };
-      return { ok: false, message: expected(kind, v) };
-    }
-    if (v > range.max) {
+    if (!isFiniteNumber(v)) return { ok: false, message: expected(kind, v) };
+    if (v < range.min || (range.exclusiveMin && v <= range.min) || v > range.max) {
       const what = range.exclusiveMin
         ? `a number above ${range.min} and at most ${range.max}`
         : `a number from ${range.min} to ${range.max}`;
@@ -119,10 +115,9 @@ export function duration(range: Range) {
   return leaf<Duration, number>({ type: 'duration', accepts, ...range }, (v) => {
     const r = tryParseDuration(v);
     if (!r.ok) return r;
-    if (range.min > 0 && r.ms <= 0) return { ok: false, message: expected(`a duration above zero such as ${DURATION_EXAMPLES}`, v) };
     if (r.ms < range.min || r.ms > range.max) {
       let hint: string | undefined;
-      if (typeof v === 'number' && r.ms < range.min && range.min >= 1_000) {
+      if (typeof v === 'number' && v > 0 && r.ms < range.min && range.min >= 1_000) {
         const asSeconds = v * 1_000;
         hint =
           asSeconds >= range.min && asSeconds <= range.max

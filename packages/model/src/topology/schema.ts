@@ -78,7 +78,9 @@ export function resolveTopology(input: unknown): Resolution {
       }
     }
   }
-  issues.push(...crossFieldIssues(input));
+  // a comparison with a field that has a problem of its own is left out: one bad value, one problem
+  const own = new Set(issues.map((i) => i.path.join('\u0000')));
+  for (const { involves, ...issue } of crossFieldIssues(input)) if (!involves.some((p) => own.has(p.join('\u0000')))) issues.push(issue);
   if (issues.length > 0) return { ok: false, issues: inDocumentOrder(input, dedupe(issues)) };
   if (!parsed.success) throw new Error('resolveTopology: zod failed without issues'); // unreachable: narrows `parsed`
   const params = resolve(parsed.data);

@@ -42,18 +42,24 @@ describe('a document with several mistakes', () => {
 
   it('reports all of them, in document order, each with its path, the value and the expectation', () => {
     expect(yamlIssues(text)).toEqual([
-      { path: 'delegates.count', message: 'expected a positive integer, got -5' },
+      {
+        path: 'delegates.count',
+        message: 'expected an integer from 1 to 100000 (one actor per delegate; larger fleets do not fit a run), got -5',
+      },
       { path: 'delegates.socketOpenTimeout', message: 'expected a duration such as 15s, 5m or 250ms, got "fifteen"' },
       { path: 'router.pool.mode', message: 'expected one of "elastic" or "fixed", got "fixd" (did you mean "fixed"?)' },
       { path: 'router.pool.maxConection', message: 'unknown key "maxConection" (did you mean "maxConnections"?)' },
-      { path: 'router.pool.maxConnections', message: 'expected a positive integer, got -5' },
+      {
+        path: 'router.pool.maxConnections',
+        message: 'expected an integer from 1 to 100000 (upstream connection slots per router pod), got -5',
+      },
       {
         path: 'router.strategy.rollingUpdate.maxSurge',
         message: 'expected a pod count or a whole percentage from 0% to 100%, such as 1 or "25%", got "150%"',
       },
       { path: 'manager.workers', message: 'expected a positive integer, got "many"' },
       { path: 'timeline[1].at', message: 'expected a duration such as 15s, 5m or 250ms, got "soon"' },
-      { path: 'timeline[2].count', message: 'expected a positive integer, got 0' },
+      { path: 'timeline[2].count', message: 'expected an integer from 1 to 1000 (pods killed at once), got 0' },
     ]);
   });
 
@@ -65,7 +71,9 @@ describe('a document with several mistakes', () => {
     const message = topologyError(() => loadTopologyText(text, 'prod4.yaml')).message;
     const lines = message.split('\n');
     expect(lines[0]).toBe('prod4.yaml: 9 problems:');
-    expect(lines[1]).toBe('  - delegates.count: expected a positive integer, got -5 (line 3)');
+    expect(lines[1]).toBe(
+      '  - delegates.count: expected an integer from 1 to 100000 (one actor per delegate; larger fleets do not fit a run), got -5 (line 3)',
+    );
     expect(lines[2]).toBe('  - delegates.socketOpenTimeout: expected a duration such as 15s, 5m or 250ms, got "fifteen" (line 4)');
     expect(lines).toHaveLength(10);
   });
@@ -126,9 +134,9 @@ describe('unknown keys', () => {
 describe('values', () => {
   it.each([
     ['name: ""', 'name', 'expected a non-empty string, got ""'],
-    ['sampleInterval: 0s', 'sampleInterval', 'expected a duration above zero such as 15s, 5m or 250ms, got "0s"'],
+    ['sampleInterval: 0s', 'sampleInterval', 'expected a duration from 100ms to 1h (the period of the sampled time series), got "0s"'],
     ['duration: -1', 'duration', 'expected a duration such as 15s, 5m or 250ms, got -1 (durations cannot be negative)'],
-    ['router: { replicas: 2.5 }', 'router.replicas', 'expected a positive integer, got 2.5'],
+    ['router: { replicas: 2.5 }', 'router.replicas', 'expected an integer from 1 to 1000 (router pods, one actor each), got 2.5'],
     ['router: { replicas: "4" }', 'router.replicas', 'expected a positive integer, got "4"'],
     ['router: { replicas: }', 'router.replicas', 'expected a positive integer, got null'],
     ['router: { pool: { cancelAbandonedAcquires: yes } }', 'router.pool.cancelAbandonedAcquires', 'expected true or false, got "yes"'],
@@ -170,7 +178,7 @@ describe('values', () => {
     [
       'timeline: [{ at: 1m, rollout: router, pool: { maxConnections: 0 } }]',
       'timeline[0].pool.maxConnections',
-      'expected a positive integer, got 0',
+      'expected an integer from 1 to 100000 (upstream connection slots per router pod), got 0',
     ],
   ])('%s', (yaml, path, message) => {
     expect(yamlIssues(yaml)).toEqual([{ path, message }]);

@@ -87,9 +87,33 @@ describe('a value outside its range is one issue naming the field, the value and
     );
   });
 
+  it('gives the range and its reason for any number outside it, below as above', () => {
+    expect(oneIssue('delegates: { count: -5 }').message).toBe(
+      `expected an integer from 1 to 100000 (one actor per delegate; larger fleets do not fit a run), got -5`,
+    );
+    expect(oneIssue('delegates: { count: 0 }').message).toBe(
+      `expected an integer from 1 to 100000 (one actor per delegate; larger fleets do not fit a run), got 0`,
+    );
+    expect(oneIssue('router: { replicas: 2.5 }').message).toBe('expected an integer from 1 to 1000 (router pods, one actor each), got 2.5');
+    expect(oneIssue('router: { pool: { pendingAcquireTimeout: 0 } }').message).toBe(
+      'expected a duration from 1ms to 1h (how long an acquire may wait; zero would fail every wait at once), got 0',
+    );
+  });
+
+  it('is one problem even where another field is compared with it (no second problem at the other field)', () => {
+    // minLatency 2m is beyond its range; maxLatency (5ms, the default) is not "below minLatency" on top of that
+    expect(oneIssue('network: { minLatency: 2m }')).toEqual({
+      path: 'network.minLatency',
+      message: 'expected a duration from 0s to 1m (one-way network latency inside a platform), got "2m"',
+    });
+    expect(oneIssue('router: { autoscaling: { minReplicas: 5000 } }').path).toBe('router.autoscaling.minReplicas');
+    // a valid pair out of order is still one problem, at the field the user wrote
+    expect(oneIssue('network: { minLatency: 50ms }').message).toBe('expected at most maxLatency (5ms, the default), got "50ms"');
+  });
+
   it('keeps the plain message for a value of the wrong kind', () => {
-    expect(oneIssue('delegates: { count: -5 }').message).toBe('expected a positive integer, got -5');
-    expect(oneIssue('router: { replicas: 2.5 }').message).toBe('expected a positive integer, got 2.5');
+    expect(oneIssue('router: { replicas: "4" }').message).toBe('expected a positive integer, got "4"');
+    expect(oneIssue('workload: { tasksPerPipeline: many }').message).toBe('expected a non-negative integer, got "many"');
   });
 });
 
