@@ -4,6 +4,17 @@
  */
 
 export { applyPolicy, type DeploymentPolicy, describePolicy, type RolloutPolicy, rolloutPolicy } from './arbitraries.ts';
+export {
+  type CaseVerdictRecord,
+  CHECK_SHARD_FORMAT,
+  type CheckDefinition,
+  type CheckShard,
+  checkShardFileName,
+  checkShardIssues,
+  type MergedCheckShards,
+  mergeCheckShards,
+  shardCaseIndices,
+} from './check-shard.ts';
 export { applyFaults, describeFault, describeFaults, type Fault, type FaultScheduleOptions, faultSchedule } from './faults.ts';
 export { type OracleOptions, resolveOracleOptions } from './options.ts';
 export { judge, type Severity, type SustainingLoop, type Verdict, type VerdictKind } from './oracle.ts';

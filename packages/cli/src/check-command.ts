@@ -18,21 +18,46 @@
  * judged, then a plugin interrupts fast-check, which reports the smallest
  * failure found so far with its path; the replay command names that case.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { applyCase, describeCase, type RolloutCase, rolloutCase, SelfSustainingLoopError, type VerdictKind } from '@stampede/check';
+import { join } from 'node:path';
+import {
+  applyCase,
+  type CaseVerdictRecord,
+  CHECK_SHARD_FORMAT,
+  type CheckDefinition,
+  type CheckShard,
+  checkShardFileName,
+  describeCase,
+  parseShard,
+  type RolloutCase,
+  rolloutCase,
+  SelfSustainingLoopError,
+  type ShardSpec,
+  shardCaseIndices,
+  type VerdictKind,
+} from '@stampede/check';
 import type { EngineName } from '@stampede/kernel';
 import { type PlatformParams, runPlatform } from '@stampede/model';
 import fc from 'fast-check';
+import writeFileAtomic from 'write-file-atomic';
 import { checkEngine, DEFAULT_ENGINE, engineArg } from './args.ts';
-import { checkProgress, progressIntervalMs } from './check-progress.ts';
+import { type CheckProgress, checkProgress, progressIntervalMs } from './check-progress.ts';
 import type { CaseVerdict } from './check-worker.ts';
 import { colorsFor } from './colors.ts';
 import { EXIT_OK, EXIT_PROPERTY_FAILED, UsageError } from './errors.ts';
+import { noteKept } from './interrupt.ts';
 import { createJudgePool } from './judge-pool.ts';
+import { checkOutDir } from './output-path.ts';
+import { PACKAGE_VERSION } from './package-files.ts';
 import { type CheckReportInput, checkReportHtml, checkReportPath, verdictFor, writeReport } from './report/index.ts';
 import { type Io, RECOVERED_FRACTION } from './run-command.ts';
 import { safeText } from './safe-text.ts';
+import { prepareOutDir } from './series-export.ts';
+import { shardFromEnvironment } from './shard-env.ts';
 import { shellArg } from './summary-format.ts';
+import { asUsage } from './sweep-command.ts';
 import { loadTopology } from './topology.ts';
 import { formatVerdict, timelineAsJudged } from './verdict.ts';
 import { runBounded } from './worker-pool.ts';
@@ -56,6 +81,10 @@ export interface CheckOptions {
   report?: string | undefined;
   /** shrink candidates judged at most (0: report the first failure unshrunk). @defaultValue {@link DEFAULT_MAX_SHRINK} */
   maxShrink?: number | undefined;
+  /** `I/N`: judge only shard I of N and write a shard file for `stampede merge` (also from the environment: shard-env.ts) */
+  shard?: string | undefined;
+  /** where a shard file goes. @defaultValue check-<topology name> */
+  out?: string | undefined;
 }
 
 /** How the shrinking of a failure went. */
@@ -147,15 +176,214 @@ export function replayCheckCommand(file: string, opts: CheckRun, path: string): 
 
 const PATH_RE = /^\d+(:\d+)*$/;
 
+/** The cases fast-check tries for this seed and run count, in its order: the generator alone, no judging. */
+export function listCases(arbitrary: fc.Arbitrary<RolloutCase>, seed: number, runs: number): RolloutCase[] {
+  const cases: RolloutCase[] = [];
+  fc.check(
+    fc.property(arbitrary, (c) => {
+      cases.push(c);
+    }),
+    { seed, numRuns: runs },
+  );
+  return cases;
+}
+
+/** What makes two runs the same check (all shards of one check agree on it): the file's bytes and every setting that decides a verdict. */
+export function checkFingerprint(
+  topologyText: string,
+  d: { seed: number; runs: number; faults: boolean; engine: EngineName; maxShrink: number },
+): string {
+  const what = JSON.stringify({
+    stampede: PACKAGE_VERSION,
+    topologyText,
+    seed: d.seed,
+    runs: d.runs,
+    faults: d.faults,
+    engine: d.engine,
+    maxShrink: d.maxShrink,
+  });
+  return `sha256:${createHash('sha256').update(what).digest('hex')}`;
+}
+
+/** A worker thread's verdict as a shard file records it. */
+const toRecord = (index: number, v: CaseVerdict): CaseVerdictRecord => ({
+  index,
+  verdict: v.verdict,
+  engine: v.engine,
+  evidence: v.evidence,
+  timeToRecoverSec: v.timeToRecoverSec ?? null,
+  dominantLoop: v.dominantLoop,
+  traceHash: v.traceHash,
+});
+
+/** A shard file's verdict as the worker threads give it (to seed the memo of a merge). */
+export const fromRecord = (r: CaseVerdictRecord): CaseVerdict => ({
+  verdict: r.verdict,
+  engine: r.engine,
+  evidence: r.evidence,
+  timeToRecoverSec: r.timeToRecoverSec ?? undefined,
+  dominantLoop: r.dominantLoop,
+  traceHash: r.traceHash,
+});
+
+/** What the last phase of a check needs: the check as run, and how to judge a case. */
+export interface CheckConclusion {
+  file: string;
+  topology: PlatformParams;
+  seed: number;
+  runs: number;
+  faults: boolean;
+  engine: EngineName;
+  maxShrink: number;
+  arbitrary: fc.Arbitrary<RolloutCase>;
+  cases: readonly RolloutCase[];
+  /** the verdicts of the generated cases by index: every one up to the first failure (or all) */
+  verdicts: readonly (CaseVerdict | undefined)[];
+  /** the first metastable case in fast-check's order (Infinity: none) */
+  firstFailure: number;
+  /** cases past the first failure that other threads judged anyway */
+  judgedPastFailure: number;
+  judgeCase: (c: RolloutCase) => Promise<CaseVerdict>;
+  progress: CheckProgress;
+  replay?: string | undefined;
+}
+
+/**
+ * The outcome, once the first failure (if any) is known: the tally up to it, and fast-check's own run of the
+ * property, whose first runs come from the memo and whose shrink candidates are judged, at most `maxShrink` of them.
+ */
+export async function concludeCheck(k: CheckConclusion): Promise<CheckOutcome> {
+  const { firstFailure, verdicts, judgeCase, progress, topology, file } = k;
+  const counts: Record<VerdictKind, number> = { recovered: 0, slow: 0, metastable: 0, overloaded: 0 };
+  const reached = Math.min(k.cases.length, firstFailure + 1);
+  for (const v of verdicts.slice(0, reached)) counts[v!.verdict]++;
+  const again = { seed: k.seed, runs: k.runs, faults: k.faults, engine: k.engine };
+  let counterexample: CheckOutcome['counterexample'];
+  let shrink: ShrinkReport | undefined;
+  if (Number.isFinite(firstFailure)) {
+    if (k.replay !== undefined) {
+      const c = k.cases[0]!;
+      counterexample = {
+        rolloutCase: c,
+        description: describeCase(c, topology),
+        verdict: verdicts[0]!,
+        path: k.replay,
+        failedAfterRuns: 1,
+        shrinks: 0,
+        replay: replayCheckCommand(file, again, k.replay),
+      };
+    } else {
+      const maxShrink = k.maxShrink;
+      progress.shrinking(maxShrink);
+      // the first firstFailure + 1 runs replay phase 1 from the memo; the rest are shrink candidates
+      const replayed = firstFailure + 1;
+      let calls = 0;
+      let steps = 0;
+      let exhausted = false;
+      // fast-check's own way to stop: a run answering "interrupt" ends the check, and fast-check reports
+      // the last failure it found (the smallest so far) with its path
+      const budget: fc.Plugin<[RolloutCase]> = () => ({
+        decorateRun: (nestedRun) => (value) => {
+          if (++calls <= replayed) return nestedRun(value);
+          if (steps >= maxShrink) {
+            exhausted = true;
+            return new fc.PreconditionFailure(true);
+          }
+          steps++;
+          return nestedRun(value);
+        },
+      });
+      let poolError: unknown;
+      const property = fc.asyncProperty(k.arbitrary, async (c) => {
+        let v: CaseVerdict;
+        try {
+          v = await judgeCase(c);
+        } catch (err) {
+          poolError ??= err; // a broken worker is not a counterexample: stop and report it below
+          throw err;
+        }
+        if (calls > replayed) progress.shrinkStep(v.verdict === 'metastable');
+        if (v.verdict === 'metastable') throw new SelfSustainingLoopError(c, { seed: c.seed, evidence: v.evidence }, topology);
+      });
+      const run = await fc.check(property, { seed: k.seed, numRuns: k.runs, plugins: [budget] });
+      if (poolError !== undefined) throw poolError;
+      if (!run.failed || run.counterexample === null)
+        throw new Error(`fast-check did not reproduce the failure of case ${firstFailure + 1} (internal error: generation differs)`);
+      const [c] = run.counterexample;
+      const path = run.counterexamplePath!;
+      shrink = { steps, budget: maxShrink, exhausted, smaller: run.numShrinks };
+      counterexample = {
+        rolloutCase: c,
+        description: describeCase(c, topology),
+        verdict: await judgeCase(c),
+        path,
+        failedAfterRuns: firstFailure + 1,
+        shrinks: run.numShrinks,
+        replay: replayCheckCommand(file, again, path),
+      };
+    }
+  }
+  return {
+    file,
+    topology: topology.name,
+    seed: k.seed,
+    engine: k.engine,
+    runs: k.runs,
+    faults: k.faults,
+    judged: reached + (shrink?.steps ?? 0),
+    generatedJudged: reached,
+    judgedPastFailure: k.judgedPastFailure,
+    replayed: k.replay,
+    counts,
+    shrink,
+    holds: counterexample === undefined,
+    counterexample,
+  };
+}
+
+/** Prints (or writes as JSON) the outcome and the report; the exit code: 0 holds, 3 a counterexample. */
+export async function writeCheckOutcome(
+  outcome: CheckOutcome,
+  topology: PlatformParams,
+  opts: { json?: boolean | undefined; report?: string | undefined },
+  io: Io,
+): Promise<number> {
+  const colors = colorsFor(io.stdout);
+  if (opts.json) io.stdout.write(`${JSON.stringify(outcome)}\n`);
+  else io.stdout.write(`${['', ...formatCheckOutcome(outcome, topology, colors)].join('\n')}\n`);
+  if (opts.report !== undefined) {
+    await writeReport(opts.report, checkReportHtml(checkReportInput(outcome, topology)));
+    // under --json stdout holds the one JSON object only
+    (opts.json ? io.stderr : io.stdout).write(`wrote ${opts.report}\n`);
+  }
+  return outcome.holds ? EXIT_OK : EXIT_PROPERTY_FAILED;
+}
+
+/** `check-<topology name>` in the current directory: where shard files go by default. */
+export function defaultCheckDir(name: string): string {
+  return `check-${name.replace(/[^\w.-]+/g, '-')}`;
+}
+
 export async function checkCommand(file: string, opts: CheckOptions, io: Io): Promise<number> {
   const topology = loadTopology(file);
   checkTopologyIsCheckable(file, topology);
+  const shardText = shardFromEnvironment(opts.shard, process.env);
+  const shard: ShardSpec | undefined = shardText === undefined ? undefined : asUsage(() => parseShard(shardText));
   if (opts.replay !== undefined && !PATH_RE.test(opts.replay))
     throw new UsageError(`--replay expects a counterexample path as printed by a failed check, e.g. --replay 0:1:3, got '${opts.replay}'`);
+  if (shard !== undefined && opts.replay !== undefined) throw new UsageError('--replay judges one case: it takes no --shard');
+  if (shard !== undefined && opts.report !== undefined)
+    throw new UsageError('--report needs the whole check and a shard holds part of it: pass --report to stampede merge instead');
   if (opts.report !== undefined) checkReportPath(opts.report);
   const maxShrink = opts.maxShrink ?? DEFAULT_MAX_SHRINK;
   if (!Number.isSafeInteger(maxShrink) || maxShrink < 0)
     throw new UsageError(`--max-shrink expects a whole number of shrink candidates, 0 or more, e.g. --max-shrink 50, got '${maxShrink}'`);
+  const indicesOfShard = shard === undefined ? undefined : asUsage(() => shardCaseIndices(opts.runs, shard));
+  const out = shard === undefined ? undefined : (opts.out ?? defaultCheckDir(topology.name));
+  if (out !== undefined) {
+    checkOutDir(out); // before mkdir: a recursive mkdir under /proc can spin
+    prepareOutDir(out);
+  }
   const intervalMs = progressIntervalMs(process.env.STAMPEDE_PROGRESS_SECONDS);
   const faults = opts.faults === true;
   const engine = opts.engine ?? DEFAULT_ENGINE;
@@ -168,11 +396,12 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
   const progress = checkProgress(io.stdout, onTerminal, { stream: io.stderr, intervalMs });
 
   // the cases fast-check will try, in its order: the generator alone, no judging
-  const cases: RolloutCase[] = [];
-  const record = fc.property(arbitrary, (c) => {
-    cases.push(c);
-  });
+  let cases: RolloutCase[];
   if (opts.replay !== undefined) {
+    cases = [];
+    const record = fc.property(arbitrary, (c) => {
+      cases.push(c);
+    });
     let listed: { failed: boolean } = { failed: true };
     try {
       // a path is the run's index, then the shrink steps: the index must be one of this check's runs
@@ -186,14 +415,20 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
         `--replay ${opts.replay} names no case of this check: replay with the file, --seed, --runs and --faults of the check that printed the path`,
       );
     cases.splice(1);
-  } else fc.check(record, { seed: opts.seed, numRuns: opts.runs });
+  } else cases = listCases(arbitrary, opts.seed, opts.runs);
+  const indices = indicesOfShard ?? cases.map((_, i) => i);
 
-  const threads = Math.max(1, Math.min(opts.workers ?? availableParallelism(), availableParallelism(), cases.length));
+  const threads = Math.max(1, Math.min(opts.workers ?? availableParallelism(), availableParallelism(), indices.length));
   if (chatty)
     print([
       `${colors.bold('stampede check')} ${safeText(file)}: ${opts.replay !== undefined ? `replaying case ${opts.replay}` : `${opts.runs} generated cases`} ` +
         `(rollout policies${faults ? ', injected faults' : ''} and simulation seeds; fast-check seed ${opts.seed}) on ${topology.delegates.count} delegates, ` +
         `engine ${engine}, ${threads} worker thread${threads === 1 ? '' : 's'}`,
+      ...(shard === undefined
+        ? []
+        : [
+            `  shard ${shard.index}/${shard.count}: ${plural(indices.length, 'case')} of ${opts.runs} (index ≡ ${shard.index - 1} mod ${shard.count}), in order up to its first failure`,
+          ]),
       'property: no case leaves the platform in a self-sustaining failure loop (oracle verdict metastable)',
     ]);
 
@@ -204,127 +439,82 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
     checkEngine(engine, v.engine, 'a judgement of stampede check');
     return v;
   };
-  const counts: Record<VerdictKind, number> = { recovered: 0, slow: 0, metastable: 0, overloaded: 0 };
   let outcome: CheckOutcome;
   try {
-    progress.start(cases.length);
+    progress.start(indices.length);
     let firstFailure = Number.POSITIVE_INFINITY;
     const verdicts: (CaseVerdict | undefined)[] = [];
     const errors: (unknown | undefined)[] = [];
-    await runBounded(
-      cases.map((_, i) => i),
-      threads,
-      async (i) => {
-        if (i > firstFailure) return; // fast-check would stop at the first failure; later cases do not matter
-        try {
-          const v = await judgeCase(cases[i]!);
-          verdicts[i] = v;
-          if (v.verdict === 'metastable') firstFailure = Math.min(firstFailure, i);
-          progress.judged(v.verdict);
-        } catch (err) {
-          errors[i] = err; // an error matters only if fast-check would have reached this case
-        }
-      },
-    );
-    const reached = Math.min(cases.length, firstFailure + 1);
-    for (let i = 0; i < reached; i++) if (errors[i] !== undefined) throw errors[i];
-    for (const v of verdicts.slice(0, reached)) counts[v!.verdict]++;
-    // cases judged in fast-check's order (the same for any number of threads): those up to the first
-    // failure, then the shrink candidates
-    let counterexample: CheckOutcome['counterexample'];
-    let shrink: ShrinkReport | undefined;
-    if (Number.isFinite(firstFailure)) {
-      if (opts.replay !== undefined) {
-        const c = cases[0]!;
-        counterexample = {
-          rolloutCase: c,
-          description: describeCase(c, topology),
-          verdict: verdicts[0]!,
-          path: opts.replay,
-          failedAfterRuns: 1,
-          shrinks: 0,
-          replay: replayCheckCommand(file, { seed: opts.seed, runs: opts.runs, faults, engine }, opts.replay),
-        };
-      } else {
-        progress.shrinking(maxShrink);
-        // the first firstFailure + 1 runs replay phase 1 from the memo; the rest are shrink candidates
-        const replayed = firstFailure + 1;
-        let calls = 0;
-        let steps = 0;
-        let exhausted = false;
-        // fast-check's own way to stop: a run answering "interrupt" ends the check, and fast-check reports
-        // the last failure it found (the smallest so far) with its path
-        const budget: fc.Plugin<[RolloutCase]> = () => ({
-          decorateRun: (nestedRun) => (value) => {
-            if (++calls <= replayed) return nestedRun(value);
-            if (steps >= maxShrink) {
-              exhausted = true;
-              return new fc.PreconditionFailure(true);
-            }
-            steps++;
-            return nestedRun(value);
-          },
-        });
-        let poolError: unknown;
-        const property = fc.asyncProperty(arbitrary, async (c) => {
-          let v: CaseVerdict;
-          try {
-            v = await judgeCase(c);
-          } catch (err) {
-            poolError ??= err; // a broken worker is not a counterexample: stop and report it below
-            throw err;
-          }
-          if (calls > replayed) progress.shrinkStep(v.verdict === 'metastable');
-          if (v.verdict === 'metastable') throw new SelfSustainingLoopError(c, { seed: c.seed, evidence: v.evidence }, topology);
-        });
-        const run = await fc.check(property, { seed: opts.seed, numRuns: opts.runs, plugins: [budget] });
-        if (poolError !== undefined) throw poolError;
-        if (!run.failed || run.counterexample === null)
-          throw new Error(`fast-check did not reproduce the failure of case ${firstFailure + 1} (internal error: generation differs)`);
-        const [c] = run.counterexample;
-        const path = run.counterexamplePath!;
-        shrink = { steps, budget: maxShrink, exhausted, smaller: run.numShrinks };
-        counterexample = {
-          rolloutCase: c,
-          description: describeCase(c, topology),
-          verdict: await judgeCase(c),
-          path,
-          failedAfterRuns: firstFailure + 1,
-          shrinks: run.numShrinks,
-          replay: replayCheckCommand(file, { seed: opts.seed, runs: opts.runs, faults, engine }, path),
-        };
+    await runBounded(indices, threads, async (i) => {
+      if (i > firstFailure) return; // fast-check would stop at the first failure; later cases do not matter
+      try {
+        const v = await judgeCase(cases[i]!);
+        verdicts[i] = v;
+        if (v.verdict === 'metastable') firstFailure = Math.min(firstFailure, i);
+        progress.judged(v.verdict);
+      } catch (err) {
+        errors[i] = err; // an error matters only if fast-check would have reached this case
       }
+    });
+    for (const i of indices) if (i <= firstFailure && errors[i] !== undefined) throw errors[i];
+
+    if (shard !== undefined && out !== undefined) {
+      const check: CheckDefinition = {
+        file,
+        topology: topology.name,
+        fingerprint: checkFingerprint(readFileSync(file, 'utf8'), { seed: opts.seed, runs: opts.runs, faults, engine, maxShrink }),
+        seed: opts.seed,
+        runs: opts.runs,
+        faults,
+        engine,
+        maxShrink,
+      };
+      const mine = indices.filter((i) => i <= firstFailure);
+      const content: CheckShard = {
+        format: CHECK_SHARD_FORMAT,
+        version: 1,
+        shard,
+        check,
+        verdicts: mine.map((i) => toRecord(i, verdicts[i]!)),
+      };
+      const path = join(out, checkShardFileName(shard));
+      await writeFileAtomic(path, `${JSON.stringify(content, null, 2)}\n`);
+      noteKept(path);
+      progress.stop();
+      if (opts.json) io.stdout.write(`${JSON.stringify(content)}\n`);
+      else
+        print([
+          '',
+          `shard ${shard.index}/${shard.count}: ${plural(mine.length, 'case')} judged${Number.isFinite(firstFailure) ? `, up to its first failure (case ${firstFailure + 1}, metastable)` : ', none metastable'}`,
+          `wrote ${safeText(path)}; when all ${shard.count} shards are done: stampede merge ${safeText(join(out, `check-shard-*-of-${shard.count}.json`))}`,
+        ]);
+      return EXIT_OK;
     }
-    outcome = {
+
+    outcome = await concludeCheck({
       file,
-      topology: topology.name,
+      topology,
       seed: opts.seed,
-      engine,
       runs: opts.runs,
       faults,
-      judged: reached + (shrink?.steps ?? 0),
-      generatedJudged: reached,
-      judgedPastFailure: verdicts.filter((v, i) => v !== undefined && i >= reached).length,
-      replayed: opts.replay,
-      counts,
-      shrink,
-      holds: counterexample === undefined,
-      counterexample,
-    };
+      engine,
+      maxShrink,
+      arbitrary,
+      cases,
+      verdicts,
+      firstFailure,
+      judgedPastFailure: verdicts.filter((v, i) => v !== undefined && i > firstFailure).length,
+      judgeCase,
+      progress,
+      replay: opts.replay,
+    });
   } finally {
     progress.stop();
     await pool.close();
   }
 
   progress.done(outcome.generatedJudged, outcome.shrink?.steps);
-  if (opts.json) io.stdout.write(`${JSON.stringify(outcome)}\n`);
-  else print(['', ...formatCheckOutcome(outcome, topology, colors)]);
-  if (opts.report !== undefined) {
-    await writeReport(opts.report, checkReportHtml(checkReportInput(outcome, topology)));
-    // under --json stdout holds the one JSON object only
-    (opts.json ? io.stderr : io.stdout).write(`wrote ${opts.report}\n`);
-  }
-  return outcome.holds ? EXIT_OK : EXIT_PROPERTY_FAILED;
+  return writeCheckOutcome(outcome, topology, opts, io);
 }
 
 /** The report's input: the outcome, and for a failure the run of the counterexample as written (re-run here, seconds). */

@@ -11,6 +11,8 @@ import { createThreadPool } from './thread-pool.ts';
 
 export interface JudgePool {
   judge(c: RolloutCase): Promise<CaseVerdict>;
+  /** a verdict judged elsewhere (a check shard): the case is not judged again */
+  remember(c: RolloutCase, v: CaseVerdict): void;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,9 @@ export function createJudgePool(file: string, threads: number, engine?: EngineNa
         memo.set(key, p);
       }
       return p;
+    },
+    remember(c, v) {
+      memo.set(JSON.stringify(c), Promise.resolve(v));
     },
     close: () => pool.close(),
   };

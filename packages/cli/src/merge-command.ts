@@ -1,12 +1,14 @@
 /**
  * `stampede merge SHARD.json…`: joins the shard files of one sweep (written
  * by `stampede sweep --shard I/N` on any machines) into what one unsharded
- * run writes, byte for byte: sweep.json and sweep.csv, and the heatmap.
+ * run writes, byte for byte: sweep.json and sweep.csv, and the heatmap; or
+ * the shard files of one check (`stampede check --shard I/N`) into the
+ * check's outcome (check-merge.ts).
  * Shards of different sweeps, a missing shard, one given twice or a damaged
  * file are usage errors naming the files, and nothing is written.
  */
 import { readFileSync } from 'node:fs';
-import { mergeShards } from '@stampede/check';
+import { CHECK_SHARD_FORMAT, mergeShards } from '@stampede/check';
 import { colorsFor } from './colors.ts';
 import { UsageError } from './errors.ts';
 import { checkOutDir } from './output-path.ts';
@@ -19,11 +21,14 @@ import { sweepReportInput } from './sweep-report-input.ts';
 export interface MergeOptions {
   out?: string | undefined;
   json?: boolean | undefined;
-  /** also write the heatmap as a self-contained HTML page */
+  /** also write the heatmap (or the check's report) as a self-contained HTML page */
   report?: string | undefined;
+  /** check shards: worker threads judging the shrink candidates */
+  workers?: number | undefined;
 }
 
-const HINT = 'pass the shard-I-of-N.json files that stampede sweep --shard I/N wrote';
+const HINT =
+  'pass the shard files that stampede sweep --shard I/N (shard-I-of-N.json) or stampede check --shard I/N (check-shard-I-of-N.json) wrote';
 
 function readShardFile(file: string): unknown {
   let text: string;
@@ -43,6 +48,14 @@ function readShardFile(file: string): unknown {
 
 export async function mergeCommand(files: readonly string[], opts: MergeOptions, io: Io): Promise<number> {
   const data = files.map((name) => ({ name, data: readShardFile(name) }));
+  // shards of a check (stampede check --shard): the check's outcome, exactly as unsharded
+  const first = data[0]?.data as { format?: unknown } | undefined;
+  if (first?.format === CHECK_SHARD_FORMAT) {
+    if (opts.out !== undefined)
+      throw new UsageError('--out is for sweep shards: a merged check prints its outcome (--json for JSON, --report for a page)');
+    const { checkMergeCommand } = await import('./check-merge.ts');
+    return checkMergeCommand(data, opts, io);
+  }
   const result = asUsage(() => mergeShards(data));
   const out = opts.out ?? defaultSweepDir(result.topology.name);
   checkOutDir(out); // every output path before anything is written

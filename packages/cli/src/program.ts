@@ -157,13 +157,25 @@ export function createProgram(io: Io, setExitCode: (code: number) => void): Comm
         .default(DEFAULT_MAX_SHRINK),
     )
     .addOption(engineOption(" (both of the oracle's runs of every case)"))
+    .addOption(
+      new Option(
+        '--shard <I/N>',
+        'judge only shard I of N, the cases whose index ≡ I−1 (mod N) up to its first failure, and write a shard file for stampede merge (which shrinks and reports as one check)',
+      ),
+    )
+    .addOption(
+      new Option(
+        '-o, --out <dir>',
+        'with --shard: write check-shard-I-of-N.json into DIR, created if needed (default: check-<topology name>)',
+      ),
+    )
     .addOption(new Option('--json', 'print exactly one JSON object (the outcome) to stdout and nothing else').default(false))
     .addOption(
       reportOption('what was checked and the verdict counts; for a failure the shrunk case, its evidence and the full run report of it'),
     )
     .addHelpText(
       'after',
-      "\nProgress: a bar on a terminal; otherwise (a log file, a pipe, --json) a plain line on stderr at most every 5 s (STAMPEDE_PROGRESS_SECONDS), with the phase, the cases judged and the wall time.\n\nExit codes: 0 the property holds, 3 a counterexample was found, 2 a usage or topology error, 1 a bug.\n\nExamples:\n  stampede check examples/topologies/prod4-incident.yaml --runs 20\n  stampede check my-topology.yaml --runs 200 --faults --seed 7\n  stampede check examples/topologies/prod4-incident-small.yaml --runs 20 --engine xstate   # confirm on xstate's own interpreter",
+      "\nProgress: a bar on a terminal; otherwise (a log file, a pipe, --json) a plain line on stderr at most every 5 s (STAMPEDE_PROGRESS_SECONDS), with the phase, the cases judged and the wall time.\n\nAcross machines: run each shard with --shard I/N (the same file, --seed, --runs, --faults, --engine and --max-shrink), collect the check-shard-I-of-N.json files, then stampede merge them: the outcome, counterexample and replay are those of one unsharded check. A shard can also come from the environment (when --shard is not given): STAMPEDE_SHARD=I/N (a CI matrix), or JOB_COMPLETION_INDEX (0-based, set by a Kubernetes Indexed Job) with STAMPEDE_SHARD_COUNT=N (the Job's completions).\n\nExit codes: 0 the property holds (a shard: its file is written), 3 a counterexample was found, 2 a usage or topology error, 1 a bug.\n\nExamples:\n  stampede check examples/topologies/prod4-incident.yaml --runs 20\n  STAMPEDE_SHARD=2/4 stampede check my-topology.yaml --runs 200 --out out/check   # one shard of four\n  stampede merge out/check/check-shard-*-of-4.json\n  stampede check my-topology.yaml --runs 200 --faults --seed 7\n  stampede check examples/topologies/prod4-incident-small.yaml --runs 20 --engine xstate   # confirm on xstate's own interpreter",
     )
     .action(
       async (
@@ -178,6 +190,8 @@ export function createProgram(io: Io, setExitCode: (code: number) => void): Comm
           engine: EngineName;
           json: boolean;
           report?: string;
+          shard?: string;
+          out?: string;
         },
       ) => {
         setExitCode(await checkCommand(file, opts, io));
@@ -249,6 +263,7 @@ the same result as an uninterrupted sweep. Progress: a bar on a terminal; otherw
 
 To spread a sweep over machines (a CI matrix; a Kubernetes Indexed Job with
 I = JOB_COMPLETION_INDEX + 1), run each with --shard I/N, collect the shard files, then stampede merge.
+A shard can also come from the environment (when --shard is not given): STAMPEDE_SHARD=I/N (a CI matrix), or JOB_COMPLETION_INDEX (0-based, set by a Kubernetes Indexed Job) with STAMPEDE_SHARD_COUNT=N (the Job's completions).
 
 Examples:
   stampede sweep examples/topologies/prod4-incident.yaml \\
@@ -278,12 +293,18 @@ Examples:
 
   const merge = program
     .command('merge')
-    .description('join the shard files of one sweep into exactly what one unsharded run writes: sweep.json, sweep.csv and the heatmap')
-    .argument('<shards...>', 'every shard-I-of-N.json of the sweep, e.g. out/sweep-delay/shard-*-of-4.json')
+    .description(
+      'join the shard files of one sweep into exactly what one unsharded run writes (sweep.json, sweep.csv and the heatmap), or of one check into its outcome (shrinking its first failure here)',
+    )
+    .argument(
+      '<shards...>',
+      'every shard file of the sweep or check, e.g. out/sweep-delay/shard-*-of-4.json or out/check/check-shard-*-of-4.json',
+    )
+    .addOption(workersOption('check shards: worker threads judging shrink candidates (capped at the number of CPUs)'))
     .addOption(new Option('-o, --out <dir>', 'write sweep.json and sweep.csv into DIR, created if needed (default: sweep-<topology name>)'))
     .addOption(new Option('--json', 'print exactly one JSON object (the result) to stdout and nothing else').default(false))
     .addOption(reportOption('the boundary heatmap with the file’s own settings marked and the margin'))
-    .action(async (shards: string[], opts: { out?: string; json: boolean; report?: string }) => {
+    .action(async (shards: string[], opts: { out?: string; json: boolean; report?: string; workers?: number }) => {
       const { mergeCommand } = await import('./merge-command.ts');
       setExitCode(await mergeCommand(shards, opts, io));
     });

@@ -49,6 +49,7 @@ import { checkReportPath, sweepReportHtml, writeReport } from './report/index.ts
 import type { Io } from './run-command.ts';
 import { safeText } from './safe-text.ts';
 import { prepareOutDir } from './series-export.ts';
+import { shardFromEnvironment } from './shard-env.ts';
 import { openJournal } from './sweep-journal.ts';
 import { sweepReportInput } from './sweep-report-input.ts';
 import type { SweepCellJob } from './sweep-worker.ts';
@@ -198,7 +199,9 @@ export async function sweepCommand(file: string, opts: SweepOptions, io: Io): Pr
   asUsage(() => checkAxisCount(opts.vary.length));
   const intervalMs = progressIntervalMs(process.env.STAMPEDE_PROGRESS_SECONDS);
   const specs = asUsage(() => opts.vary.map(parseVary));
-  const shard: ShardSpec | undefined = opts.shard === undefined ? undefined : asUsage(() => parseShard(opts.shard!));
+  // --shard, or the runner's environment: STAMPEDE_SHARD=I/N (a CI matrix), JOB_COMPLETION_INDEX + STAMPEDE_SHARD_COUNT (an Indexed Job)
+  const shardText = shardFromEnvironment(opts.shard, process.env);
+  const shard: ShardSpec | undefined = shardText === undefined ? undefined : asUsage(() => parseShard(shardText));
   loadTopology(file); // the file's own problems first, with their line numbers
   const text = readFileSync(file, 'utf8');
   const plan = asUsage(() => planSweep(readTopologyYaml(text, file), file, specs));
