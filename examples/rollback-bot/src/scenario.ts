@@ -16,7 +16,7 @@ export function runWithBot(seed: number, delegates = 2000): BotResult {
   params.timeline = params.timeline.filter((e) => e.kind !== 'rollback'); // the bot decides
   params.durationMs = 45 * 60_000;
   const platform = buildPlatform(params, seed);
-  const connectedFraction = () => platform.state.connectedList.length / params.delegates.count;
+  const connectedFraction = () => platform.connectedFraction();
   const bot = platform.sim.spawn(rollbackBot, {
     id: 'rollback-bot',
     input: { connectedFraction, routerController: ROUTER_CONTROLLER, threshold: 0.9, patienceMs: 5 * 60_000 },

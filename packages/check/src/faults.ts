@@ -4,6 +4,8 @@
  * rollouts. They shrink toward the simple: no faults at all, then fewer,
  * shorter and milder ones, closer to the trigger.
  */
+
+import { StampedeInputError } from '@stampede/kernel';
 import type { PlatformParams, TimelineEvent } from '@stampede/model';
 import fc from 'fast-check';
 
@@ -64,8 +66,8 @@ export function faultSchedule(topology: PlatformParams, options: FaultScheduleOp
   const maxFaults = options.maxFaults ?? 3;
   const windowMs = options.windowMs ?? 20 * MIN;
   if (!Number.isSafeInteger(maxFaults) || maxFaults < 0)
-    throw new Error(`faultSchedule: maxFaults must be a whole number ≥ 0, got ${maxFaults}`);
-  if (!(windowMs >= 10 * SEC)) throw new Error(`faultSchedule: windowMs must be at least 10000 (10 s), got ${windowMs}`);
+    throw new StampedeInputError(`faultSchedule: maxFaults must be a whole number ≥ 0, got ${maxFaults}`);
+  if (!(windowMs >= 10 * SEC)) throw new StampedeInputError(`faultSchedule: windowMs must be at least 10000 (10 s), got ${windowMs}`);
   const origin = faultOriginMs(topology);
   const atMs = fc.integer({ min: 0, max: Math.floor(windowMs / (10 * SEC)) }).map((n) => origin + n * 10 * SEC);
   return fc.array(fault(topology, atMs), { maxLength: maxFaults }).map((faults) => [...faults].sort((a, b) => a.atMs - b.atMs));

@@ -3,6 +3,7 @@
  * Resolved and validated once by `resolveOracleOptions`.
  */
 import type { EngineName } from '@stampede/kernel';
+import { StampedeInputError } from '@stampede/kernel';
 
 /** The kernel's engines, for validating `engine` (the kernel exports the type only). */
 const ENGINES: readonly EngineName[] = ['compiled', 'xstate'];
@@ -47,12 +48,14 @@ export function resolveOracleOptions(options: OracleOptions = {}): ResolvedOracl
   // engine: undefined is the default (callers pass a command line's optional value straight through)
   const r = { ...DEFAULTS, ...options, engine: options.engine ?? DEFAULTS.engine };
   if (!ENGINES.includes(r.engine))
-    throw new Error(`oracle option engine must be ${ENGINES.map((e) => `'${e}'`).join(' or ')}, got ${JSON.stringify(r.engine)}`);
+    throw new StampedeInputError(
+      `oracle option engine must be ${ENGINES.map((e) => `'${e}'`).join(' or ')}, got ${JSON.stringify(r.engine)}`,
+    );
   const fraction = (name: keyof OracleOptions, v: number) => {
-    if (!(v >= 0 && v <= 1)) throw new Error(`oracle option ${name} must be between 0 and 1, got ${v}`);
+    if (!(v >= 0 && v <= 1)) throw new StampedeInputError(`oracle option ${name} must be between 0 and 1, got ${v}`);
   };
   const positive = (name: keyof OracleOptions, v: number) => {
-    if (!(v > 0) || !Number.isFinite(v)) throw new Error(`oracle option ${name} must be a finite number > 0, got ${v}`);
+    if (!(v > 0) || !Number.isFinite(v)) throw new StampedeInputError(`oracle option ${name} must be a finite number > 0, got ${v}`);
   };
   fraction('connectedThreshold', r.connectedThreshold);
   fraction('goodputTolerance', r.goodputTolerance);
@@ -60,7 +63,7 @@ export function resolveOracleOptions(options: OracleOptions = {}): ResolvedOracl
   positive('deadlineMs', r.deadlineMs);
   positive('maxTriggerWindowMs', r.maxTriggerWindowMs);
   if (!(r.acquireTimeoutsPerMinTolerance >= 0))
-    throw new Error(`oracle option acquireTimeoutsPerMinTolerance must be >= 0, got ${r.acquireTimeoutsPerMinTolerance}`);
-  if (!(r.slowTrendPerMin > 0)) throw new Error(`oracle option slowTrendPerMin must be > 0, got ${r.slowTrendPerMin}`);
+    throw new StampedeInputError(`oracle option acquireTimeoutsPerMinTolerance must be >= 0, got ${r.acquireTimeoutsPerMinTolerance}`);
+  if (!(r.slowTrendPerMin > 0)) throw new StampedeInputError(`oracle option slowTrendPerMin must be > 0, got ${r.slowTrendPerMin}`);
   return r;
 }

@@ -23,7 +23,7 @@
  * Both runs use the engine of `options.engine` ('compiled' by default;
  * 'xstate' to confirm a verdict on xstate's own interpreter).
  */
-import type { EngineName, Series } from '@stampede/kernel';
+import { type EngineName, type Series, StampedeInputError } from '@stampede/kernel';
 import type { PlatformParams, PoolParams, TimelineEvent } from '@stampede/model';
 import { buildPlatform, STORM_CONNECTED_FRACTION_BELOW, stormStartOf } from '@stampede/model';
 import { type OracleOptions, resolveOracleOptions } from './options.ts';
@@ -131,10 +131,10 @@ export function judge(params: PlatformParams, seed: number, options: OracleOptio
   const p: PlatformParams = structuredClone(params);
   p.timeline = p.timeline.filter((e: TimelineEvent) => e.kind !== 'rollback');
   if (p.timeline.length === 0)
-    throw new Error(`judge: topology '${params.name}' has no trigger (no timeline event but rollbacks): nothing to judge`);
+    throw new StampedeInputError(`judge: topology '${params.name}' has no trigger (no timeline event but rollbacks): nothing to judge`);
   const triggerAtMs = Math.min(...p.timeline.map((e) => e.atMs));
   if (triggerAtMs < 5 * 60_000)
-    throw new Error(
+    throw new StampedeInputError(
       `judge: the first timeline event is at ${triggerAtMs / 1000} s; the baseline needs 5 minutes of steady state before it`,
     );
 

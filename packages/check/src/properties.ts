@@ -6,6 +6,7 @@
  * verdict's evidence and the simulation seed, so fast-check's report (which
  * adds its own seed and path) says what broke and how to replay it.
  */
+import { StampedeError, StampedeInputError } from '@stampede/kernel';
 import { type PlatformParams, runPlatform } from '@stampede/model';
 import fc from 'fast-check';
 import { applyPolicy, describePolicy, type RolloutPolicy, rolloutPolicy } from './arbitraries.ts';
@@ -26,7 +27,7 @@ export interface RolloutCaseOptions {
 }
 
 /** Thrown by the property when a policy leads to a self-sustaining failure loop. */
-export class SelfSustainingLoopError extends Error {
+export class SelfSustainingLoopError extends StampedeError {
   override name = 'SelfSustainingLoopError';
   constructor(
     readonly rolloutCase: RolloutCase,
@@ -79,7 +80,9 @@ export function sanityLaw(topology: PlatformParams, oracle?: OracleOptions, opti
   ];
   const safe = pools.every((p) => p.mode === 'elastic' || p.cancelAbandonedAcquires);
   if (!safe)
-    throw new Error(`sanityLaw: topology '${topology.name}' has a fixed pool that keeps abandoned acquires: the law does not apply to it`);
+    throw new StampedeInputError(
+      `sanityLaw: topology '${topology.name}' has a fixed pool that keeps abandoned acquires: the law does not apply to it`,
+    );
   return noSelfSustainingFailureLoop(topology, oracle, options);
 }
 
@@ -92,7 +95,7 @@ export function conservationLaws(topology: PlatformParams, options: RolloutCaseO
   return fc.property(rolloutCase(topology, options), (c) => {
     const { summary } = runPlatform(applyCase(topology, c), { seed: c.seed });
     if (!summary.conservation.held) {
-      throw new Error(`${describeCase(c, topology)} broke conservation: ${summary.conservation.violations.join('; ')}`);
+      throw new StampedeError(`${describeCase(c, topology)} broke conservation: ${summary.conservation.violations.join('; ')}`);
     }
   });
 }

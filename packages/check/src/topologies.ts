@@ -8,6 +8,8 @@
  * the base's pool mode, the steady-state limit, fixed reconnects, no
  * autoscaling headroom.
  */
+
+import { StampedeInputError } from '@stampede/kernel';
 import { type PlatformParams, type PoolParams, type ReconnectPolicy, steadyStateLimit } from '@stampede/model';
 import fc from 'fast-check';
 
@@ -61,7 +63,9 @@ export function topologyVariation(base: PlatformParams, options: TopologyArbitra
   const minDelegates = options.minDelegates ?? 50;
   const maxDelegates = options.maxDelegates ?? base.delegates.count;
   if (!Number.isSafeInteger(minDelegates) || minDelegates < 1 || !Number.isSafeInteger(maxDelegates) || maxDelegates < minDelegates)
-    throw new Error(`topologyVariation: need whole numbers 1 ≤ minDelegates ≤ maxDelegates, got ${minDelegates} and ${maxDelegates}`);
+    throw new StampedeInputError(
+      `topologyVariation: need whole numbers 1 ≤ minDelegates ≤ maxDelegates, got ${minDelegates} and ${maxDelegates}`,
+    );
   const baseMode = poolAfterTrigger(base).mode;
   return fc.record({
     delegates: fc.integer({ min: minDelegates, max: maxDelegates }),

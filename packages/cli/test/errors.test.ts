@@ -1,3 +1,4 @@
+import { StampedeInputError } from '@stampede/kernel';
 import { describe, expect, it } from 'vitest';
 import { reportError, TopologyFileError, topologyErrorText, UsageError } from '../src/errors.ts';
 
@@ -31,6 +32,13 @@ describe('reportError', () => {
     expect(
       topologyErrorText('t.yaml: router.replicas: must be at least 1', [{ path: 'router.replicas', message: 'must be at least 1' }]),
     ).toBe('t.yaml: router.replicas: must be at least 1');
+  });
+
+  it("a library's input error no command translated is the user's to fix too: its message, exit code 2", () => {
+    expect(capture(new StampedeInputError('faultSchedule: windowMs must be at least 10000 (10 s), got 5'))).toEqual({
+      code: 2,
+      text: 'stampede: faultSchedule: windowMs must be at least 10000 (10 s), got 5\n',
+    });
   });
 
   it('anything else is a bug: message and stack, exit code 1', () => {

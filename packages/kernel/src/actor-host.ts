@@ -44,6 +44,15 @@ export interface SpawnOptions<TLogic extends AnyActorLogic> {
   input?: InputFrom<TLogic>;
 }
 
+/**
+ * What a simulation's `actors` offers its users: spawn, look up, stop, crash and restart actors, find an actor's
+ * port and engine, and observe snapshots and inspection events. The host's delivery hooks stay inside the kernel.
+ */
+export type Actors = Pick<
+  ActorHost,
+  'ids' | 'spawn' | 'get' | 'engineOf' | 'has' | 'portOf' | 'stop' | 'crash' | 'restart' | 'snapshots$' | 'inspection$'
+>;
+
 /** @internal one hosted actor */
 interface Hosted {
   readonly id: string;

@@ -1,12 +1,33 @@
 /**
- * Errors for bad input to the kernel's public functions.
+ * The errors Stampede throws on purpose, for every package: one base class per kind, so that `instanceof` works
+ * across packages (the kernel is the package every other one depends on).
+ * - `StampedeInputError`: what the caller passed cannot be used (an argument, a topology, an option, a shard file);
+ *   the message says what and how to fix it.
+ * - `StampedeRunError`: a run that started went wrong (an actor's logic threw, a livelock): a bug or a limit of the
+ *   machines, the model's or the user's.
+ * Both extend `StampedeError`. Anything else thrown is a bug in Stampede.
  *
- * Every message names the function, the argument, the value it got and what
- * it expected, so the caller can fix the call without reading kernel code.
+ * The kernel's input errors name the function, the argument, the value it got and what it expected, so the caller
+ * can fix the call without reading kernel code.
  */
 
+/** Every error Stampede throws on purpose. */
+export class StampedeError extends Error {
+  override name = 'StampedeError';
+}
+
+/** The caller's input cannot be used: the message names what was wrong and how to fix it. */
+export class StampedeInputError extends StampedeError {
+  override name = 'StampedeInputError';
+}
+
+/** A run that started went wrong (an actor failed, a livelock). */
+export class StampedeRunError extends StampedeError {
+  override name = 'StampedeRunError';
+}
+
 /** Thrown when a public kernel function is called with an invalid argument. */
-export class KernelInputError extends Error {
+export class KernelInputError extends StampedeInputError {
   override name = 'KernelInputError';
   constructor(
     readonly fn: string,
@@ -19,7 +40,7 @@ export class KernelInputError extends Error {
 }
 
 /** Thrown when more events than allowed happen at one virtual instant. */
-export class LivelockError extends Error {
+export class LivelockError extends StampedeRunError {
   override name = 'LivelockError';
   constructor(
     readonly timeMs: number,
@@ -87,7 +108,7 @@ export function checkId(fn: string, arg: string, value: unknown): string {
 }
 
 /** Raised when an actor's logic throws; the run stops, naming the actor and the event. */
-export class ActorFailedError extends Error {
+export class ActorFailedError extends StampedeRunError {
   override name = 'ActorFailedError';
   constructor(
     readonly actorId: string,

@@ -7,7 +7,7 @@
  */
 
 export { send } from './actions.ts';
-export { ActorFailedError, type ActorHost, type ActorPort, type SpawnOptions, stateValueString } from './actor-host.ts';
+export { ActorFailedError, type ActorPort, type Actors, type SpawnOptions, stateValueString } from './actor-host.ts';
 export {
   type ChromeTraceEvent,
   type ChromeTraceOptions,
@@ -16,7 +16,7 @@ export {
   DEFAULT_MAX_TRACE_EVENTS,
   recordChromeTrace,
 } from './chrome-trace.ts';
-export { describe as describeValue, KernelInputError, LivelockError } from './errors.ts';
+export { KernelInputError, LivelockError, StampedeError, StampedeInputError, StampedeRunError } from './errors.ts';
 export { EventQueue, type EventQueueOptions, type ScheduledEvent } from './event-queue.ts';
 export type { EngineName } from './incarnation.ts';
 export type { Logger, LoggingOptions, LogLevel } from './logger.ts';

@@ -7,7 +7,7 @@
  */
 import type { SchedulerLike } from 'rxjs';
 import type { AnyActorLogic, AnyActorRef } from 'xstate';
-import { ActorHost, type ActorPort, type SpawnOptions } from './actor-host.ts';
+import { ActorHost, type ActorPort, type Actors, type SpawnOptions } from './actor-host.ts';
 import { checkInteger, checkNonNegative, KernelInputError } from './errors.ts';
 import { EventQueue } from './event-queue.ts';
 import type { EngineName } from './incarnation.ts';
@@ -57,9 +57,9 @@ export interface Simulation {
   readonly scheduler: SchedulerLike;
   /** An xstate `Clock` on virtual time, for actors you create outside `spawn`. */
   readonly clock: Clock;
-  readonly actors: ActorHost;
+  readonly actors: Actors;
   /** Spawns an xstate actor with a unique id into the simulation's shared system. */
-  spawn: ActorHost['spawn'];
+  spawn: Actors['spawn'];
   /** Sends an event from outside (or on behalf of `from`) through the network. */
   send(from: string, to: string, event: { type: string }, options?: { latencyMs?: number }): void;
   /** Runs for `durationMs` of virtual time. Returns the number of events fired. */

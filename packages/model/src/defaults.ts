@@ -5,7 +5,29 @@
  */
 import type { PlatformParams } from './params.ts';
 
-export const DEFAULTS: PlatformParams = {
+/** `T` with every nested field read-only: what `DEFAULTS` is to its users (clone it to make a topology of your own). */
+export type DeepReadonly<T> = T extends (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+function deepFreeze<T>(value: T): DeepReadonly<T> {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value as DeepReadonly<T>;
+}
+
+/**
+ * Frozen, all the way down: a caller that changed it by accident would change every later run in the process.
+ * `structuredClone(DEFAULTS)` (or a topology file) gives parameters of your own to change.
+ */
+/** A mutable copy of `DEFAULTS`: parameters of your own to change. */
+export const defaultParams = (): PlatformParams => structuredClone(DEFAULTS) as PlatformParams;
+
+export const DEFAULTS: DeepReadonly<PlatformParams> = deepFreeze<PlatformParams>({
   name: 'unnamed',
   description: '',
   durationMs: 60 * 60_000,
@@ -81,4 +103,4 @@ export const DEFAULTS: PlatformParams = {
   },
   validationGate: { enabled: false, windowMs: 5 * 60_000, minConnectedFraction: 0.95, breachForMs: 2 * 60_000 },
   timeline: [],
-};
+});

@@ -10,10 +10,26 @@ export { type DeploymentControllerInput, deploymentController } from './actors/d
 export { type ManagerPodInput, managerPod } from './actors/manager-pod.ts';
 export { type RouterPodInput, routerPod } from './actors/router-pod.ts';
 export { type WorkloadInput, workload } from './actors/workload.ts';
-export { DEFAULTS } from './defaults.ts';
-export { createHpaState, hpaReconcile } from './kube/hpa.ts';
-export type { IntOrPercent } from './kube/rolling-update.ts';
-export { planRollingStep, resolveRollingUpdate } from './kube/rolling-update.ts';
+export { DEFAULTS, type DeepReadonly, defaultParams } from './defaults.ts';
+export {
+  createHpaState,
+  type HpaBehavior,
+  type HpaDecision,
+  type HpaInput,
+  type HpaPolicy,
+  type HpaScalingRules,
+  type HpaSpec,
+  type HpaState,
+  hpaReconcile,
+} from './kube/hpa.ts';
+export {
+  type IntOrPercent,
+  planRollingStep,
+  type RollingUpdateLimits,
+  type RolloutCounts,
+  type RolloutStep,
+  resolveRollingUpdate,
+} from './kube/rolling-update.ts';
 export type * from './params.ts';
 export { type BuildOptions, buildPlatform, connectedFraction, MANAGER_CONTROLLER, type Platform, ROUTER_CONTROLLER } from './platform.ts';
 export { type Impact, type RunOptions, type RunResult, type RunSummary, runPlatform } from './run.ts';

@@ -24,6 +24,8 @@ export interface Platform {
   readonly state: PlatformState;
   /** rollout and timeline log: [virtual ms, what happened] */
   log(): [number, string][];
+  /** delegates connected right now, as a fraction of the fleet (what the validation gate and the oracle watch) */
+  connectedFraction(): number;
 }
 
 export interface BuildOptions {
@@ -105,6 +107,7 @@ export function buildPlatform(params: PlatformParams, seed: number, options: Bui
   return {
     sim,
     state,
+    connectedFraction: () => state.connectedList.length / params.delegates.count,
     log: () => {
       const controllerLog = (id: string) =>
         (sim.actors.get(id).getSnapshot().context as { log: [number, string][] }).log.map(

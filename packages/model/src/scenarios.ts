@@ -5,7 +5,7 @@
  * action item applied alone. The YAML files in examples/topologies say the
  * same thing for the CLI; a test keeps them equal.
  */
-import { DEFAULTS } from './defaults.ts';
+import { defaultParams } from './defaults.ts';
 import type { PlatformParams, PoolParams } from './params.ts';
 
 const MIN = 60_000;
@@ -30,7 +30,7 @@ export function steadyStateLimit(delegates: number, routers: number): number {
 
 /** The incident: fixed pool rolled out with the manager update at 10 min, rolled back at 52 min. */
 export function prod4Incident(options: ScenarioOptions = {}): PlatformParams {
-  const p: PlatformParams = structuredClone(DEFAULTS);
+  const p: PlatformParams = defaultParams();
   p.name = 'prod4-incident';
   p.description = 'router upgrade to a fixed connection limit, concurrent manager rolling update, manual rollback 42 min later';
   p.durationMs = 75 * MIN;

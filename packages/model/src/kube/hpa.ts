@@ -18,7 +18,8 @@
  * "unready" pods: ignored when scaling down, counted at zero when scaling up.
  */
 
-import { describeValue as show } from '@stampede/kernel';
+import { StampedeInputError } from '@stampede/kernel';
+import { show } from './show.ts';
 
 /** One rate limit: at most `value` pods (or `value` percent of the replicas at the period's start) per `periodMs`. */
 export interface HpaPolicy {
@@ -340,26 +341,30 @@ function limitReason(rules: Required<HpaScalingRules>, direction: 'up' | 'down')
 
 function resolveSpec(fn: string, spec: HpaSpec): ResolvedRules {
   if (spec === null || typeof spec !== 'object') {
-    throw new Error(`${fn}: spec must be an object { minReplicas, maxReplicas, targetValue, tolerance?, behavior? }, got ${show(spec)}`);
+    throw new StampedeInputError(
+      `${fn}: spec must be an object { minReplicas, maxReplicas, targetValue, tolerance?, behavior? }, got ${show(spec)}`,
+    );
   }
   if (!Number.isInteger(spec.minReplicas) || spec.minReplicas < 1) {
-    throw new Error(`${fn}: spec.minReplicas must be an integer >= 1, got ${show(spec.minReplicas)}`);
+    throw new StampedeInputError(`${fn}: spec.minReplicas must be an integer >= 1, got ${show(spec.minReplicas)}`);
   }
   if (!Number.isInteger(spec.maxReplicas) || spec.maxReplicas < spec.minReplicas) {
-    throw new Error(
+    throw new StampedeInputError(
       `${fn}: spec.maxReplicas must be an integer >= spec.minReplicas (${spec.minReplicas}), got ${show(spec.maxReplicas)}; raise maxReplicas or lower minReplicas`,
     );
   }
   if (!isFiniteNumber(spec.targetValue) || spec.targetValue <= 0) {
-    throw new Error(`${fn}: spec.targetValue must be a finite number > 0 (e.g. 0.6 for 60%), got ${show(spec.targetValue)}`);
+    throw new StampedeInputError(`${fn}: spec.targetValue must be a finite number > 0 (e.g. 0.6 for 60%), got ${show(spec.targetValue)}`);
   }
   const tolerance = spec.tolerance ?? HPA_DEFAULT_TOLERANCE;
   if (!isFiniteNumber(tolerance) || tolerance < 0) {
-    throw new Error(`${fn}: spec.tolerance must be a finite number >= 0 (e.g. 0.1 for ±10%) or unset, got ${show(spec.tolerance)}`);
+    throw new StampedeInputError(
+      `${fn}: spec.tolerance must be a finite number >= 0 (e.g. 0.1 for ±10%) or unset, got ${show(spec.tolerance)}`,
+    );
   }
   const behavior = spec.behavior ?? {};
   if (behavior === null || typeof behavior !== 'object') {
-    throw new Error(`${fn}: spec.behavior must be an object { scaleUp?, scaleDown? } or unset, got ${show(spec.behavior)}`);
+    throw new StampedeInputError(`${fn}: spec.behavior must be an object { scaleUp?, scaleDown? } or unset, got ${show(spec.behavior)}`);
   }
   return {
     scaleUp: resolveRules(fn, 'spec.behavior.scaleUp', behavior.scaleUp, HPA_DEFAULT_BEHAVIOR.scaleUp),
@@ -371,35 +376,41 @@ function resolveSpec(fn: string, spec: HpaSpec): ResolvedRules {
 /** Fills unset fields from the defaults one by one, like the API server's copyHPAScalingRules, and validates the result. */
 function resolveRules(fn: string, path: string, rules: HpaScalingRules | undefined, defaults: HpaScalingRules): Required<HpaScalingRules> {
   if (rules !== undefined && (rules === null || typeof rules !== 'object')) {
-    throw new Error(`${fn}: ${path} must be an object { stabilizationWindowMs?, policies?, selectPolicy? } or unset, got ${show(rules)}`);
+    throw new StampedeInputError(
+      `${fn}: ${path} must be an object { stabilizationWindowMs?, policies?, selectPolicy? } or unset, got ${show(rules)}`,
+    );
   }
   const stabilizationWindowMs = rules?.stabilizationWindowMs ?? defaults.stabilizationWindowMs!;
   const policies = rules?.policies ?? defaults.policies!;
   const selectPolicy = rules?.selectPolicy ?? defaults.selectPolicy!;
   if (!isFiniteNumber(stabilizationWindowMs) || stabilizationWindowMs < 0) {
-    throw new Error(`${fn}: ${path}.stabilizationWindowMs must be a finite number >= 0 or unset, got ${show(stabilizationWindowMs)}`);
+    throw new StampedeInputError(
+      `${fn}: ${path}.stabilizationWindowMs must be a finite number >= 0 or unset, got ${show(stabilizationWindowMs)}`,
+    );
   }
   if (selectPolicy !== 'Max' && selectPolicy !== 'Min' && selectPolicy !== 'Disabled') {
-    throw new Error(`${fn}: ${path}.selectPolicy must be "Max", "Min" or "Disabled", got ${show(selectPolicy)}`);
+    throw new StampedeInputError(`${fn}: ${path}.selectPolicy must be "Max", "Min" or "Disabled", got ${show(selectPolicy)}`);
   }
   if (!Array.isArray(policies) || policies.length === 0) {
-    throw new Error(`${fn}: ${path}.policies must be a non-empty array (leave it unset for the defaults), got ${show(policies)}`);
+    throw new StampedeInputError(
+      `${fn}: ${path}.policies must be a non-empty array (leave it unset for the defaults), got ${show(policies)}`,
+    );
   }
   policies.forEach((policy, i) => {
     const at = `${path}.policies[${i}]`;
     if (policy === null || typeof policy !== 'object') {
-      throw new Error(`${fn}: ${at} must be an object { type, value, periodMs }, got ${show(policy)}`);
+      throw new StampedeInputError(`${fn}: ${at} must be an object { type, value, periodMs }, got ${show(policy)}`);
     }
     if (policy.type !== 'Pods' && policy.type !== 'Percent') {
-      throw new Error(`${fn}: ${at}.type must be "Pods" or "Percent", got ${show(policy.type)}`);
+      throw new StampedeInputError(`${fn}: ${at}.type must be "Pods" or "Percent", got ${show(policy.type)}`);
     }
     if (!Number.isInteger(policy.value) || policy.value <= 0) {
-      throw new Error(
+      throw new StampedeInputError(
         `${fn}: ${at}.value must be an integer > 0 (${policy.type === 'Pods' ? 'pods' : 'percent'}), got ${show(policy.value)}`,
       );
     }
     if (!isFiniteNumber(policy.periodMs) || policy.periodMs <= 0) {
-      throw new Error(`${fn}: ${at}.periodMs must be a finite number > 0 (e.g. 15000), got ${show(policy.periodMs)}`);
+      throw new StampedeInputError(`${fn}: ${at}.periodMs must be a finite number > 0 (e.g. 15000), got ${show(policy.periodMs)}`);
     }
   });
   return { stabilizationWindowMs, policies, selectPolicy };
@@ -413,25 +424,31 @@ function checkState(fn: string, state: HpaState): void {
     !Array.isArray(state.scaleUpEvents) ||
     !Array.isArray(state.scaleDownEvents)
   ) {
-    throw new Error(`${fn}: state must be an HpaState from createHpaState(), got ${show(state)}`);
+    throw new StampedeInputError(`${fn}: state must be an HpaState from createHpaState(), got ${show(state)}`);
   }
 }
 
 function checkInput(fn: string, input: HpaInput, state: HpaState): void {
   if (input === null || typeof input !== 'object') {
-    throw new Error(`${fn}: input must be an object { nowMs, currentReplicas, readyReplicas, metricValue }, got ${show(input)}`);
+    throw new StampedeInputError(
+      `${fn}: input must be an object { nowMs, currentReplicas, readyReplicas, metricValue }, got ${show(input)}`,
+    );
   }
-  if (!isFiniteNumber(input.nowMs)) throw new Error(`${fn}: input.nowMs must be a finite number, got ${show(input.nowMs)}`);
+  if (!isFiniteNumber(input.nowMs)) throw new StampedeInputError(`${fn}: input.nowMs must be a finite number, got ${show(input.nowMs)}`);
   if (state.lastNowMs !== undefined && input.nowMs < state.lastNowMs) {
-    throw new Error(`${fn}: input.nowMs must not go backwards (previous sync at ${state.lastNowMs}), got ${show(input.nowMs)}`);
+    throw new StampedeInputError(
+      `${fn}: input.nowMs must not go backwards (previous sync at ${state.lastNowMs}), got ${show(input.nowMs)}`,
+    );
   }
   for (const key of ['currentReplicas', 'readyReplicas'] as const) {
     if (!Number.isInteger(input[key]) || input[key] < 0) {
-      throw new Error(`${fn}: input.${key} must be a non-negative integer, got ${show(input[key])}`);
+      throw new StampedeInputError(`${fn}: input.${key} must be a non-negative integer, got ${show(input[key])}`);
     }
   }
   if (!isFiniteNumber(input.metricValue) || input.metricValue < 0) {
-    throw new Error(`${fn}: input.metricValue must be a finite number >= 0 (average per ready pod), got ${show(input.metricValue)}`);
+    throw new StampedeInputError(
+      `${fn}: input.metricValue must be a finite number >= 0 (average per ready pod), got ${show(input.metricValue)}`,
+    );
   }
 }
 

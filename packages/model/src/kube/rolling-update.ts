@@ -14,7 +14,8 @@
  * controller handles by scaling the new ReplicaSet *down*) are out of scope.
  */
 
-import { describeValue as show } from '@stampede/kernel';
+import { StampedeInputError } from '@stampede/kernel';
+import { show } from './show.ts';
 
 /** A Kubernetes IntOrString as used by maxSurge / maxUnavailable: a pod count or a whole-number percentage of spec.replicas. */
 export type IntOrPercent = number | `${number}%`;
@@ -49,10 +50,12 @@ export function resolveRollingUpdate(
 ): RollingUpdateLimits {
   const fn = 'resolveRollingUpdate';
   if (!isNonNegativeInteger(replicas)) {
-    throw new Error(`${fn}: replicas must be a non-negative integer (spec.replicas), got ${show(replicas)}`);
+    throw new StampedeInputError(`${fn}: replicas must be a non-negative integer (spec.replicas), got ${show(replicas)}`);
   }
   if (strategy !== undefined && (strategy === null || typeof strategy !== 'object')) {
-    throw new Error(`${fn}: strategy must be an object like { maxSurge: "25%", maxUnavailable: 0 } or undefined, got ${show(strategy)}`);
+    throw new StampedeInputError(
+      `${fn}: strategy must be an object like { maxSurge: "25%", maxUnavailable: 0 } or undefined, got ${show(strategy)}`,
+    );
   }
   const maxSurge = strategy?.maxSurge ?? ROLLING_UPDATE_DEFAULTS.maxSurge;
   const maxUnavailable = strategy?.maxUnavailable ?? ROLLING_UPDATE_DEFAULTS.maxUnavailable;
@@ -149,40 +152,44 @@ function scaleIntOrPercent(
     if (match !== null) {
       const percent = Number(match[1]);
       if (percent > maxPercent) {
-        throw new Error(`${fn}: ${field} percentage must be at most "${maxPercent}%", got ${show(value)}`);
+        throw new StampedeInputError(`${fn}: ${field} percentage must be at most "${maxPercent}%", got ${show(value)}`);
       }
       // percent * replicas is an integer, so the division below is exact enough for ceil/floor to be right
       const scaled = (percent * replicas) / 100;
       return rounding === 'up' ? Math.ceil(scaled) : Math.floor(scaled);
     }
   }
-  throw new Error(`${fn}: ${field} must be a non-negative integer or a percentage like "25%", got ${show(value)}`);
+  throw new StampedeInputError(`${fn}: ${field} must be a non-negative integer or a percentage like "25%", got ${show(value)}`);
 }
 
 function checkCounts(fn: string, counts: RolloutCounts): void {
   if (counts === null || typeof counts !== 'object') {
-    throw new Error(`${fn}: counts must be an object { desired, oldPods, oldReady, newPods, newReady }, got ${show(counts)}`);
+    throw new StampedeInputError(`${fn}: counts must be an object { desired, oldPods, oldReady, newPods, newReady }, got ${show(counts)}`);
   }
   for (const key of ['desired', 'oldPods', 'oldReady', 'newPods', 'newReady'] as const) {
     if (!isNonNegativeInteger(counts[key])) {
-      throw new Error(`${fn}: counts.${key} must be a non-negative integer, got ${show(counts[key])}`);
+      throw new StampedeInputError(`${fn}: counts.${key} must be a non-negative integer, got ${show(counts[key])}`);
     }
   }
   if (counts.oldReady > counts.oldPods) {
-    throw new Error(`${fn}: counts.oldReady must be <= counts.oldPods (${counts.oldPods}), got ${counts.oldReady}`);
+    throw new StampedeInputError(`${fn}: counts.oldReady must be <= counts.oldPods (${counts.oldPods}), got ${counts.oldReady}`);
   }
   if (counts.newReady > counts.newPods) {
-    throw new Error(`${fn}: counts.newReady must be <= counts.newPods (${counts.newPods}), got ${counts.newReady}`);
+    throw new StampedeInputError(`${fn}: counts.newReady must be <= counts.newPods (${counts.newPods}), got ${counts.newReady}`);
   }
 }
 
 function checkLimits(fn: string, limits: RollingUpdateLimits): void {
   if (limits === null || typeof limits !== 'object') {
-    throw new Error(`${fn}: limits must be an object { maxSurgePods, maxUnavailablePods } from resolveRollingUpdate, got ${show(limits)}`);
+    throw new StampedeInputError(
+      `${fn}: limits must be an object { maxSurgePods, maxUnavailablePods } from resolveRollingUpdate, got ${show(limits)}`,
+    );
   }
   for (const key of ['maxSurgePods', 'maxUnavailablePods'] as const) {
     if (!isNonNegativeInteger(limits[key])) {
-      throw new Error(`${fn}: limits.${key} must be a non-negative integer (use resolveRollingUpdate), got ${show(limits[key])}`);
+      throw new StampedeInputError(
+        `${fn}: limits.${key} must be a non-negative integer (use resolveRollingUpdate), got ${show(limits[key])}`,
+      );
     }
   }
 }

@@ -6,6 +6,7 @@
  * most once (`1h30m`, not `30m1h` or `5m5m`), so a duration has one obvious reading. Negative durations are rejected:
  * no field of the model is a negative time.
  */
+import { StampedeInputError } from '@stampede/kernel';
 
 /** The units a duration string may use, in the order they must appear, with their length in milliseconds. */
 const UNITS: readonly { unit: string; ms: number }[] = [
@@ -52,10 +53,10 @@ export function tryParseDuration(value: unknown): DurationResult {
   return { ok: true, ms: Math.round(total * 1_000) / 1_000 };
 }
 
-/** Parses a duration, throwing an Error whose message names the value and the accepted forms. */
+/** Parses a duration, throwing a StampedeInputError whose message names the value and the accepted forms. */
 export function parseDuration(value: string | number): number {
   const r = tryParseDuration(value);
-  if (!r.ok) throw new Error(r.message);
+  if (!r.ok) throw new StampedeInputError(r.message);
   return r.ms;
 }
 

@@ -7,6 +7,7 @@
  * the message is meant to be printed as it is, with no stack trace.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { StampedeInputError } from '@stampede/kernel';
 import { isMap, isNode, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument, visit, type YAMLMap } from 'yaml';
 import type { PlatformParams } from '../params.ts';
 import { formatPath, resolveTopology, type SchemaIssue } from './schema.ts';
@@ -28,7 +29,7 @@ export const MAX_LISTED_ISSUES = 50;
  * Every problem of one topology, up to `MAX_LISTED_ISSUES`. `message` is printable as is:
  * `prod4.yaml: 2 problems:\n  - …\n  - …`, ending with `  - … and N more problems` when some are left out.
  */
-export class TopologyError extends Error {
+export class TopologyError extends StampedeInputError {
   override readonly name = 'TopologyError';
   readonly source: string;
   /** the problems the message lists, in document order (at most MAX_LISTED_ISSUES) */

@@ -16,7 +16,7 @@
 
 import { totalmem } from 'node:os';
 import type { z } from 'zod';
-import { DEFAULTS } from '../defaults.ts';
+import { defaultParams } from '../defaults.ts';
 import type { PlatformParams } from '../params.ts';
 import { crossFieldIssues } from './cross-field.ts';
 import { duration, nonEmptyText, text } from './leaves.ts';
@@ -91,7 +91,7 @@ export function resolveTopology(input: unknown): Resolution {
 }
 
 function resolve(t: z.output<typeof topologySchema>): PlatformParams {
-  const d = structuredClone(DEFAULTS); // the result owns its objects: a caller mutating it must not change DEFAULTS
+  const d = defaultParams(); // the result owns its objects (DEFAULTS itself is frozen)
   const r = t.router ?? {};
   const m = t.manager ?? {};
   return {

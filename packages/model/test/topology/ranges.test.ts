@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS } from '../../src/defaults.ts';
+import { defaultParams } from '../../src/defaults.ts';
 import {
   estimateRunSize,
   loadTopologyFile,
@@ -138,7 +138,7 @@ describe('a bare number is milliseconds', () => {
 
 describe('the size of a run', () => {
   it('estimates a default run well within the limits', () => {
-    const e = estimateRunSize(DEFAULTS);
+    const e = estimateRunSize(defaultParams());
     expect(e.bytes).toBeGreaterThan(2_000 * 1_000); // at least the delegates
     expect(e.bytes).toBeLessThan(RUN_SIZE_LIMITS.bytes / 10);
     expect(e.events).toBeLessThan(RUN_SIZE_LIMITS.events / 10);
