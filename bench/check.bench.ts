@@ -14,8 +14,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { rolloutCase, type VerdictKind } from '@stampede/check';
-import { createJudgePool } from '@stampede/cli';
+import { createJudgePool, rolloutCase, type VerdictKind } from '@stampede/check';
 import { loadTopologyFile, prod4Incident, steadyStateLimit } from '@stampede/model';
 import fc from 'fast-check';
 import { xstateBuild } from './xstate-build.ts';
@@ -47,7 +46,7 @@ if (JSON.stringify(topology) !== JSON.stringify(expected))
   throw new Error('check bench: the scaled topology differs from prod4Incident({ delegates: 1000 })');
 
 const cases = fc.sample(rolloutCase(topology), { seed: 1, numRuns: policies });
-const pool = createJudgePool(file, workers, engine);
+const pool = createJudgePool(topology, workers, engine);
 const verdicts: Record<VerdictKind, number> = { recovered: 0, slow: 0, metastable: 0, overloaded: 0 };
 // warm the threads (tsx, module load) outside the measurement, on a case not counted
 await Promise.all(Array.from({ length: workers }, (_, i) => pool.judge({ ...cases[0]!, seed: 0xffff - i })));

@@ -18,6 +18,10 @@ export {
 export { applyFaults, describeFault, describeFaults, type Fault, type FaultScheduleOptions, faultSchedule } from './faults.ts';
 export { type OracleOptions, resolveOracleOptions } from './options.ts';
 export { judge, type Severity, type SustainingLoop, type Verdict, type VerdictKind } from './oracle.ts';
+export type { CaseVerdict } from './parallel/check-worker.ts';
+export { createJudgePool, type JudgePool } from './parallel/judge-pool.ts';
+export { createThreadPool, serveJobs, type ThreadPool } from './parallel/thread-pool.ts';
+export { runBounded, siblingModule, startWorker } from './parallel/worker-start.ts';
 export {
   applyCase,
   conservationLaws,

@@ -24,15 +24,18 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import {
   applyCase,
+  type CaseVerdict,
   type CaseVerdictRecord,
   CHECK_SHARD_FORMAT,
   type CheckDefinition,
   type CheckShard,
   checkShardFileName,
+  createJudgePool,
   describeCase,
   parseShard,
   type RolloutCase,
   rolloutCase,
+  runBounded,
   SelfSustainingLoopError,
   type ShardSpec,
   shardCaseIndices,
@@ -44,11 +47,9 @@ import fc from 'fast-check';
 import writeFileAtomic from 'write-file-atomic';
 import { checkEngine, DEFAULT_ENGINE, engineArg } from './args.ts';
 import { type CheckProgress, checkProgress, progressIntervalMs } from './check-progress.ts';
-import type { CaseVerdict } from './check-worker.ts';
 import { colorsFor } from './colors.ts';
 import { EXIT_OK, EXIT_PROPERTY_FAILED, UsageError } from './errors.ts';
 import { noteKept } from './interrupt.ts';
-import { createJudgePool } from './judge-pool.ts';
 import { checkOutDir } from './output-path.ts';
 import { PACKAGE_VERSION } from './package-files.ts';
 import { type CheckReportInput, checkReportHtml, checkReportPath, verdictFor, writeReport } from './report/index.ts';
@@ -60,7 +61,6 @@ import { shellArg } from './summary-format.ts';
 import { asUsage } from './sweep-command.ts';
 import { loadTopology } from './topology.ts';
 import { formatVerdict, timelineAsJudged } from './verdict.ts';
-import { runBounded } from './worker-pool.ts';
 
 export const DEFAULT_RUNS = 100;
 /** shrink candidates judged at most, by default: each is a full simulation and judgement */
@@ -432,7 +432,7 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
       'property: no case leaves the platform in a self-sustaining failure loop (oracle verdict metastable)',
     ]);
 
-  const pool = createJudgePool(file, threads, engine);
+  const pool = createJudgePool(topology, threads, engine);
   // the verdicts and replay commands say which engine judged: make sure it is the one asked for
   const judgeCase = async (c: RolloutCase): Promise<CaseVerdict> => {
     const v = await pool.judge(c);

@@ -7,13 +7,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { mergeCheckShards, rolloutCase } from '@stampede/check';
+import { type CaseVerdict, createJudgePool, mergeCheckShards, rolloutCase } from '@stampede/check';
 import { checkFingerprint, concludeCheck, fromRecord, listCases, writeCheckOutcome } from './check-command.ts';
 import { checkProgress, progressIntervalMs } from './check-progress.ts';
-import type { CaseVerdict } from './check-worker.ts';
 import { colorsFor } from './colors.ts';
 import { UsageError } from './errors.ts';
-import { createJudgePool } from './judge-pool.ts';
 import { checkReportPath } from './report/index.ts';
 import type { Io } from './run-command.ts';
 import { safeText } from './safe-text.ts';
@@ -54,7 +52,7 @@ export async function checkMergeCommand(
     );
   }
   const threads = Math.max(1, Math.min(opts.workers ?? availableParallelism(), availableParallelism()));
-  const pool = createJudgePool(def.file, threads, def.engine);
+  const pool = createJudgePool(topology, threads, def.engine);
   for (const [i, r] of merged.verdicts) pool.remember(cases[i]!, fromRecord(r));
   const progress = checkProgress(io.stdout, chatty && io.stdout.isTTY === true, {
     stream: io.stderr,

@@ -7,18 +7,18 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
+import { runBounded, siblingModule, startWorker } from '@stampede/check';
 import type { EngineName } from '@stampede/kernel';
 import { checkEngine, DEFAULT_ENGINE } from './args.ts';
 import { colorsFor } from './colors.ts';
 import type { DemoJob, DemoResult, DemoWorkerMessage } from './demo-worker.ts';
 import { EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, UsageError } from './errors.ts';
-import { defaultTopologiesDir, siblingModule } from './package-files.ts';
+import { defaultTopologiesDir } from './package-files.ts';
 import { demoProgress } from './progress.ts';
 import { demoReportHtml } from './report/demo-report.ts';
 import { checkReportPath, writeReport } from './report/report-file.ts';
 import { type Io, RECOVERED_FRACTION } from './run-command.ts';
 import { formatScoreboard, type ScenarioOutcome } from './scoreboard.ts';
-import { runBounded, startWorker } from './worker-pool.ts';
 
 /** The scoreboard's scenarios, in the order they are shown. */
 export const DEMO_FILES = [
@@ -52,7 +52,7 @@ export interface DemoOptions {
 
 function runInWorker(job: DemoJob, onProgress: (doneMs: number, totalMs: number) => void): Promise<DemoResult> {
   return new Promise((resolve) => {
-    const worker = startWorker(siblingModule('demo-worker'), job);
+    const worker = startWorker(siblingModule(import.meta.url, 'demo-worker'), job);
     let result: DemoResult | undefined;
     const fail = (text: string): DemoResult => ({ outcome: { file: job.file, ok: false, kind: 'unexpected', text } });
     worker.on('message', (m: DemoWorkerMessage) => {

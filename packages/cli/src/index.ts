@@ -3,7 +3,6 @@
  * src/main.ts; these exports let other tools reuse its formatting and export.
  */
 export { type CheckOutcome, checkCommand } from './check-command.ts';
-export { createJudgePool, type JudgePool } from './judge-pool.ts';
 export { runCli } from './program.ts';
 export { formatScoreboard, recoveredByItself, type ScenarioOutcome } from './scoreboard.ts';
 export { seriesToCsv, seriesToJson, writeRunOutputs } from './series-export.ts';

@@ -20,10 +20,12 @@ import {
   assembleSweep,
   cellCountOf,
   checkAxisCount,
+  createThreadPool,
   makeShard,
   parseShard,
   parseVary,
   planSweep,
+  runBounded,
   type ShardSpec,
   SWEEP_FILES,
   type SweepCell,
@@ -32,6 +34,7 @@ import {
   type SweepResult,
   shardCellIndices,
   shardFileName,
+  siblingModule,
   sweepToCsv,
   sweepToJson,
 } from '@stampede/check';
@@ -43,7 +46,7 @@ import { TopologyFileError, topologyErrorText, UsageError } from './errors.ts';
 import { formatHeatmap } from './heatmap.ts';
 import { noteKept, setInterruptNote } from './interrupt.ts';
 import { checkOutDir } from './output-path.ts';
-import { PACKAGE_VERSION, siblingModule } from './package-files.ts';
+import { PACKAGE_VERSION } from './package-files.ts';
 import { type ProgressStream, singleBar } from './progress.ts';
 import { checkReportPath, sweepReportHtml, writeReport } from './report/index.ts';
 import type { Io } from './run-command.ts';
@@ -53,9 +56,7 @@ import { shardFromEnvironment } from './shard-env.ts';
 import { openJournal } from './sweep-journal.ts';
 import { sweepReportInput } from './sweep-report-input.ts';
 import type { SweepCellJob } from './sweep-worker.ts';
-import { createThreadPool } from './thread-pool.ts';
 import { loadTopology } from './topology.ts';
-import { runBounded } from './worker-pool.ts';
 
 export interface SweepOptions {
   vary: string[];
@@ -169,7 +170,7 @@ function cellProgress(
 
 /** Judges `jobs` on `threads` long-lived worker threads; results in job order; the first failure stops the rest. */
 async function judgeCells(jobs: readonly SweepCellJob[], threads: number, onCell: (cell: SweepCell) => void): Promise<SweepCell[]> {
-  const pool = createThreadPool<SweepCellJob, SweepCell>(siblingModule('sweep-worker'), null, threads, 'judging a cell');
+  const pool = createThreadPool<SweepCellJob, SweepCell>(siblingModule(import.meta.url, 'sweep-worker'), null, threads, 'judging a cell');
   let failed = false;
   try {
     return await runBounded(jobs, threads, async (job) => {

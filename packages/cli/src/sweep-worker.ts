@@ -4,9 +4,8 @@
  * than judging a small cell, so one worker takes many cells).
  */
 import { parentPort } from 'node:worker_threads';
-import { judgeCell, type SweepCell } from '@stampede/check';
+import { judgeCell, type SweepCell, serveJobs } from '@stampede/check';
 import type { PlatformParams } from '@stampede/model';
-import { serveJobs } from './thread-pool.ts';
 
 export interface SweepCellJob {
   index: number;

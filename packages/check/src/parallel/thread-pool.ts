@@ -8,7 +8,7 @@
  * rejects every job in flight or queued, and later ones at once.
  */
 import { parentPort, type Worker } from 'node:worker_threads';
-import { startWorker } from './worker-pool.ts';
+import { startWorker } from './worker-start.ts';
 
 type Request<Job> = { id: number; job: Job };
 type Response<Result> = { id: number; ok: true; result: Result } | { id: number; ok: false; error: string };
@@ -25,7 +25,7 @@ interface Pending<Job, Result> {
   reject: (e: Error) => void;
 }
 
-/** Starts `threads` workers on `entry` (a .ts module that calls `serveJobs`), each given `workerData`. */
+/** Starts `threads` workers on `entry` (a module that calls `serveJobs`), each given `workerData`. */
 export function createThreadPool<Job, Result>(entry: URL, workerData: unknown, threads: number, what = 'a job'): ThreadPool<Job, Result> {
   const queue: Pending<Job, Result>[] = [];
   const busy = new Map<Worker, Pending<Job, Result>>();

@@ -12,7 +12,12 @@
  */
 import { Worker } from 'node:worker_threads';
 
-/** Starts `entry` (a module URL, see package-files.ts `siblingModule`) on a new worker thread. */
+/** The module `name` beside the module at `base` (its import.meta.url): `name.ts` when running from sources, `name.js` when built. */
+export function siblingModule(base: string, name: string): URL {
+  return new URL(`./${name}${base.endsWith('.ts') ? '.ts' : '.js'}`, base);
+}
+
+/** Starts `entry` (a module URL, see `siblingModule`) on a new worker thread. */
 export function startWorker(entry: URL, workerData: unknown): Worker {
   if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData });
   const tsxApi = import.meta.resolve('tsx/esm/api');

@@ -1,13 +1,14 @@
 /**
- * The worker threads of `stampede check`, judging rollout cases. Results are
- * memoised by case, so fast-check's replay of cases already judged (and
+ * Worker threads judging rollout cases of one topology: the parallel driver of a property check (`stampede check`
+ * and the check bench use it). Results are memoised by case, so fast-check's replay of cases already judged (and
  * repeated shrink candidates) costs nothing.
  */
-import type { RolloutCase } from '@stampede/check';
 import type { EngineName } from '@stampede/kernel';
+import type { PlatformParams } from '@stampede/model';
+import type { RolloutCase } from '../properties.ts';
 import type { CaseVerdict, CheckWorkerData } from './check-worker.ts';
-import { siblingModule } from './package-files.ts';
 import { createThreadPool } from './thread-pool.ts';
+import { siblingModule } from './worker-start.ts';
 
 export interface JudgePool {
   judge(c: RolloutCase): Promise<CaseVerdict>;
@@ -16,11 +17,11 @@ export interface JudgePool {
   close(): Promise<void>;
 }
 
-/** `engine`: what runs the actors' machines in every judgement (default 'compiled'). */
-export function createJudgePool(file: string, threads: number, engine?: EngineName): JudgePool {
+/** `threads` worker threads judging cases of `topology`; `engine`: what runs the actors' machines (default 'compiled'). */
+export function createJudgePool(topology: PlatformParams, threads: number, engine?: EngineName): JudgePool {
   const pool = createThreadPool<RolloutCase, CaseVerdict>(
-    siblingModule('check-worker'),
-    { file, engine } satisfies CheckWorkerData,
+    siblingModule(import.meta.url, 'check-worker'),
+    { topology, engine } satisfies CheckWorkerData,
     threads,
     'judging a case',
   );

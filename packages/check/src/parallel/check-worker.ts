@@ -1,21 +1,23 @@
 /**
- * Worker thread of `stampede check`: loads the topology once, then judges
- * each case it is sent (policy, faults, simulation seed) with the oracle on
- * the check's engine and posts the verdict back. It lives as long as the check, so tsx and the
- * topology load once per thread, not once per case.
+ * A worker thread judging rollout cases for a parallel check (judge-pool.ts): it gets the topology once, then judges
+ * each case it is sent (policy, faults, simulation seed) with the oracle on the check's engine and posts the verdict
+ * back. It lives as long as the check, so module loading happens once per thread, not once per case.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { applyCase, judge, type RolloutCase, type VerdictKind } from '@stampede/check';
 import type { EngineName } from '@stampede/kernel';
+import type { PlatformParams } from '@stampede/model';
+import { judge, type VerdictKind } from '../oracle.ts';
+import { applyCase, type RolloutCase } from '../properties.ts';
 import { serveJobs } from './thread-pool.ts';
-import { loadTopology } from './topology.ts';
 
 export interface CheckWorkerData {
-  file: string;
+  /** the topology every case is applied to */
+  topology: PlatformParams;
   /** what runs the actors' machines in both of the oracle's runs; absent: 'compiled' */
   engine?: EngineName | undefined;
 }
 
+/** The oracle's verdict on one case, as the worker threads send it back. */
 export interface CaseVerdict {
   verdict: VerdictKind;
   /** the engine the oracle's runs ran on, as the simulation reports it */
@@ -27,8 +29,7 @@ export interface CaseVerdict {
 }
 
 if (parentPort !== null) {
-  const { file, engine } = workerData as CheckWorkerData;
-  const topology = loadTopology(file);
+  const { topology, engine } = workerData as CheckWorkerData;
   serveJobs((c: RolloutCase): CaseVerdict => {
     const v = judge(applyCase(topology, c), c.seed, { engine });
     return {
