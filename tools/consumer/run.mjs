@@ -2,11 +2,12 @@
 // `pnpm test:consumer`: Stampede as a user outside this repository gets it. Builds and packs every package, lints the
 // tarballs (publint, and arethetypeswrong for broken exports and types), installs them with plain npm into a fresh
 // project in the system's temporary directory, and there: runs a Node script with its own xstate machines on the
-// kernel, a vitest file with the property (fc.assert), a type-check of the public API with a stock tsconfig, and
+// kernel, a vitest file with the property (fc.assert), a type-check of the public API and of the docs' code blocks
+// with a stock tsconfig, and
 // `npx stampede run … --json`. Exits non-zero at the first step that fails, saying which. Needs the npm registry
 // (the project installs vitest, fast-check, xstate and @types/node as a user would).
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,7 +71,33 @@ step(
 );
 process.stdout.write(step('node kernel.mjs: own xstate machines on the kernel', node, ['kernel.mjs'], project));
 step('vitest run property.test.ts: the property under fc.assert', npm, ['exec', '--', 'vitest', 'run', 'property.test.ts'], project);
-step('tsc -p tsconfig.json: the public API with a stock tsconfig', node, [tsc, '-p', 'tsconfig.json'], project);
+// the documentation's code: every ts/js block that imports a package (README.md, docs/, each package's README),
+// type-checked as written against the installed packages; fragments without imports are left out
+const docFiles = [
+  'README.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+  ...PACKAGES.map((p) => `packages/${p}/README.md`),
+];
+const blocks = docFiles.flatMap((f) =>
+  [...readFileSync(join(root, f), 'utf8').matchAll(/```(?:ts|js)\n([\s\S]*?)```/g)].map((m) => ({ from: f, code: m[1] })),
+);
+const checked = blocks.filter((b) => /^import /m.test(b.code));
+const docSources = checked.map((b, i) => {
+  const name = `doc-${i}.ts`;
+  writeFileSync(join(project, name), `// from ${b.from}\n${b.code}\nexport {};\n`);
+  return name;
+});
+const tsconfig = JSON.parse(readFileSync(join(project, 'tsconfig.json'), 'utf8'));
+tsconfig.files.push(...docSources);
+writeFileSync(join(project, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
+step(
+  `tsc -p tsconfig.json: the public API and ${docSources.length} code blocks of the docs (${[...new Set(checked.map((b) => b.from))].join(', ')}) with a stock tsconfig`,
+  node,
+  [tsc, '-p', 'tsconfig.json'],
+  project,
+);
 const out = step(
   'npx stampede run … --json',
   npm,
