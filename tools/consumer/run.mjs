@@ -37,7 +37,9 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 // typescript's `exports` do not list its bin: find the package, then the file
 const tsc = join(require.resolve('typescript/package.json'), '..', 'bin', 'tsc');
 
-step('build (tsc -b)', node, [tsc, '-b'], root);
+// from empty dist folders: tsc -b never removes the output of a deleted source, and `files` would ship it
+for (const p of PACKAGES) rmSync(join(root, 'packages', p, 'dist'), { recursive: true, force: true });
+step('build (tsc -b, each package from an empty dist/)', node, [tsc, '-b'], root);
 const packs = join(work, 'packs');
 mkdirSync(packs);
 for (const p of PACKAGES) step(`pack @stampede/${p}`, 'pnpm', ['pack', '--pack-destination', packs], join(root, 'packages', p));

@@ -6,7 +6,7 @@
  * checks that the shards belong to one check, finds the first failure in fast-check's order, and checks that every
  * case before it was judged: then the merge can shrink that failure exactly as one unsharded check would.
  */
-import type { VerdictKind } from './oracle.ts';
+import type { SustainingLoop, VerdictKind } from './oracle.ts';
 import { SweepError } from './sweep-error.ts';
 import type { ShardSpec } from './sweep-shard.ts';
 
@@ -59,6 +59,16 @@ export function shardCaseIndices(runs: number, shard: ShardSpec): number[] {
 }
 
 const VERDICTS: readonly VerdictKind[] = ['recovered', 'slow', 'metastable', 'overloaded'];
+const LOOPS: readonly SustainingLoop[] = ['abandoned-acquires', 'stale-connections', 'restarts', 'retries', 'none'];
+// the evidence is printed: a shard file must not bring escape sequences to a terminal (C0/C1 controls but newline)
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+/**
+ * The most cases (`--runs`) and shrink candidates (`--max-shrink`) a check takes: each is a full simulation and
+ * judgement, and a million of them is already days of work; a shard file claiming more is damaged.
+ */
+export const MAX_CHECK_RUNS = 1_000_000;
+const MAX = MAX_CHECK_RUNS;
 const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const HINT = 'pass the check-shard-I-of-N.json files that stampede check --shard I/N wrote';
 
@@ -87,14 +97,14 @@ export function checkShardIssues(data: unknown): string[] {
     for (const key of ['file', 'topology', 'fingerprint'] as const)
       if (typeof c[key] !== 'string' || c[key] === '') expect(`check.${key}`, 'a non-empty string', c[key]);
     int('check.seed', c.seed, 0, 0xffff_ffff);
-    if (int('check.runs', c.runs, 1, 1_000_000)) runs = c.runs as number;
+    if (int('check.runs', c.runs, 1, MAX)) runs = c.runs as number;
     if (typeof c.faults !== 'boolean') expect('check.faults', 'true or false', c.faults);
     if (c.engine !== 'compiled' && c.engine !== 'xstate') expect('check.engine', '"compiled" or "xstate"', c.engine);
-    int('check.maxShrink', c.maxShrink, 0, 1_000_000);
+    int('check.maxShrink', c.maxShrink, 0, MAX);
   }
   const s = data.shard;
   if (!isMapping(s)) expect('shard', 'a mapping with index and count', s);
-  else if (int('shard.count', s.count, 1, runs ?? 1_000_000)) int('shard.index', s.index, 1, s.count as number);
+  else if (int('shard.count', s.count, 1, runs ?? MAX)) int('shard.index', s.index, 1, s.count as number);
   const verdicts = data.verdicts;
   if (!Array.isArray(verdicts)) expect('verdicts', 'a list of judged cases', verdicts);
   else if (runs !== undefined && verdicts.length > runs) expect('verdicts', `at most ${runs} cases (--runs)`, verdicts);
@@ -105,11 +115,13 @@ export function checkShardIssues(data: unknown): string[] {
         expect(at, 'a mapping (index, verdict, evidence, …)', v);
         continue;
       }
-      int(`${at}.index`, v.index, 0, (runs ?? 1_000_000) - 1);
+      int(`${at}.index`, v.index, 0, (runs ?? MAX) - 1);
       if (!VERDICTS.includes(v.verdict as VerdictKind)) expect(`${at}.verdict`, VERDICTS.map((k) => `"${k}"`).join(', '), v.verdict);
       if (v.engine !== 'compiled' && v.engine !== 'xstate') expect(`${at}.engine`, '"compiled" or "xstate"', v.engine);
-      for (const key of ['evidence', 'dominantLoop', 'traceHash'] as const)
-        if (typeof v[key] !== 'string') expect(`${at}.${key}`, 'a string', v[key]);
+      if (!LOOPS.includes(v.dominantLoop as SustainingLoop))
+        expect(`${at}.dominantLoop`, LOOPS.map((k) => `"${k}"`).join(', '), v.dominantLoop);
+      for (const key of ['evidence', 'traceHash'] as const)
+        if (typeof v[key] !== 'string' || CONTROL.test(v[key])) expect(`${at}.${key}`, 'a string without control characters', v[key]);
       if (
         v.timeToRecoverSec !== null &&
         !(typeof v.timeToRecoverSec === 'number' && v.timeToRecoverSec >= 0 && Number.isFinite(v.timeToRecoverSec))
@@ -155,7 +167,7 @@ export function mergeCheckShards(files: readonly { name: string; data: unknown }
   for (const s of shards) {
     if (s.shard.check.fingerprint !== ref.shard.check.fingerprint)
       throw new SweepError(
-        `${s.name} is not a shard of the same check as ${ref.name} (another topology file content, --seed, --runs, --faults, --engine or stampede version): merge the shards of one check`,
+        `${s.name} is not a shard of the same check as ${ref.name} (another topology file content, --seed, --runs, --faults, --engine, --max-shrink or stampede version): merge the shards of one check`,
       );
     if (s.shard.shard.count !== ref.shard.shard.count)
       throw new SweepError(
@@ -165,10 +177,18 @@ export function mergeCheckShards(files: readonly { name: string; data: unknown }
   const count = ref.shard.shard.count;
   const runs = ref.shard.check.runs;
   const problems: string[] = [];
-  for (let i = 1; i <= count; i++) {
-    const given = shards.filter((s) => s.shard.shard.index === i);
-    if (given.length === 0) problems.push(`missing shard ${i}/${count}: run it with --shard ${i}/${count} and pass its file too`);
-    if (given.length > 1) problems.push(`shard ${i}/${count} is given ${given.length} times`);
+  const given = new Map<number, number>();
+  for (const s of shards) given.set(s.shard.shard.index, (given.get(s.shard.shard.index) ?? 0) + 1);
+  for (const [i, n] of given) if (n > 1) problems.push(`shard ${i}/${count} is given ${n} times`);
+  const absent = count - given.size;
+  if (absent > 0) {
+    // a hand-made count of a million must not print a million lines: the first few and how many more
+    const missing: number[] = [];
+    for (let i = 1; i <= count && missing.length < 5; i++) if (!given.has(i)) missing.push(i);
+    const more = absent - missing.length;
+    problems.push(
+      `missing shard${absent === 1 ? '' : 's'} ${missing.map((i) => `${i}/${count}`).join(', ')}${more > 0 ? ` and ${more} more` : ''}: run ${absent === 1 ? `it with --shard ${missing[0]}/${count}` : `them with --shard I/${count}`} and pass ${absent === 1 ? 'its file' : 'their files'} too`,
+    );
   }
   const verdicts = new Map<number, CaseVerdictRecord>();
   for (const s of shards) {

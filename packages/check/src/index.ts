@@ -11,6 +11,7 @@ export {
   type CheckShard,
   checkShardFileName,
   checkShardIssues,
+  MAX_CHECK_RUNS,
   type MergedCheckShards,
   mergeCheckShards,
   shardCaseIndices,

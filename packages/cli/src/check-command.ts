@@ -56,7 +56,7 @@ import { type CheckReportInput, checkReportHtml, checkReportPath, verdictFor, wr
 import { type Io, RECOVERED_FRACTION } from './run-command.ts';
 import { safeText } from './safe-text.ts';
 import { prepareOutDir } from './series-export.ts';
-import { shardFromEnvironment } from './shard-env.ts';
+import { shardFromEnvironment, shardSource } from './shard-env.ts';
 import { shellArg } from './summary-format.ts';
 import { asUsage } from './sweep-command.ts';
 import { loadTopology } from './topology.ts';
@@ -367,13 +367,16 @@ export function defaultCheckDir(name: string): string {
 export async function checkCommand(file: string, opts: CheckOptions, io: Io): Promise<number> {
   const topology = loadTopology(file);
   checkTopologyIsCheckable(file, topology);
-  const shardText = shardFromEnvironment(opts.shard, process.env);
+  // a replay judges one case: a shard from the environment (a CI job's STAMPEDE_SHARD) does not apply to it
+  const shardText = opts.replay !== undefined && opts.shard === undefined ? undefined : shardFromEnvironment(opts.shard, process.env);
   const shard: ShardSpec | undefined = shardText === undefined ? undefined : asUsage(() => parseShard(shardText));
   if (opts.replay !== undefined && !PATH_RE.test(opts.replay))
     throw new UsageError(`--replay expects a counterexample path as printed by a failed check, e.g. --replay 0:1:3, got '${opts.replay}'`);
   if (shard !== undefined && opts.replay !== undefined) throw new UsageError('--replay judges one case: it takes no --shard');
   if (shard !== undefined && opts.report !== undefined)
-    throw new UsageError('--report needs the whole check and a shard holds part of it: pass --report to stampede merge instead');
+    throw new UsageError(
+      `--report needs the whole check and a shard holds part of it (${shardSource(opts.shard, process.env)} makes this a shard): pass --report to stampede merge instead`,
+    );
   if (opts.report !== undefined) checkReportPath(opts.report);
   const maxShrink = opts.maxShrink ?? DEFAULT_MAX_SHRINK;
   if (!Number.isSafeInteger(maxShrink) || maxShrink < 0)

@@ -5,7 +5,7 @@
  * threads, from the topology file the shards name (run the merge from the directory the shards ran in). A file
  * that changed since the shards ran is refused: its fingerprint no longer matches.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { type CaseVerdict, createJudgePool, mergeCheckShards, rolloutCase } from '@stampede/check';
 import { checkFingerprint, concludeCheck, fromRecord, listCases, writeCheckOutcome } from './check-command.ts';
@@ -32,6 +32,10 @@ export async function checkMergeCommand(
   const merged = asUsage(() => mergeCheckShards(files));
   const def = merged.check;
   if (opts.report !== undefined) checkReportPath(opts.report);
+  if (!existsSync(def.file))
+    throw new UsageError(
+      `the shards name the topology file ${def.file} (as given to stampede check), and it is not here: run the merge from the directory the shards ran in, with that file present`,
+    );
   const topology = loadTopology(def.file);
   const now = checkFingerprint(readFileSync(def.file, 'utf8'), def);
   if (now !== def.fingerprint)
@@ -48,7 +52,7 @@ export async function checkMergeCommand(
     const colors = colorsFor(io.stdout);
     io.stdout.write(
       `${colors.bold('stampede merge')}: ${files.length} check shard file${files.length === 1 ? '' : 's'} of ${safeText(def.topology)} (${safeText(def.file)}), seed ${def.seed}, ${def.runs} cases, engine ${def.engine}` +
-        `${Number.isFinite(firstFailure) ? `; the first failure is case ${firstFailure + 1}: shrinking it here` : '; no case failed'}\n`,
+        `${Number.isFinite(firstFailure) ? `; the first failure is case ${firstFailure + 1}${def.maxShrink > 0 ? ': shrinking it here' : ' (not shrunk: --max-shrink 0)'}` : '; no case failed'}\n`,
     );
   }
   const threads = Math.max(1, Math.min(opts.workers ?? availableParallelism(), availableParallelism()));

@@ -5,7 +5,7 @@
  * its stack, exit code 1. `check` exits 3 when the property fails. An
  * interrupted command (SIGINT, SIGTERM) exits 130 or 143 (interrupt.ts).
  */
-import { StampedeInputError } from '@stampede/kernel';
+import { KernelInputError, StampedeInputError } from '@stampede/kernel';
 import { CommanderError } from 'commander';
 import { finishInterrupt, Interrupted } from './interrupt.ts';
 import { safeText } from './safe-text.ts';
@@ -43,8 +43,9 @@ export function reportError(err: unknown, stderr: ErrorSink): number {
     return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? EXIT_OK : EXIT_USAGE;
   }
   if (err instanceof Interrupted) return finishInterrupt(err.signal, stderr);
-  // a library's input error that no command translated (a topology, an option, a shard): the user's to fix, too
-  if (err instanceof UsageError || err instanceof StampedeInputError) {
+  // a library's input error that no command translated (a topology, an option, a shard): the user's to fix, too;
+  // but not the kernel's: the CLI validates everything it hands the kernel, so a KernelInputError is a bug
+  if (err instanceof UsageError || (err instanceof StampedeInputError && !(err instanceof KernelInputError))) {
     // a message may quote a file's text (a label, a shard's name): control characters are shown escaped, per line
     stderr.write(`stampede: ${err.message.split('\n').map(safeText).join('\n')}\n`);
     return EXIT_USAGE;

@@ -3,7 +3,9 @@
  * help, and the mapping from outcome to exit code (0 ok, 1 unexpected error,
  * 2 usage or topology error).
  */
+
 import { availableParallelism } from 'node:os';
+import { MAX_CHECK_RUNS } from '@stampede/check';
 import type { EngineName } from '@stampede/kernel';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_ENGINE, DEFAULT_SEED, ENGINES, parseSeed } from './args.ts';
@@ -26,14 +28,19 @@ function parseWorkers(value: string): number {
 
 function parseRuns(value: string): number {
   const n = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of cases, at least 1, e.g. --runs 100.');
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_CHECK_RUNS)
+    throw new InvalidArgumentError(
+      `expected a whole number of cases from 1 to ${MAX_CHECK_RUNS} (each is a full simulation), e.g. --runs 100.`,
+    );
   return n;
 }
 
 function parseMaxShrink(value: string): number {
   const n = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < 0)
-    throw new InvalidArgumentError('expected a whole number of shrink candidates, 0 or more (0: do not shrink), e.g. --max-shrink 50.');
+  if (!Number.isSafeInteger(n) || n < 0 || n > MAX_CHECK_RUNS)
+    throw new InvalidArgumentError(
+      `expected a whole number of shrink candidates from 0 to ${MAX_CHECK_RUNS} (0: do not shrink), e.g. --max-shrink 50.`,
+    );
   return n;
 }
 

@@ -8,6 +8,14 @@
  */
 import { UsageError } from './errors.ts';
 
+/** Where a shard came from, as a message names it: `--shard 2/4`, `STAMPEDE_SHARD=2/4 in the environment`, … */
+export function shardSource(flag: string | undefined, env: NodeJS.ProcessEnv): string {
+  if (flag !== undefined) return `--shard ${flag}`;
+  if (env.STAMPEDE_SHARD !== undefined && env.STAMPEDE_SHARD.trim() !== '')
+    return `STAMPEDE_SHARD=${env.STAMPEDE_SHARD} in the environment`;
+  return `JOB_COMPLETION_INDEX=${env.JOB_COMPLETION_INDEX} and STAMPEDE_SHARD_COUNT=${env.STAMPEDE_SHARD_COUNT} in the environment`;
+}
+
 export function shardFromEnvironment(flag: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
   if (flag !== undefined) return flag;
   const fromMatrix = env.STAMPEDE_SHARD;

@@ -52,7 +52,7 @@ import { checkReportPath, sweepReportHtml, writeReport } from './report/index.ts
 import type { Io } from './run-command.ts';
 import { safeText } from './safe-text.ts';
 import { prepareOutDir } from './series-export.ts';
-import { shardFromEnvironment } from './shard-env.ts';
+import { shardFromEnvironment, shardSource } from './shard-env.ts';
 import { openJournal } from './sweep-journal.ts';
 import { sweepReportInput } from './sweep-report-input.ts';
 import type { SweepCellJob } from './sweep-worker.ts';
@@ -211,7 +211,9 @@ export async function sweepCommand(file: string, opts: SweepOptions, io: Io): Pr
   const out = opts.out ?? defaultSweepDir(plan.name);
   if (opts.report !== undefined) {
     if (shard !== undefined)
-      throw new UsageError('--report needs the whole map and a shard holds part of it: pass --report to stampede merge instead');
+      throw new UsageError(
+        `--report needs the whole map and a shard holds part of it (${shardSource(opts.shard, process.env)} makes this a shard): pass --report to stampede merge instead`,
+      );
     checkReportPath(opts.report);
   }
   checkOutDir(out); // before mkdir: a recursive mkdir under /proc can spin

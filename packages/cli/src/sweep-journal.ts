@@ -9,7 +9,7 @@
  * `--restart` to discard it), every cell is validated against the grid, and only a last line cut short by the
  * interruption is dropped (that cell is judged again).
  */
-import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ShardSpec, type SweepCell, type SweepDefinition, shardIssues, sweepDifference } from '@stampede/check';
 import { UsageError } from './errors.ts';
@@ -54,18 +54,22 @@ export function openJournal(
 ): Journal {
   const path = journalPath(out, shard);
   if (restart) rmSync(path, { force: true });
-  const resumed = existsSync(path) ? readJournal(path, definition, shard, cellsOfRun) : [];
-  let started = resumed.length > 0;
+  const kept = existsSync(path) ? readJournal(path, definition, shard, cellsOfRun) : undefined;
+  // the file from here on: its valid lines only (a line an interruption cut short is dropped, so the next cell
+  // does not land after it), or nothing until the first cell, which goes in with the header in one write
+  if (kept !== undefined) writeFileSync(path, kept.validText);
+  let started = kept !== undefined && kept.validText !== '';
   return {
     path,
-    resumed,
+    resumed: kept?.cells ?? [],
     add(cell) {
-      if (!started) {
+      const line = `${JSON.stringify(cell)}\n`;
+      if (started) appendFileSync(path, line);
+      else {
         const header: JournalHeader = { format: JOURNAL_FORMAT, version: JOURNAL_VERSION, sweep: definition, shard: shard ?? null };
-        appendFileSync(path, `${JSON.stringify(header)}\n`);
+        appendFileSync(path, `${JSON.stringify(header)}\n${line}`);
         started = true;
       }
-      appendFileSync(path, `${JSON.stringify(cell)}\n`);
     },
     remove() {
       rmSync(path, { force: true });
@@ -73,14 +77,21 @@ export function openJournal(
   };
 }
 
-function readJournal(path: string, definition: SweepDefinition, shard: ShardSpec | undefined, cellsOfRun: readonly number[]): SweepCell[] {
+/** The kept cells, validated, and the file's text up to its last complete line (what the journal goes on from). */
+function readJournal(
+  path: string,
+  definition: SweepDefinition,
+  shard: ShardSpec | undefined,
+  cellsOfRun: readonly number[],
+): { cells: SweepCell[]; validText: string } {
   const damaged = (what: string) => new UsageError(`${path} holds the finished cells of an interrupted sweep but ${what}; ${RESTART}`);
   const text = readFileSync(path, 'utf8');
   const lines = text.split('\n');
   // every complete line ends with a newline, so the last element is '' or a line an interruption cut short (that
   // cell is judged again): either way it goes
   lines.pop();
-  if (lines.length === 0) return [];
+  if (lines.length === 0) return { cells: [], validText: '' };
+  const validText = `${lines.join('\n')}\n`;
   let header: unknown;
   try {
     header = JSON.parse(lines[0]!);
@@ -93,6 +104,8 @@ function readJournal(path: string, definition: SweepDefinition, shard: ShardSpec
   if (h.version !== JOURNAL_VERSION)
     throw damaged(`it is format version ${String(h.version)}, this stampede reads version ${JOURNAL_VERSION}`);
   const sameShard = (h.shard ?? null) === null ? shard === undefined : h.shard?.index === shard?.index && h.shard?.count === shard?.count;
+  // the header's sweep is input too: the same validation as a shard's, before anything reads its axes
+  if (shardIssues({ sweep: h.sweep, shard: { index: 1, count: 1 }, cells: [] }).length > 0) throw damaged('its header is damaged');
   if (typeof h.sweep !== 'object' || h.sweep === null || typeof h.sweep.fingerprint !== 'string') throw damaged('its header has no sweep');
   if (h.sweep.fingerprint !== definition.fingerprint || !sameShard) {
     const diff =
@@ -119,5 +132,5 @@ function readJournal(path: string, definition: SweepDefinition, shard: ShardSpec
     if (seen.has(c.index)) throw damaged(`it holds cell ${c.index} twice`);
     seen.add(c.index);
   }
-  return cells as SweepCell[];
+  return { cells: cells as SweepCell[], validText };
 }

@@ -10,6 +10,7 @@ import { judge, type Verdict, type VerdictKind } from '@stampede/check';
 import type { EngineName } from '@stampede/kernel';
 import type { PlatformParams } from '@stampede/model';
 import { type Colors, plain } from './colors.ts';
+import { safeText } from './safe-text.ts';
 import { fmtClock, rollbacksOf } from './summary-format.ts';
 
 /** The oracle's verdict, or why it cannot judge this topology (the reason, without "No verdict: "). */
@@ -30,7 +31,8 @@ export function verdictFor(params: PlatformParams, seed: number, engine?: Engine
 
 /** "metastable (abandoned-acquires); not recovered at the deadline, minute …": the verdict, its sustaining loop unless it recovered, and the oracle's evidence. */
 export function formatVerdict(v: { verdict: VerdictKind; dominantLoop: string; evidence: string }, colors: Colors = plain): string {
-  return `${colors.bold(v.verdict)}${v.verdict === 'recovered' ? '' : ` (${v.dominantLoop})`}; ${v.evidence}`;
+  // a verdict may come from a file (a check shard's memo): its text is shown with control characters escaped
+  return `${colors.bold(v.verdict)}${v.verdict === 'recovered' ? '' : ` (${safeText(v.dominantLoop)})`}; ${safeText(v.evidence)}`;
 }
 
 /** "10.0 min rollout router, 10.0 min rollout manager": the timeline the oracle judges (manual rollbacks left out). */

@@ -1,4 +1,4 @@
-import { StampedeInputError } from '@stampede/kernel';
+import { KernelInputError, StampedeInputError } from '@stampede/kernel';
 import { describe, expect, it } from 'vitest';
 import { reportError, TopologyFileError, topologyErrorText, UsageError } from '../src/errors.ts';
 
@@ -39,6 +39,10 @@ describe('reportError', () => {
       code: 2,
       text: 'stampede: faultSchedule: windowMs must be at least 10000 (10 s), got 5\n',
     });
+  });
+
+  it('a kernel input error is a bug here: the CLI validates what it hands the kernel', () => {
+    expect(capture(new KernelInputError('spawn', 'id', '', 'a non-empty string')).code).toBe(1);
   });
 
   it('anything else is a bug: message and stack, exit code 1', () => {

@@ -84,6 +84,41 @@ describe('check shards', () => {
     expect(changed.code).toBe(2);
     expect(changed.stderr).toContain(`${copy} is not the file the shards judged`);
 
+    // shard files are input: escape sequences in a verdict, or a hand-made count of a thousand shards
+    const evil = JSON.parse(readFileSync(shardFile(1), 'utf8'));
+    evil.verdicts[0].evidence = 'ok \u001b[2J';
+    evil.verdicts[0].dominantLoop = 'mine';
+    const evilFile = join(dir, 'evil-1-of-3.json');
+    writeFileSync(evilFile, JSON.stringify(evil));
+    const injected = await stampede(['merge', evilFile, shardFile(2), shardFile(3)]);
+    expect(injected.code).toBe(2);
+    expect(injected.stderr).toContain('verdicts[0].evidence: expected a string without control characters');
+    expect(injected.stderr).toContain('verdicts[0].dominantLoop: expected "abandoned-acquires"');
+    expect(injected.stderr).not.toContain('\u001b');
+    const wide = JSON.parse(readFileSync(shardFile(1), 'utf8'));
+    wide.shard.count = 1000;
+    wide.check.runs = 5000;
+    const wideFile = join(dir, 'wide.json');
+    writeFileSync(wideFile, JSON.stringify(wide));
+    const many = await stampede(['merge', wideFile]);
+    expect(many.code).toBe(2);
+    expect(many.stderr).toContain('missing shards 2/1000, 3/1000, 4/1000, 5/1000, 6/1000 and 994 more');
+    expect(many.stderr.length).toBeLessThan(2_000);
+
+    // merged elsewhere, the file the shards name is not there: say where to run the merge
+    const away = JSON.parse(readFileSync(shardFile(1), 'utf8'));
+    const awayFiles = [1, 2, 3].map((i) => {
+      const d = i === 1 ? away : JSON.parse(readFileSync(shardFile(i), 'utf8'));
+      d.check.file = 'nowhere/small.yaml';
+      const f = join(dir, `away-${i}.json`);
+      writeFileSync(f, JSON.stringify(d));
+      return f;
+    });
+    const elsewhere = await stampede(['merge', ...awayFiles]);
+    expect(elsewhere.code).toBe(2);
+    expect(elsewhere.stderr).toContain('the shards name the topology file nowhere/small.yaml');
+    expect(elsewhere.stderr).toContain('run the merge from the directory the shards ran in');
+
     const withOut = await stampede(['merge', shardFile(1), shardFile(2), shardFile(3), '--out', join(dir, 'x')]);
     expect(withOut.code).toBe(2);
     expect(withOut.stderr).toContain('--out is for sweep shards');
@@ -96,10 +131,14 @@ describe('check shards', () => {
     expect(existsSync(join(dir, 'none'))).toBe(false);
     const report = await stampede([...CHECK, '--report', join(dir, 'r.html')], { STAMPEDE_SHARD: '1/3' });
     expect(report.code).toBe(2);
-    expect(report.stderr).toContain('pass --report to stampede merge instead');
+    expect(report.stderr).toContain('(STAMPEDE_SHARD=1/3 in the environment makes this a shard): pass --report to stampede merge instead');
     const replay = await stampede([...CHECK, '--shard', '1/3', '--replay', '0']);
     expect(replay.code).toBe(2);
     expect(replay.stderr).toContain('--replay judges one case: it takes no --shard');
+    // a CI job's STAMPEDE_SHARD does not turn a replay into a shard: the replay judges its case
+    const replayInJob = await stampede([...CHECK, '--replay', '0', '--json'], { STAMPEDE_SHARD: '1/3' });
+    expect(replayInJob.code, replayInJob.stderr).toBeLessThan(4);
+    expect(JSON.parse(replayInJob.stdout)).toMatchObject({ replayed: '0', generatedJudged: 1 });
     const tooMany = await stampede([...CHECK, '--shard', '1/7', '--out', join(dir, 'many')]);
     expect(tooMany.code).toBe(2);
     expect(tooMany.stderr).toContain('the check has only 6 cases (--runs); use at most 6 shards');

@@ -249,7 +249,9 @@ describe('stampede sweep and merge, end to end (200 delegates, 3 × 2 cells)', (
     const refused = await stampede(['sweep', file, ...GRID, '--shard', '1/4', '--report', join(dir, 'part.html'), '--out', refusedOut]);
     expect(refused.code).toBe(2);
     expect(existsSync(refusedOut)).toBe(false); // refused before anything was created
-    expect(refused.stderr).toContain('--report needs the whole map and a shard holds part of it: pass --report to stampede merge instead');
+    expect(refused.stderr).toContain(
+      '--report needs the whole map and a shard holds part of it (--shard 1/4 makes this a shard): pass --report to stampede merge instead',
+    );
 
     const page = join(merged, 'map.html');
     const m = await stampede(['merge', shardFile(3), shardFile(1), shardFile(4), shardFile(2), '--out', merged, '--report', page]);

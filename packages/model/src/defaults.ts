@@ -20,13 +20,13 @@ function deepFreeze<T>(value: T): DeepReadonly<T> {
   return value as DeepReadonly<T>;
 }
 
-/**
- * Frozen, all the way down: a caller that changed it by accident would change every later run in the process.
- * `structuredClone(DEFAULTS)` (or a topology file) gives parameters of your own to change.
- */
 /** A mutable copy of `DEFAULTS`: parameters of your own to change. */
 export const defaultParams = (): PlatformParams => structuredClone(DEFAULTS) as PlatformParams;
 
+/**
+ * Frozen, all the way down: a caller that changed it by accident would change every later run in the process.
+ * `defaultParams()` (or a topology file) gives parameters of your own to change.
+ */
 export const DEFAULTS: DeepReadonly<PlatformParams> = deepFreeze<PlatformParams>({
   name: 'unnamed',
   description: '',

@@ -1,9 +1,10 @@
 /**
  * Autoscaler: a Kubernetes HorizontalPodAutoscaler for the router deployment.
  *
- * Every sync period it reads the average pool utilisation of the router pods that hold a pool (ready, and draining in
- * pods (occupied slots / maxConnections) as it was `metricLagMs` ago (metrics
- * pipelines lag), asks the HPA rules (kube/hpa.ts: tolerance, scale-up limit,
+ * Every sync period it reads the average pool utilisation (occupied slots /
+ * maxConnections) of the router pods that hold a pool, ready ones and those
+ * draining in their grace period (Kubernetes' HPA leaves terminating pods
+ * out: a known difference), as it was `metricLagMs` ago (metrics pipelines lag), asks the HPA rules (kube/hpa.ts: tolerance, scale-up limit,
  * scale-down stabilisation, min/max) for a replica count, and tells the
  * router deployment. New router pods take new connections only: nothing
  * moves existing sockets onto them.

@@ -110,7 +110,8 @@ export const FIELD_DOCS: Record<string, FieldDoc> = {
   },
   'delegates.restClientTimeout': {
     param: 'delegates.restClientTimeoutMs',
-    models: "the delegate's HTTP client gives up a REST call (registration, task calls) after this long",
+    models:
+      "the delegate's HTTP client gives up a registration call after this long (task acquire and result calls have no client timeout in the model)",
   },
   'delegates.registrationRetry': {
     param: 'delegates.registrationRetryMs',
@@ -284,7 +285,10 @@ export const FIELD_DOCS: Record<string, FieldDoc> = {
     param: 'workload.apiClientAttempts',
     models: 'attempts of the CI/API client per call (API requests and the secret fetches of tasks)',
   },
-  'workload.clientRetryDelay': { param: 'workload.apiRetryDelayMs', models: 'the wait before the CI/API client retries a failed call' },
+  'workload.clientRetryDelay': {
+    param: 'workload.apiRetryDelayMs',
+    models: 'the wait before the CI/API client retries a failed API request (a failed secret fetch is retried at once)',
+  },
   'workload.clientTimeout': { param: 'workload.clientTimeoutMs', models: 'the CI/API client gives up a call after this long' },
 
   'validationGate.enabled': {
