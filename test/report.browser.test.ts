@@ -16,9 +16,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { judge } from '@stampede/check';
 import { prod4Incident, runPlatform } from '@stampede/model';
+import { demoReportHtml, runReportHtml, scenarioTimeline } from '@stampede/report';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoReportHtml, runReportHtml, scenarioTimeline } from '../packages/cli/src/report/index.ts';
 
 const MIN = 60_000;
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

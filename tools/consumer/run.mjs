@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const fixture = fileURLToPath(new URL('./fixture/', import.meta.url));
-const PACKAGES = ['kernel', 'model', 'check', 'cli'];
+const PACKAGES = ['kernel', 'model', 'check', 'report', 'cli'];
 const work = mkdtempSync(join(tmpdir(), 'stampede-consumer-'));
 const keep = process.argv.includes('--keep');
 const require = createRequire(import.meta.url);

@@ -16,12 +16,7 @@ export const MAX_SEED = 0xffff_ffff;
  * interpreter, the reference. Both give the same trace hash.
  */
 export const ENGINES: readonly EngineName[] = ['compiled', 'xstate'];
-export const DEFAULT_ENGINE: EngineName = 'compiled';
-
-/** ` --engine NAME` for a replay command when `engine` is not the default, so the replay runs on the same engine; else ''. */
-export function engineArg(engine: EngineName | undefined): string {
-  return engine === undefined || engine === DEFAULT_ENGINE ? '' : ` --engine ${engine}`;
-}
+export { DEFAULT_ENGINE, engineArg } from '@stampede/report';
 
 /** A thing ran on another engine than the one asked for: a bug in passing `--engine` on, never the user's. */
 export function checkEngine(asked: EngineName, ran: EngineName | undefined, what: string): void {

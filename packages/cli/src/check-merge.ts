@@ -8,13 +8,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { type CaseVerdict, createJudgePool, mergeCheckShards, rolloutCase } from '@stampede/check';
+import { colorsFor, safeText } from '@stampede/report';
 import { checkFingerprint, concludeCheck, fromRecord, listCases, writeCheckOutcome } from './check-command.ts';
 import { checkProgress, progressIntervalMs } from './check-progress.ts';
-import { colorsFor } from './colors.ts';
 import { UsageError } from './errors.ts';
 import { checkReportPath } from './report/index.ts';
 import type { Io } from './run-command.ts';
-import { safeText } from './safe-text.ts';
 import { asUsage } from './sweep-command.ts';
 import { loadTopology } from './topology.ts';
 

@@ -9,16 +9,14 @@ import { availableParallelism } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import { runBounded, siblingModule, startWorker } from '@stampede/check';
 import type { EngineName } from '@stampede/kernel';
+import { colorsFor, demoReportHtml, formatScoreboard, type ScenarioOutcome } from '@stampede/report';
 import { checkEngine, DEFAULT_ENGINE } from './args.ts';
-import { colorsFor } from './colors.ts';
 import type { DemoJob, DemoResult, DemoWorkerMessage } from './demo-worker.ts';
 import { EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, UsageError } from './errors.ts';
 import { defaultTopologiesDir } from './package-files.ts';
 import { demoProgress } from './progress.ts';
-import { demoReportHtml } from './report/demo-report.ts';
 import { checkReportPath, writeReport } from './report/report-file.ts';
 import { type Io, RECOVERED_FRACTION } from './run-command.ts';
-import { formatScoreboard, type ScenarioOutcome } from './scoreboard.ts';
 
 /** The scoreboard's scenarios, in the order they are shown. */
 export const DEMO_FILES = [

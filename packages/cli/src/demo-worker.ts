@@ -7,11 +7,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EngineName } from '@stampede/kernel';
 import { runPlatform } from '@stampede/model';
+import type { ScenarioOutcome } from '@stampede/report';
+import { type ScenarioTimeline, scenarioTimeline } from '@stampede/report';
 import { checkEngine } from './args.ts';
 import { TopologyFileError, UsageError } from './errors.ts';
-import { type ScenarioTimeline, scenarioTimeline } from './report/scenario-timeline.ts';
 import { RECOVERED_FRACTION } from './run-command.ts';
-import type { ScenarioOutcome } from './scoreboard.ts';
 import { loadTopology } from './topology.ts';
 import { verdictFor } from './verdict.ts';
 

@@ -6,9 +6,9 @@
  * interrupted command (SIGINT, SIGTERM) exits 130 or 143 (interrupt.ts).
  */
 import { KernelInputError, StampedeInputError } from '@stampede/kernel';
+import { safeText } from '@stampede/report';
 import { CommanderError } from 'commander';
 import { finishInterrupt, Interrupted } from './interrupt.ts';
-import { safeText } from './safe-text.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_UNEXPECTED = 1;

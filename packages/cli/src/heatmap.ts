@@ -11,7 +11,7 @@
  */
 import { axisVary, type SweepResult, type VerdictKind } from '@stampede/check';
 import { formatDuration } from '@stampede/model';
-import type { Colors } from './colors.ts';
+import type { Colors } from '@stampede/report';
 import { sweepReplayCommand } from './sweep-replay.ts';
 
 export const VERDICT_LETTERS: Record<VerdictKind, string> = { recovered: 'R', slow: 'S', metastable: 'M', overloaded: 'O' };

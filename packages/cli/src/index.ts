@@ -2,9 +2,10 @@
  * @stampede/cli — the `stampede` command. The command line itself is
  * src/main.ts; these exports let other tools reuse its formatting and export.
  */
+
+export { formatScoreboard, recoveredByItself, type ScenarioOutcome } from '@stampede/report';
 export { type CheckOutcome, checkCommand } from './check-command.ts';
 export { runCli } from './program.ts';
-export { formatScoreboard, recoveredByItself, type ScenarioOutcome } from './scoreboard.ts';
 export { seriesToCsv, seriesToJson, writeRunOutputs } from './series-export.ts';
 export { perMinuteMinimum, sparkline } from './sparkline.ts';
 export { formatHeader, formatSummary, replayCommand } from './summary-format.ts';

@@ -9,12 +9,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { CHECK_SHARD_FORMAT, mergeShards } from '@stampede/check';
-import { colorsFor } from './colors.ts';
+import { colorsFor, safeText } from '@stampede/report';
 import { UsageError } from './errors.ts';
 import { checkOutDir } from './output-path.ts';
 import { checkReportPath, sweepReportHtml, writeReport } from './report/index.ts';
 import type { Io } from './run-command.ts';
-import { safeText } from './safe-text.ts';
 import { asUsage, defaultSweepDir, formatSweepReport, writeSweepOutputs } from './sweep-command.ts';
 import { sweepReportInput } from './sweep-report-input.ts';
 

@@ -9,8 +9,8 @@
  */
 import type { EngineName, LogLevel } from '@stampede/kernel';
 import { type Platform, runPlatform } from '@stampede/model';
+import { colorsFor } from '@stampede/report';
 import { checkEngine, DEFAULT_ENGINE } from './args.ts';
-import { colorsFor } from './colors.ts';
 import { deliverSignals, noteKept, throwIfInterrupted } from './interrupt.ts';
 import { logOutput } from './log-output.ts';
 import { checkOutDir } from './output-path.ts';

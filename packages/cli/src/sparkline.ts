@@ -3,7 +3,7 @@
  * showing the lowest sample in that minute, on an absolute scale where a full
  * block means "at or above the recovered fraction" (so any dip shows).
  */
-import type { Colors } from './colors.ts';
+import type { Colors } from '@stampede/report';
 
 export const BARS = '▁▂▃▄▅▆▇█';
 const MIN = 60_000;

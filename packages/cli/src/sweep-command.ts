@@ -39,9 +39,9 @@ import {
   sweepToJson,
 } from '@stampede/check';
 import { readTopologyYaml, TopologyError } from '@stampede/model';
+import { type Colors, colorsFor, safeText } from '@stampede/report';
 import writeFileAtomic from 'write-file-atomic';
 import { formatElapsed, progressIntervalMs } from './check-progress.ts';
-import { type Colors, colorsFor } from './colors.ts';
 import { TopologyFileError, topologyErrorText, UsageError } from './errors.ts';
 import { formatHeatmap } from './heatmap.ts';
 import { noteKept, setInterruptNote } from './interrupt.ts';
@@ -50,7 +50,6 @@ import { PACKAGE_VERSION } from './package-files.ts';
 import { type ProgressStream, singleBar } from './progress.ts';
 import { checkReportPath, sweepReportHtml, writeReport } from './report/index.ts';
 import type { Io } from './run-command.ts';
-import { safeText } from './safe-text.ts';
 import { prepareOutDir } from './series-export.ts';
 import { shardFromEnvironment, shardSource } from './shard-env.ts';
 import { openJournal } from './sweep-journal.ts';

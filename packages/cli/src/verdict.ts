@@ -9,8 +9,7 @@
 import { judge, type Verdict, type VerdictKind } from '@stampede/check';
 import type { EngineName } from '@stampede/kernel';
 import type { PlatformParams } from '@stampede/model';
-import { type Colors, plain } from './colors.ts';
-import { safeText } from './safe-text.ts';
+import { type Colors, plain, safeText } from '@stampede/report';
 import { fmtClock, rollbacksOf } from './summary-format.ts';
 
 /** The oracle's verdict, or why it cannot judge this topology (the reason, without "No verdict: "). */

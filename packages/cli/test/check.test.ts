@@ -10,10 +10,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTopologyFile } from '@stampede/model';
+import { plain } from '@stampede/report';
 import { describe, expect, it } from 'vitest';
 import { type CheckOutcome, formatCheckOutcome } from '../src/check-command.ts';
 import { checkProgress, formatElapsed } from '../src/check-progress.ts';
-import { plain } from '../src/colors.ts';
 import { repoRoot, stampede } from './cli.helpers.ts';
 
 const SMALL = 'examples/topologies/prod4-incident-small.yaml';

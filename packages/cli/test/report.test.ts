@@ -10,9 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { judge } from '@stampede/check';
 import { type PlatformParams, prod4Incident, type RunResult, runPlatform } from '@stampede/model';
+import type { ChartSpec } from '@stampede/report';
+import { lowestPerStep, ratePerSec } from '@stampede/report';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../src/errors.ts';
-import type { ChartSpec } from '../src/report/chart-spec.ts';
 import {
   checkReportHtml,
   checkReportPath,
@@ -25,9 +26,7 @@ import {
   scenarioTimeline,
   sweepReportHtml,
 } from '../src/report/index.ts';
-import { ratePerSec } from '../src/report/run-charts.ts';
 import { verdictFor } from '../src/report/run-report-file.ts';
-import { lowestPerStep } from '../src/report/scenario-timeline.ts';
 import { stampede } from './cli.helpers.ts';
 import { fixedSummary } from './fixtures.ts';
 

@@ -1,5 +1,5 @@
+import { formatScoreboard, recoveredByItself, type ScenarioOutcome, type ScenarioVerdict, scoreboardRow } from '@stampede/report';
 import { describe, expect, it } from 'vitest';
-import { formatScoreboard, recoveredByItself, type ScenarioOutcome, type ScenarioVerdict, scoreboardRow } from '../src/scoreboard.ts';
 import { fixedSummary } from './fixtures.ts';
 
 const MIN = 60_000;

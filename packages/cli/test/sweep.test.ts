@@ -8,8 +8,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assembleSweep, type SweepCell, type VerdictKind } from '@stampede/check';
+import { plain } from '@stampede/report';
 import { afterAll, describe, expect, it } from 'vitest';
-import { plain } from '../src/colors.ts';
 import { formatHeatmap } from '../src/heatmap.ts';
 import { sweepReportInput } from '../src/sweep-report-input.ts';
 import { repoRoot, stampede } from './cli.helpers.ts';

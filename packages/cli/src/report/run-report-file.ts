@@ -7,9 +7,9 @@
  */
 import type { EngineName } from '@stampede/kernel';
 import type { PlatformParams, RunResult } from '@stampede/model';
+import { type RunReportInput, runReportHtml } from '@stampede/report';
 import { verdictFor } from '../verdict.ts';
 import { writeReport } from './report-file.ts';
-import { type RunReportInput, runReportHtml } from './run-report.ts';
 
 export interface RunReportJob {
   file: string;

@@ -4,12 +4,12 @@
  * scenario's connected fraction beside its row, then the replay commands.
  */
 import type { EngineName } from '@stampede/kernel';
-import { formatScoreboard, SCOREBOARD_HEAD, type ScenarioOutcome, scoreboardRow } from '../scoreboard.ts';
-import { fmtPct, replayCommand } from '../summary-format.ts';
 import { type ChartSpec, compact, PALETTE } from './chart-spec.ts';
 import { html, raw } from './escape.ts';
 import { chartFigure, renderPage } from './page.ts';
 import type { ScenarioTimeline } from './scenario-timeline.ts';
+import { formatScoreboard, SCOREBOARD_HEAD, type ScenarioOutcome, scoreboardRow } from './scoreboard.ts';
+import { fmtPct, replayCommand } from './text.ts';
 
 export interface DemoReportInput {
   seed: number;

@@ -6,8 +6,8 @@
  */
 import type { Series } from '@stampede/kernel';
 import type { RunResult } from '@stampede/model';
-import { fmtPct } from '../summary-format.ts';
 import { type ChartSeries, type ChartSpec, compact, type Marker, PALETTE } from './chart-spec.ts';
+import { fmtPct } from './text.ts';
 
 const MIN = 60_000;
 

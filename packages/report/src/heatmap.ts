@@ -7,8 +7,8 @@
  */
 import type { VerdictKind } from '@stampede/check';
 import { STORM_CONNECTED_FRACTION_BELOW } from '@stampede/model';
-import { fmtDuration, fmtPct } from '../summary-format.ts';
 import { html, type SafeHtml } from './escape.ts';
+import { fmtDuration, fmtPct } from './text.ts';
 
 export interface HeatmapAxis {
   /** the setting swept, as a path into the topology, e.g. "router.pool.maxConnections" */

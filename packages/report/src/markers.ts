@@ -7,8 +7,8 @@
  * ("router + manager rollout"), so labels do not pile up.
  */
 import { MANAGER_CONTROLLER, type PlatformParams, type PoolParams, ROUTER_CONTROLLER, type RunSummary } from '@stampede/model';
-import { describeEvent, fmtDuration, fmtPct } from '../summary-format.ts';
 import type { Marker, MarkerKind } from './chart-spec.ts';
+import { describeEvent, fmtDuration, fmtPct } from './text.ts';
 
 const MIN = 60_000;
 

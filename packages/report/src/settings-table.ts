@@ -5,8 +5,8 @@
  * has its own table; the resolved parameters themselves (with units in their names) stay in the JSON block.
  */
 import { type PlatformParams, topologySettings } from '@stampede/model';
-import { describeEvent, fmtClock } from '../summary-format.ts';
 import { html, type SafeHtml } from './escape.ts';
+import { describeEvent, fmtClock } from './text.ts';
 
 /** One table per top-level section (the run's own fields together under "run"), then the timeline. */
 export function settingsHtml(params: PlatformParams): SafeHtml {

@@ -12,7 +12,7 @@ import type { RunSummary } from '@stampede/model';
 import Table from 'cli-table3';
 import { type Colors, plain } from './colors.ts';
 import { safeText } from './safe-text.ts';
-import { fmtClock, fmtPct, fmtTimeToRecover, replayCommand } from './summary-format.ts';
+import { fmtClock, fmtPct, fmtTimeToRecover, replayCommand } from './text.ts';
 
 export type ScenarioOutcome =
   | { file: string; ok: true; summary: RunSummary; rollbackAtMs: number | undefined; verdict: ScenarioVerdict }

@@ -10,13 +10,13 @@
 import type { Verdict } from '@stampede/check';
 import type { EngineName } from '@stampede/kernel';
 import { type PlatformParams, type RunResult, STORM_CONNECTED_FRACTION_BELOW } from '@stampede/model';
-import { fmtClock, fmtDuration, fmtPct, fmtTimeToRecover, plural, replayCommand } from '../summary-format.ts';
 import { type ChartSpec, MARKER_STYLE, type Marker } from './chart-spec.ts';
 import { html, type SafeHtml } from './escape.ts';
 import { runMarkers } from './markers.ts';
 import { chartFigure, renderPage } from './page.ts';
 import { runCharts } from './run-charts.ts';
 import { settingsHtml } from './settings-table.ts';
+import { fmtClock, fmtDuration, fmtPct, fmtTimeToRecover, plural, replayCommand } from './text.ts';
 
 export interface RunReportInput {
   /** the topology file as the user typed it */

@@ -1,0 +1,103 @@
+/**
+ * The text both the terminal and the reports show: virtual times (`52:30`), durations (`42 min 30 s`), percentages,
+ * the time to recover, timeline events and pools in words, and the replay command (a shell argument quoted only when
+ * it needs it, control characters escaped).
+ */
+import type { EngineName } from '@stampede/kernel';
+import type { PoolParams, TimelineEvent } from '@stampede/model';
+import { hasUnsafeText, safeText } from './safe-text.ts';
+
+/** What runs the actors' machines when a command does not say. */
+export const DEFAULT_ENGINE: EngineName = 'compiled';
+
+/** ` --engine NAME` for a replay command when `engine` is not the default, so the replay runs on the same engine; else ''. */
+export function engineArg(engine: EngineName | undefined): string {
+  return engine === undefined || engine === DEFAULT_ENGINE ? '' : ` --engine ${engine}`;
+}
+
+/** Virtual time as m:ss (minutes may exceed 59): 10:00, 52:30, 75:00. */
+export function fmtClock(ms: number): string {
+  const totalSec = Math.round(ms / 1000);
+  return `${Math.floor(totalSec / 60)}:${String(totalSec % 60).padStart(2, '0')}`;
+}
+
+/** A duration in seconds: "45 s", "4 min", "42 min 30 s". */
+export function fmtDuration(sec: number): string {
+  const s = Math.round(sec);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  return s % 60 === 0 ? `${m} min` : `${m} min ${s % 60} s`;
+}
+
+export function fmtMs(ms: number): string {
+  return ms % 1000 === 0 ? fmtDuration(ms / 1000) : `${ms} ms`;
+}
+
+/**
+ * The oracle's (or a run's) time to recover as the tables print it: measured from the storm's start, "no storm"
+ * when the fleet never fell below STORM_CONNECTED_FRACTION_BELOW, `notRecovered` when it did not recover.
+ */
+export function fmtTimeToRecover(
+  v: { storm: boolean; timeToRecoverFromStormSec: number | undefined | null; timeToRecoverSec: number | undefined | null },
+  notRecovered = 'not recovered',
+): string {
+  if (v.timeToRecoverSec === undefined || v.timeToRecoverSec === null) return notRecovered;
+  if (!v.storm) return 'no storm';
+  return v.timeToRecoverFromStormSec === undefined || v.timeToRecoverFromStormSec === null
+    ? notRecovered
+    : fmtDuration(v.timeToRecoverFromStormSec);
+}
+
+/** A fraction as a percentage with one decimal: 0.1234 → "12.3%". */
+export function fmtPct(fraction: number): string {
+  return `${(fraction * 100).toFixed(1)}%`;
+}
+
+/** "1 manager", "6 managers". */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** Quotes a shell argument only when it needs it. */
+export function shellArg(s: string): string {
+  // control characters: bash's $'…' quoting, whose \xHH escapes are safeText's (the command still pastes as it was)
+  if (hasUnsafeText(s)) return `$'${safeText(s.replace(/[\\']/g, '\\$&'))}'`;
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`;
+}
+
+/** The command that reruns exactly this run; `--engine` only when not the default engine. */
+export function replayCommand(file: string, seed: number, engine?: EngineName): string {
+  return `stampede run ${shellArg(file)} --seed ${seed}${engineArg(engine)}`;
+}
+
+export function describePool(pool: PoolParams): string {
+  // an elastic pool has no limit: its maxConnections only matters to a fixed pool a rollout brings
+  const parts: string[] = [pool.mode];
+  if (pool.mode === 'fixed') {
+    parts.push(
+      `maxConnections ${pool.maxConnections}`,
+      `pending ≤ ${pool.pendingAcquireMaxCount}`,
+      `acquire timeout ${fmtMs(pool.pendingAcquireTimeoutMs)}`,
+    );
+    if (pool.cancelAbandonedAcquires) parts.push('abandoned acquires cancelled');
+  }
+  return parts.join(', ');
+}
+
+/** One timeline event, given the router pool in force before it. */
+export function describeEvent(e: TimelineEvent, poolBefore: PoolParams): string {
+  switch (e.kind) {
+    case 'rollout':
+      return e.pool === undefined ? `rollout ${e.target}` : `rollout ${e.target} → ${describePool({ ...poolBefore, ...e.pool })}`;
+    case 'rollback':
+      return `rollback ${e.target}`;
+    case 'kill-pod':
+      return `kill ${plural(e.count, `${e.target} pod`)}`;
+    case 'partition':
+      return `network partition for ${fmtMs(e.durationMs)}`;
+    case 'latency-spike':
+      return `latency +${e.extraLatencyMs} ms for ${fmtMs(e.durationMs)}`;
+    case 'load-spike':
+      return `load ×${e.factor} for ${fmtMs(e.durationMs)}`;
+  }
+}
