@@ -101,11 +101,17 @@ step(
   project,
 );
 const out = step(
-  'npx stampede run … --json',
+  'npx stampede run … --json --report report.html',
   npm,
-  ['exec', '--', 'stampede', 'run', 'node_modules/@stampede/cli/topologies/prod4-incident-small.yaml', '--json'],
+  ['exec', '--', 'stampede', 'run', 'node_modules/@stampede/cli/topologies/prod4-incident-small.yaml', '--json', '--report', 'report.html'],
   project,
 );
+// the page inlines uPlot from the installed @stampede/report: it must be there, with the run's title
+const page = readFileSync(join(project, 'report.html'), 'utf8');
+if (!page.includes('github.com/leeoniya/uPlot') || !page.includes('stampede run: prod4-incident-small')) {
+  process.stderr.write('consumer: FAILED: stampede run --report: the page lacks uPlot or its title\n');
+  process.exit(1);
+}
 const summary = JSON.parse(out);
 if (summary.verdict?.verdict !== 'metastable') {
   process.stderr.write(
