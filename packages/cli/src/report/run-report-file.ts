@@ -5,23 +5,12 @@
  * the 5 minutes of steady state its baseline needs) still gets a report,
  * saying why there is no verdict.
  */
-import type { EngineName } from '@stampede/kernel';
-import type { PlatformParams, RunResult } from '@stampede/model';
 import { type RunReportInput, runReportHtml } from '@stampede/report';
 import { verdictFor } from '../verdict.ts';
 import { writeReport } from './report-file.ts';
 
-export interface RunReportJob {
-  file: string;
-  seed: number;
-  /** the engine the run ran on; the oracle judges on it too. @defaultValue 'compiled' */
-  engine?: EngineName | undefined;
-  params: PlatformParams;
-  result: RunResult;
-  recoveredFraction: number;
-  /** the verdict when the caller already has it (`run` judges before it runs); absent: judged here */
-  verdict?: RunReportInput['verdict'] | undefined;
-}
+/** A run report's input, where the verdict may be left out: the caller's (`run` judges before it runs), else judged here on the run's engine. */
+export type RunReportJob = Omit<RunReportInput, 'verdict'> & { verdict?: RunReportInput['verdict'] | undefined };
 
 /** The oracle's verdict, or why there is none (verdict.ts; re-exported here for the report's users). */
 export { verdictFor };
