@@ -289,13 +289,14 @@ function scaleLimit(
     const removed = sumChanges(state.scaleDownEvents, cutoffMs);
     const periodStartReplicas = currentReplicas - added + removed;
     let proposed: number;
+    // Kubernetes' own float arithmetic (horizontal.go, calculateScale{Up,Down}LimitWithBehaviors): up,
+    // ceil(start · (1 + value/100)); down, int32(start · (1 − value/100)), which truncates. JavaScript numbers are the
+    // same IEEE doubles as Go's float64, so the results match to the pod, float artefacts included:
+    // 100 pods + 10% is 111, not 110 (100 · 1.1 = 110.00000000000001).
     if (direction === 'up') {
-      // integer arithmetic: Kubernetes' float (1 + value/100) can round 10 · 110% up to 12
-      proposed =
-        policy.type === 'Pods' ? periodStartReplicas + policy.value : Math.ceil((periodStartReplicas * (100 + policy.value)) / 100);
+      proposed = policy.type === 'Pods' ? periodStartReplicas + policy.value : Math.ceil(periodStartReplicas * (1 + policy.value / 100));
     } else {
-      proposed =
-        policy.type === 'Pods' ? periodStartReplicas - policy.value : Math.trunc((periodStartReplicas * (100 - policy.value)) / 100);
+      proposed = policy.type === 'Pods' ? periodStartReplicas - policy.value : Math.trunc(periodStartReplicas * (1 - policy.value / 100));
     }
     result = pickHigher ? Math.max(result, proposed) : Math.min(result, proposed);
   }

@@ -424,3 +424,33 @@ describe('hpaReconcile: bad input', () => {
     );
   });
 });
+
+describe('percent policies round as Kubernetes does, float artefacts included', () => {
+  // horizontal.go: up, ceil(float64(start) * (1 + float64(value)/100)); down, int32(float64(start) * (1 - value/100))
+  const percent = (value: number, maxReplicas = 1_000): HpaSpec => ({
+    minReplicas: 1,
+    maxReplicas,
+    targetValue: 0.5,
+    behavior: {
+      scaleUp: { policies: [{ type: 'Percent', value, periodMs: 15_000 }] },
+      scaleDown: { stabilizationWindowMs: 0, policies: [{ type: 'Percent', value, periodMs: 15_000 }] },
+    },
+  });
+  it.each([
+    [100, 10, 111], // 100 · 1.1 = 110.00000000000001 in doubles: Kubernetes allows 111, integer arithmetic would say 110
+    [11, 10, 13], // 12.100000000000001 → 13
+    [10, 10, 11], // 10 · 1.1 = 11 exactly
+    [10, 110, 21],
+    [3, 10, 4],
+  ])('from %i pods, +%i%% allows at most %i', (replicas, value, limit) => {
+    // a metric far above the target: the proposal is far above the limit, so the limit decides
+    expect(once(percent(value), { currentReplicas: replicas, metricValue: 50 }).desiredReplicas).toBe(limit);
+  });
+  it.each([
+    [10, 10, 9],
+    [3, 70, 0 + 1], // 3 · 0.30000000000000004 = 0.9000000000000001, truncated to 0; minReplicas 1 holds it at 1
+    [7, 30, 4], // 7 · 0.7 = 4.8999999999999995 → 4
+  ])('from %i pods, −%i%% allows down to %i', (replicas, value, limit) => {
+    expect(once(percent(value), { currentReplicas: replicas, metricValue: 0.001 }).desiredReplicas).toBe(limit);
+  });
+});
