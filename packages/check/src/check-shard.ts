@@ -6,7 +6,9 @@
  * checks that the shards belong to one check, finds the first failure in fast-check's order, and checks that every
  * case before it was judged: then the merge can shrink that failure exactly as one unsharded check would.
  */
-import type { SustainingLoop, VerdictKind } from './oracle.ts';
+
+import { isMapping, showFound } from './file-values.ts';
+import { SUSTAINING_LOOPS, VERDICT_KINDS, type VerdictKind } from './oracle.ts';
 import { SweepError } from './sweep-error.ts';
 import type { ShardSpec } from './sweep-shard.ts';
 
@@ -58,8 +60,6 @@ export function shardCaseIndices(runs: number, shard: ShardSpec): number[] {
   return Array.from({ length: runs }, (_, i) => i).filter((i) => i % shard.count === shard.index - 1);
 }
 
-const VERDICTS: readonly VerdictKind[] = ['recovered', 'slow', 'metastable', 'overloaded'];
-const LOOPS: readonly SustainingLoop[] = ['abandoned-acquires', 'stale-connections', 'restarts', 'retries', 'none'];
 // the evidence is printed: a shard file must not bring escape sequences to a terminal (C0/C1 controls but newline)
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
@@ -69,27 +69,18 @@ const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
  */
 export const MAX_CHECK_RUNS = 1_000_000;
 const MAX = MAX_CHECK_RUNS;
-const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const HINT = 'pass the check-shard-I-of-N.json files that stampede check --shard I/N wrote';
-
-function show(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
-  if (Array.isArray(v)) return `a list of ${v.length}`;
-  if (typeof v === 'object' && v !== null) return 'a mapping';
-  return String(v);
-}
 
 /** Every problem of a parsed check shard file, `path: expected …, got …`; empty when well formed. */
 export function checkShardIssues(data: unknown): string[] {
   const issues: string[] = [];
-  const expect = (path: string, what: string, v: unknown) => issues.push(`${path}: expected ${what}, got ${show(v)}`);
+  const expect = (path: string, what: string, v: unknown) => issues.push(`${path}: expected ${what}, got ${showFound(v)}`);
   const int = (path: string, v: unknown, min: number, max: number): v is number => {
     const ok = Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max;
     if (!ok) expect(path, `a whole number from ${min} to ${max}`, v);
     return ok;
   };
-  if (!isMapping(data)) return [`(top level): expected a JSON object, got ${show(data)}`];
+  if (!isMapping(data)) return [`(top level): expected a JSON object, got ${showFound(data)}`];
   const c = data.check;
   let runs: number | undefined;
   if (!isMapping(c)) expect('check', 'a mapping (the check definition)', c);
@@ -116,10 +107,11 @@ export function checkShardIssues(data: unknown): string[] {
         continue;
       }
       int(`${at}.index`, v.index, 0, (runs ?? MAX) - 1);
-      if (!VERDICTS.includes(v.verdict as VerdictKind)) expect(`${at}.verdict`, VERDICTS.map((k) => `"${k}"`).join(', '), v.verdict);
+      if (!(VERDICT_KINDS as readonly unknown[]).includes(v.verdict))
+        expect(`${at}.verdict`, VERDICT_KINDS.map((k) => `"${k}"`).join(', '), v.verdict);
       if (v.engine !== 'compiled' && v.engine !== 'xstate') expect(`${at}.engine`, '"compiled" or "xstate"', v.engine);
-      if (!LOOPS.includes(v.dominantLoop as SustainingLoop))
-        expect(`${at}.dominantLoop`, LOOPS.map((k) => `"${k}"`).join(', '), v.dominantLoop);
+      if (!(SUSTAINING_LOOPS as readonly unknown[]).includes(v.dominantLoop))
+        expect(`${at}.dominantLoop`, SUSTAINING_LOOPS.map((k) => `"${k}"`).join(', '), v.dominantLoop);
       for (const key of ['evidence', 'traceHash'] as const)
         if (typeof v[key] !== 'string' || CONTROL.test(v[key])) expect(`${at}.${key}`, 'a string without control characters', v[key]);
       if (

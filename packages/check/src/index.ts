@@ -7,6 +7,7 @@ export { applyPolicy, type DeploymentPolicy, describePolicy, type RolloutPolicy,
 export {
   type CaseVerdictRecord,
   CHECK_SHARD_FORMAT,
+  CHECK_SHARD_FORMAT_VERSION,
   type CheckDefinition,
   type CheckShard,
   checkShardFileName,
@@ -18,7 +19,7 @@ export {
 } from './check-shard.ts';
 export { applyFaults, describeFault, describeFaults, type Fault, type FaultScheduleOptions, faultSchedule } from './faults.ts';
 export { type OracleOptions, resolveOracleOptions } from './options.ts';
-export { judge, type Severity, type SustainingLoop, type Verdict, type VerdictKind } from './oracle.ts';
+export { judge, type Severity, SUSTAINING_LOOPS, type SustainingLoop, VERDICT_KINDS, type Verdict, type VerdictKind } from './oracle.ts';
 export type { CaseVerdict } from './parallel/check-worker.ts';
 export { createJudgePool, type JudgePool } from './parallel/judge-pool.ts';
 export { createThreadPool, serveJobs, type ThreadPool } from './parallel/thread-pool.ts';

@@ -29,8 +29,10 @@ import { buildPlatform, STORM_CONNECTED_FRACTION_BELOW, stormStartOf } from '@st
 import { type OracleOptions, resolveOracleOptions } from './options.ts';
 import { counterAt, ratePerSec, type Sampled, seriesByName, slopePerMin, windowMean, windowMin } from './series-math.ts';
 
-export type VerdictKind = 'recovered' | 'slow' | 'metastable' | 'overloaded';
-export type SustainingLoop = 'abandoned-acquires' | 'stale-connections' | 'restarts' | 'retries' | 'none';
+export const VERDICT_KINDS = ['recovered', 'slow', 'metastable', 'overloaded'] as const;
+export type VerdictKind = (typeof VERDICT_KINDS)[number];
+export const SUSTAINING_LOOPS = ['abandoned-acquires', 'stale-connections', 'restarts', 'retries', 'none'] as const;
+export type SustainingLoop = (typeof SUSTAINING_LOOPS)[number];
 
 export interface Verdict {
   verdict: VerdictKind;

@@ -7,10 +7,12 @@
  * checks that the shards belong to one sweep and cover every cell exactly
  * once, then builds the same result as one unsharded run.
  */
-import type { SustainingLoop, VerdictKind } from './oracle.ts';
+
+import { isMapping, showFound } from './file-values.ts';
+import { SUSTAINING_LOOPS, VERDICT_KINDS } from './oracle.ts';
 import { cellCoords, cellIndex, MAX_AXES } from './sweep.ts';
 import { MAX_STEPS } from './sweep-axis.ts';
-import { type SweepCell, UNSAFE_VERDICTS } from './sweep-cell.ts';
+import type { SweepCell } from './sweep-cell.ts';
 import { SweepError } from './sweep-error.ts';
 import { assembleSweep, cellCountOf, SWEEP_FORMAT, type SweepDefinition, type SweepResult } from './sweep-result.ts';
 
@@ -64,20 +66,7 @@ export function makeShard(definition: SweepDefinition, shard: ShardSpec, cells: 
   };
 }
 
-const VERDICTS: readonly VerdictKind[] = ['recovered', 'slow', ...UNSAFE_VERDICTS];
-const LOOPS: readonly SustainingLoop[] = ['abandoned-acquires', 'stale-connections', 'restarts', 'retries', 'none'];
-const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const HINT = 'pass the shard-I-of-N.json files that stampede sweep --shard I/N wrote';
-
-/** How a message shows a value it found (as the topology loader does): strings quoted and cut, containers by kind. */
-function show(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  if (v === null) return 'null';
-  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
-  if (Array.isArray(v)) return `a list of ${v.length}`;
-  if (typeof v === 'object') return 'a mapping';
-  return String(v);
-}
 
 /**
  * Every problem of a parsed shard file, each as `path: expected …, got …`, in document order (as the topology
@@ -86,7 +75,7 @@ function show(v: unknown): string {
  */
 export function shardIssues(data: unknown): string[] {
   const issues: string[] = [];
-  const expect = (path: string, what: string, v: unknown) => issues.push(`${path}: expected ${what}, got ${show(v)}`);
+  const expect = (path: string, what: string, v: unknown) => issues.push(`${path}: expected ${what}, got ${showFound(v)}`);
   const int = (path: string, v: unknown, min: number, max: number, what = 'a whole number'): v is number => {
     const ok = Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max;
     if (!ok) expect(path, `${what} from ${min} to ${max}`, v);
@@ -183,7 +172,8 @@ export function shardIssues(data: unknown): string[] {
             `[${c.coords.join(', ')}]`,
           );
       }
-      if (!VERDICTS.includes(c.verdict as VerdictKind)) expect(`${at}.verdict`, VERDICTS.map((v) => `"${v}"`).join(', '), c.verdict);
+      if (!(VERDICT_KINDS as readonly unknown[]).includes(c.verdict))
+        expect(`${at}.verdict`, VERDICT_KINDS.map((v) => `"${v}"`).join(', '), c.verdict);
       if (
         c.timeToRecoverSec !== null &&
         (typeof c.timeToRecoverSec !== 'number' || !(c.timeToRecoverSec >= 0) || !Number.isFinite(c.timeToRecoverSec))
@@ -197,8 +187,8 @@ export function shardIssues(data: unknown): string[] {
           !Number.isFinite(c.timeToRecoverFromStormSec))
       )
         expect(`${at}.timeToRecoverFromStormSec`, 'null or a number of seconds, at least 0', c.timeToRecoverFromStormSec);
-      if (!LOOPS.includes(c.dominantLoop as SustainingLoop))
-        expect(`${at}.dominantLoop`, LOOPS.map((v) => `"${v}"`).join(', '), c.dominantLoop);
+      if (!(SUSTAINING_LOOPS as readonly unknown[]).includes(c.dominantLoop))
+        expect(`${at}.dominantLoop`, SUSTAINING_LOOPS.map((v) => `"${v}"`).join(', '), c.dominantLoop);
       str(`${at}.traceHash`, c.traceHash);
       str(`${at}.evidence`, c.evidence);
       if (typeof c.minConnectedFraction !== 'number' || !(c.minConnectedFraction >= 0 && c.minConnectedFraction <= 1))

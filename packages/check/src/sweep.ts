@@ -15,6 +15,7 @@
  * effect on the outcome; the message names `timeline[N].pool.<key>` instead.
  */
 import { didYouMean, type PlatformParams, parseDuration, parseTopology } from '@stampede/model';
+import { isMapping } from './file-values.ts';
 import { type AxisKind, type AxisSpec, formatAxisValue, formatPathSegments, type PathSegment } from './sweep-axis.ts';
 import { SweepError } from './sweep-error.ts';
 
@@ -41,8 +42,6 @@ export interface SweepPlan {
 }
 
 export const MAX_AXES = 2;
-
-const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A copy that shares nothing: YAML aliases parse to one shared object, and a sweep must set one place only. */
 function copyDocument(v: unknown): unknown {

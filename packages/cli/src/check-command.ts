@@ -27,6 +27,7 @@ import {
   type CaseVerdict,
   type CaseVerdictRecord,
   CHECK_SHARD_FORMAT,
+  CHECK_SHARD_FORMAT_VERSION,
   type CheckDefinition,
   type CheckShard,
   checkShardFileName,
@@ -43,7 +44,7 @@ import {
 } from '@stampede/check';
 import type { EngineName } from '@stampede/kernel';
 import { type PlatformParams, runPlatform } from '@stampede/model';
-import { colorsFor, safeText } from '@stampede/report';
+import { colorsFor, safeText, shellArg } from '@stampede/report';
 import fc from 'fast-check';
 import writeFileAtomic from 'write-file-atomic';
 import { checkEngine, DEFAULT_ENGINE, engineArg } from './args.ts';
@@ -56,7 +57,6 @@ import { type CheckReportInput, checkReportHtml, checkReportPath, verdictFor, wr
 import { type Io, RECOVERED_FRACTION } from './run-command.ts';
 import { prepareOutDir } from './series-export.ts';
 import { shardFromEnvironment, shardSource } from './shard-env.ts';
-import { shellArg } from './summary-format.ts';
 import { asUsage } from './sweep-command.ts';
 import { loadTopology } from './topology.ts';
 import { formatVerdict, timelineAsJudged } from './verdict.ts';
@@ -474,7 +474,7 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
       const mine = indices.filter((i) => i <= firstFailure);
       const content: CheckShard = {
         format: CHECK_SHARD_FORMAT,
-        version: 1,
+        version: CHECK_SHARD_FORMAT_VERSION,
         shard,
         check,
         verdicts: mine.map((i) => toRecord(i, verdicts[i]!)),

@@ -3,10 +3,10 @@
  * src/main.ts; these exports let other tools reuse its formatting and export.
  */
 
-export { formatScoreboard, recoveredByItself, type ScenarioOutcome } from '@stampede/report';
+export { formatScoreboard, recoveredByItself, replayCommand, type ScenarioOutcome } from '@stampede/report';
 export { type CheckOutcome, checkCommand } from './check-command.ts';
 export { runCli } from './program.ts';
 export { seriesToCsv, seriesToJson, writeRunOutputs } from './series-export.ts';
 export { perMinuteMinimum, sparkline } from './sparkline.ts';
-export { formatHeader, formatSummary, replayCommand } from './summary-format.ts';
+export { formatHeader, formatSummary } from './summary-format.ts';
 export { type SummaryJson, summaryJson } from './summary-json.ts';

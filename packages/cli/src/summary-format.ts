@@ -22,20 +22,6 @@ import {
 } from '@stampede/report';
 import { perMinuteMinimum, sparkline } from './sparkline.ts';
 
-// the words a run's text shares with the reports live in @stampede/report; the commands take them from here too
-export {
-  describeEvent,
-  describePool,
-  fmtClock,
-  fmtDuration,
-  fmtMs,
-  fmtPct,
-  fmtTimeToRecover,
-  plural,
-  replayCommand,
-  shellArg,
-} from '@stampede/report';
-
 const MIN = 60_000;
 
 function describeRouters(params: PlatformParams): string {

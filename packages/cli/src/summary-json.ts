@@ -10,7 +10,7 @@
  */
 import type { EngineName } from '@stampede/kernel';
 import type { PlatformParams, RunSummary, TimelineEvent } from '@stampede/model';
-import { replayCommand } from './summary-format.ts';
+import { replayCommand } from '@stampede/report';
 import { type RunVerdict, type VerdictJson, verdictJson } from './verdict.ts';
 
 export interface SummaryJson {

@@ -5,7 +5,7 @@
  * axis's --vary is replaced: the wider range an edge note suggests.
  */
 import { axisVary, type SweepResult } from '@stampede/check';
-import { shellArg } from './summary-format.ts';
+import { shellArg } from '@stampede/report';
 
 export function sweepReplayCommand(
   result: Pick<SweepResult, 'topology' | 'axes' | 'seed'>,

@@ -9,8 +9,8 @@
 import { judge, type Verdict, type VerdictKind } from '@stampede/check';
 import type { EngineName } from '@stampede/kernel';
 import type { PlatformParams } from '@stampede/model';
-import { type Colors, plain, safeText } from '@stampede/report';
-import { fmtClock, rollbacksOf } from './summary-format.ts';
+import { type Colors, fmtClock, plain, safeText } from '@stampede/report';
+import { rollbacksOf } from './summary-format.ts';
 
 /** The oracle's verdict, or why it cannot judge this topology (the reason, without "No verdict: "). */
 export type RunVerdict = Verdict | { unavailable: string };

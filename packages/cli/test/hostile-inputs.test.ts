@@ -7,9 +7,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeShard, type SweepCell, type SweepDefinition } from '@stampede/check';
-import { safeText } from '@stampede/report';
+import { safeText, shellArg } from '@stampede/report';
 import { afterAll, describe, expect, it } from 'vitest';
-import { shellArg } from '../src/summary-format.ts';
 import { repoRoot, stampede } from './cli.helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'stampede-hostile-'));

@@ -1,7 +1,8 @@
 import { prod4ElasticBaseline, prod4Incident } from '@stampede/model';
+import { fmtClock, fmtDuration, replayCommand } from '@stampede/report';
 import { describe, expect, it } from 'vitest';
 import { perMinuteMinimum, sparkline } from '../src/sparkline.ts';
-import { fmtClock, fmtDuration, formatAsWrittenHeading, formatHeader, formatSummary, replayCommand } from '../src/summary-format.ts';
+import { formatAsWrittenHeading, formatHeader, formatSummary } from '../src/summary-format.ts';
 import { summaryJson } from '../src/summary-json.ts';
 import { formatVerdict, formatVerdictBlock } from '../src/verdict.ts';
 import { fixedConnected, fixedSummary, fixedVerdict } from './fixtures.ts';

@@ -29,170 +29,10 @@
  * engine once differed (fixed: a halted incarnation's port is looked up by id).
  */
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type AnyActorLogic, assign, createMachine, fromCallback, setup } from 'xstate';
-import { createSimulation, type EngineName, EventQueue, portOf, type Simulation, send, whyNotCompiled } from '../src/index.ts';
-
-// ---------------------------------------------------------------------------------------------
-// Structural copies and observations
-// ---------------------------------------------------------------------------------------------
-
-/**
- * A structural copy that toEqual can compare across engines: Maps and Sets as ordered entry lists
- * (iteration order is part of determinism), class instances as their class name and own fields,
- * actor references and machines by id, functions by name, cycles cut.
- */
-function plain(v: unknown, stack: Set<object> = new Set()): unknown {
-  if (typeof v === 'function') return `[function ${v.name}]`;
-  if (typeof v === 'number' && Number.isNaN(v)) return '[NaN]';
-  if (v === null || typeof v !== 'object') return v;
-  if (stack.has(v)) return '[cycle]';
-  const o = v as Record<string, unknown>;
-  // an actor (xstate's or the compiled engine's: both have id, send, getSnapshot) or a machine
-  if (typeof o.send === 'function' && typeof o.getSnapshot === 'function') return `[actor ${String(o.id)}]`;
-  if (typeof o.root === 'object' && typeof o.implementations === 'object') return `[machine ${String(o.id)}]`;
-  stack.add(v);
-  try {
-    if (Array.isArray(v)) return v.map((x) => plain(x, stack));
-    if (v instanceof Map) return { $map: [...v].map(([k, x]) => [plain(k, stack), plain(x, stack)]) };
-    if (v instanceof Set) return { $set: [...v].map((x) => plain(x, stack)) };
-    if (ArrayBuffer.isView(v)) return { $typed: Array.from(v as unknown as ArrayLike<number>) };
-    if (v instanceof Error) return { $error: v.name, message: v.message };
-    const out: Record<string, unknown> = {};
-    const proto = Object.getPrototypeOf(v);
-    if (proto !== Object.prototype && proto !== null) out.$class = proto.constructor?.name;
-    for (const k of Object.keys(o)) out[k] = plain(o[k], stack);
-    return out;
-  } finally {
-    stack.delete(v);
-  }
-}
-
-// Every schedule and cancel on a simulation's event queue, through the queue's public methods
-// (patched on the prototype for this file, so a queue is followed from its first event). The
-// engines must agree on what can be observed: which events are pending, at what times, with what
-// payloads, and in which order they fire (at one instant: by sequence number). Absolute sequence
-// numbers are not observable, and neither is a timer scheduled and cancelled within one queue
-// event (it can never fire: for an actor halted during its own step, xstate starts and cancels its
-// new timers, the compiled engine does not start them): such pairs are dropped on both sides. Nor
-// is where, within one queue event, a cancel comes among the schedules (cancels take no sequence
-// number: a crash cancels a compiled actor's timers at once, xstate's after the step), so the
-// cancels of each queue event are compared as a set.
-interface Scheduled {
-  seq: number;
-  /** the queue event (or test operation) in which it was scheduled */
-  epoch: number;
-  atMs: number;
-  timeMs: number;
-  owner: string | undefined;
-  /** the envelope, for a message in flight */
-  envelope: unknown;
-  /** cancelled in the epoch it was scheduled in */
-  stillborn: boolean;
-}
-interface QueueLog {
-  entries: (Scheduled | { cancelled: Scheduled; atMs: number; epoch: number })[];
-  live: Map<unknown, Scheduled>;
-  next: number;
-}
-/** Advanced before every queue event fires, and by the harness before every operation. */
-let epoch = 0;
-const queueLogs = new WeakMap<EventQueue, QueueLog>();
-const logOf = (q: EventQueue): QueueLog => {
-  let log = queueLogs.get(q);
-  if (log === undefined) queueLogs.set(q, (log = { entries: [], live: new Map(), next: 0 }));
-  return log;
-};
-const envelopeOf = (arg: unknown): unknown => {
-  const a = arg as { from?: unknown; to?: unknown; event?: unknown; sentAtMs?: unknown } | null | undefined;
-  return a !== null && typeof a === 'object' && 'sentAtMs' in a && 'from' in a && 'to' in a
-    ? { from: a.from, to: a.to, event: plain(a.event), sentAtMs: a.sentAtMs }
-    : undefined;
-};
-type AnyFn = (...args: unknown[]) => unknown;
-const queueProto = EventQueue.prototype as unknown as Record<'schedule' | 'scheduleAt' | 'cancel', AnyFn>;
-const originals = { schedule: queueProto.schedule, scheduleAt: queueProto.scheduleAt, cancel: queueProto.cancel };
-for (const method of ['schedule', 'scheduleAt'] as const) {
-  queueProto[method] = function (this: EventQueue, when: unknown, fn: unknown, arg: unknown, owner: unknown) {
-    const log = logOf(this);
-    const box: { handle: unknown } = { handle: undefined };
-    const run = fn as AnyFn;
-    const handle = originals[method].call(
-      this,
-      when,
-      function (this: unknown, ...args: unknown[]) {
-        epoch++;
-        log.live.delete(box.handle);
-        return run.apply(this, args);
-      },
-      arg,
-      owner,
-    );
-    box.handle = handle;
-    const entry: Scheduled = {
-      seq: log.next++,
-      epoch,
-      atMs: this.now,
-      timeMs: method === 'schedule' ? this.now + (when as number) : (when as number),
-      owner: (owner as string | undefined) ?? this.currentOwner,
-      envelope: envelopeOf(arg),
-      stillborn: false,
-    };
-    log.live.set(handle, entry);
-    log.entries.push(entry);
-    return handle;
-  };
-}
-queueProto.cancel = function (this: EventQueue, handle: unknown) {
-  const log = logOf(this);
-  const entry = log.live.get(handle);
-  if (entry !== undefined) {
-    log.live.delete(handle);
-    if (entry.epoch === epoch) entry.stillborn = true;
-    else log.entries.push({ cancelled: entry, atMs: this.now, epoch });
-  }
-  return originals.cancel.call(this, handle);
-};
-afterAll(() => Object.assign(queueProto, originals));
-
-/**
- * Every schedule and cancel: stillborn timers left out, the rest numbered in order, and the cancels
- * of each queue event after its schedules, ordered by what they cancel.
- */
-function scheduleLog(queue: EventQueue): unknown[] {
-  const kept = new Map<Scheduled, number>();
-  const out: unknown[] = [];
-  let cancels: { cancel: number; atMs: number }[] = [];
-  let at = -1;
-  const flush = () => {
-    out.push(...cancels.sort((x, y) => x.cancel - y.cancel));
-    cancels = [];
-  };
-  for (const e of logOf(queue).entries) {
-    if (e.epoch !== at) {
-      flush();
-      at = e.epoch;
-    }
-    if ('cancelled' in e) cancels.push({ cancel: kept.get(e.cancelled)!, atMs: e.atMs });
-    else if (!e.stillborn) {
-      kept.set(e, kept.size);
-      out.push({ n: kept.size - 1, atMs: e.atMs, timeMs: e.timeMs, owner: e.owner, envelope: e.envelope });
-    }
-  }
-  flush();
-  return out;
-}
-
-/** The live entries of the queue in firing order (time, then sequence number). */
-function pending(queue: EventQueue): unknown[] {
-  return [...logOf(queue).live.values()]
-    .sort((a, b) => a.timeMs - b.timeMs || a.seq - b.seq)
-    .map(({ atMs, timeMs, owner, envelope }) => ({ atMs, timeMs, owner, envelope }));
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : `thrown: ${String(err)}`;
-}
+import { createSimulation, type EngineName, portOf, type Simulation, send, whyNotCompiled } from '../src/index.ts';
+import { errorText, logOf, nextEpoch, pending, plain, scheduleLog } from './engine-harness.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The differential harness
@@ -285,7 +125,7 @@ function runOn(engine: EngineName, spawns: readonly Spawn[], s: Setting): Run {
   }
   const errors: string[] = [];
   for (const x of spawns) {
-    epoch++;
+    nextEpoch();
     try {
       sim.spawn(x.logic, { id: x.id, input: x.inputOf ? x.inputOf(sim) : x.input });
     } catch (err) {
@@ -294,7 +134,7 @@ function runOn(engine: EngineName, spawns: readonly Spawn[], s: Setting): Run {
   }
   const observations = [observe(sim, ids, errors)];
   for (const op of s.ops) {
-    epoch++;
+    nextEpoch();
     try {
       if (op.op === 'send') sim.send(op.from, op.to, op.event, op.latencyMs === undefined ? undefined : { latencyMs: op.latencyMs });
       else if (op.op === 'run') runUntilRecording(sim, sim.now + op.ms, errors);

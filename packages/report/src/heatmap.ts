@@ -67,23 +67,22 @@ export function heatmapHtml(input: HeatmapInput): SafeHtml {
     const mine = key(coords) === own;
     const where = axes.map((a, i) => `${a.path} = ${label(a, coords[i]!)}`).join(', ');
     if (c === undefined) return html`<td class="missing${mine ? ' own' : ''}" title="${where}: not run">—</td>`;
-    const fromTrigger = c.timeToRecoverSec === null ? undefined : `${fmtDuration(c.timeToRecoverSec)} after the trigger`;
-    const ttr =
-      c.timeToRecoverSec === null
-        ? '—'
-        : c.storm === false
-          ? 'no storm'
-          : c.timeToRecoverFromStormSec != null
-            ? fmtDuration(c.timeToRecoverFromStormSec)
-            : fmtDuration(c.timeToRecoverSec);
-    const recovered =
-      fromTrigger === undefined
-        ? ''
-        : c.storm === false
-          ? `, no storm (connected stayed at or above ${fmtPct(STORM_CONNECTED_FRACTION_BELOW)}), ${fromTrigger}`
-          : c.timeToRecoverFromStormSec != null
-            ? `, recovered ${fmtDuration(c.timeToRecoverFromStormSec)} after the storm began (${fromTrigger})`
-            : `, recovered ${fromTrigger}`;
+    // the cell's text and the tooltip's words, from the same three cases: not recovered, no storm, recovered from a storm
+    let ttr = '—';
+    let recovered = '';
+    if (c.timeToRecoverSec !== null) {
+      const fromTrigger = `${fmtDuration(c.timeToRecoverSec)} after the trigger`;
+      if (c.storm === false) {
+        ttr = 'no storm';
+        recovered = `, no storm (connected stayed at or above ${fmtPct(STORM_CONNECTED_FRACTION_BELOW)}), ${fromTrigger}`;
+      } else if (c.timeToRecoverFromStormSec != null) {
+        ttr = fmtDuration(c.timeToRecoverFromStormSec);
+        recovered = `, recovered ${ttr} after the storm began (${fromTrigger})`;
+      } else {
+        ttr = fmtDuration(c.timeToRecoverSec);
+        recovered = `, recovered ${fromTrigger}`;
+      }
+    }
     const severity =
       c.minConnectedFraction === undefined
         ? undefined
