@@ -15,6 +15,7 @@
  * effect on the outcome; the message names `timeline[N].pool.<key>` instead.
  */
 import { didYouMean, type PlatformParams, parseDuration, parseTopology } from '@stampede/model';
+import { copyDocument, rolloutPoolOverrides, setPath } from './document-edit.ts';
 import { isMapping } from './file-values.ts';
 import { type AxisKind, type AxisSpec, formatAxisValue, formatPathSegments, type PathSegment } from './sweep-axis.ts';
 import { SweepError } from './sweep-error.ts';
@@ -42,13 +43,6 @@ export interface SweepPlan {
 }
 
 export const MAX_AXES = 2;
-
-/** A copy that shares nothing: YAML aliases parse to one shared object, and a sweep must set one place only. */
-function copyDocument(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(copyDocument);
-  if (isMapping(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copyDocument(x)]));
-  return v;
-}
 
 const describe = (v: unknown): string =>
   Array.isArray(v) ? 'a list' : isMapping(v) ? 'a mapping' : typeof v === 'string' ? JSON.stringify(v) : String(v);
@@ -102,35 +96,22 @@ function durationMs(v: string): number | undefined {
   }
 }
 
-function setPath(doc: unknown, segments: readonly PathSegment[], value: unknown): void {
-  let v = doc as Record<string | number, unknown>;
-  for (const seg of segments.slice(0, -1)) {
-    if (v[seg] === undefined || v[seg] === null) v[seg] = {};
-    v = v[seg] as Record<string | number, unknown>;
-  }
-  v[segments[segments.length - 1]!] = value;
-}
-
 /** `router.pool.<key>` overridden by a router rollout's pool: refuse, naming the field to vary instead. */
 function checkOverride(doc: unknown, segments: readonly PathSegment[]): void {
   if (segments.length !== 3 || segments[0] !== 'router' || segments[1] !== 'pool') return;
   const key = String(segments[2]);
-  const timeline = isMapping(doc) ? doc.timeline : undefined;
-  if (!Array.isArray(timeline)) return;
-  const overriding = timeline.flatMap((e, i) =>
-    isMapping(e) && e.rollout === 'router' && isMapping(e.pool) && Object.hasOwn(e.pool, key) ? [{ i, value: e.pool[key], at: e.at }] : [],
-  );
+  const overriding = rolloutPoolOverrides(doc, key);
   if (overriding.length === 0) return;
   const first = overriding[0]!;
   const more =
     overriding.length > 1
       ? ` (and ${overriding
           .slice(1)
-          .map((o) => `timeline[${o.i}].pool.${key}`)
+          .map((o) => `timeline[${o.index}].pool.${key}`)
           .join(', ')})`
       : '';
   throw new SweepError(
-    `--vary router.pool.${key}: the router rollout timeline[${first.i}] (at ${String(first.at)}) sets pool.${key}: ${String(first.value)} for every pod it starts, so router.pool.${key} does not reach the pods the storm hits; vary timeline[${first.i}].pool.${key}${more} instead`,
+    `--vary router.pool.${key}: the router rollout timeline[${first.index}] (at ${String(first.at)}) sets pool.${key}: ${String(first.value)} for every pod it starts, so router.pool.${key} does not reach the pods the storm hits; vary timeline[${first.index}].pool.${key}${more} instead`,
   );
 }
 

@@ -3,6 +3,7 @@
  * `run`, one line per scenario for `demo`. Elsewhere every method is a no-op.
  */
 import cliProgress from 'cli-progress';
+import { formatElapsed } from './check-progress.ts';
 
 const MIN = 60_000;
 const minutes = (ms: number) => Math.round(ms / MIN);
@@ -99,5 +100,44 @@ export function demoProgress(stream: ProgressStream, names: readonly string[], e
     stop() {
       multi.stop();
     },
+  };
+}
+
+export interface CountProgress {
+  increment(): void;
+  stop(): void;
+}
+
+/**
+ * Progress over a count of jobs (a sweep's cells, the runs of a worlds file): a bar on a terminal; elsewhere (a log,
+ * a CI job, --json) a plain line on `lines` at most every `intervalMs` of wall time as jobs finish, so a long job's
+ * log shows it is alive. Wall time is read for the display only.
+ */
+export function countProgress(
+  stream: ProgressStream,
+  total: number,
+  done: number,
+  onTerminal: boolean,
+  lines: { write(text: string): unknown },
+  intervalMs: number,
+  words: { command: string; units: string; verb: string },
+): CountProgress {
+  if (onTerminal) {
+    const bar = singleBar(stream, `  {bar} {value}/{total} ${words.units} | {duration_formatted} elapsed`);
+    bar.start(total, done);
+    return { increment: () => bar.increment(), stop: () => bar.stop() };
+  }
+  const started = performance.now();
+  let last = started;
+  let n = done;
+  return {
+    increment() {
+      n++;
+      const now = performance.now();
+      if (n < total && now - last < intervalMs) return;
+      last = now;
+      lines.write(`${words.command}: ${n} of ${total} ${words.units} ${words.verb}, ${formatElapsed(now - started)} elapsed\n`);
+    },
+    stop() {},
   };
 }

@@ -37,17 +37,18 @@ import {
   siblingModule,
   sweepToCsv,
   sweepToJson,
+  WorldsError,
 } from '@stampede/check';
 import { readTopologyYaml, TopologyError } from '@stampede/model';
 import { type Colors, colorsFor, safeText } from '@stampede/report';
 import writeFileAtomic from 'write-file-atomic';
-import { formatElapsed, progressIntervalMs } from './check-progress.ts';
+import { progressIntervalMs } from './check-progress.ts';
 import { TopologyFileError, topologyErrorText, UsageError } from './errors.ts';
 import { formatHeatmap } from './heatmap.ts';
 import { noteKept, setInterruptNote } from './interrupt.ts';
 import { checkOutDir } from './output-path.ts';
 import { PACKAGE_VERSION } from './package-files.ts';
-import { type ProgressStream, singleBar } from './progress.ts';
+import { countProgress } from './progress.ts';
 import { checkReportPath, sweepReportHtml, writeReport } from './report/index.ts';
 import type { Io } from './run-command.ts';
 import { prepareOutDir } from './series-export.ts';
@@ -74,12 +75,12 @@ export interface SweepOptions {
 
 const VERSION = PACKAGE_VERSION;
 
-/** Runs `fn`, turning the library's sweep and topology errors into usage errors (exit code 2). */
+/** Runs `fn`, turning the library's sweep, worlds and topology errors into usage errors (exit code 2). */
 export function asUsage<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof SweepError) throw new UsageError(err.message);
+    if (err instanceof SweepError || err instanceof WorldsError) throw new UsageError(err.message);
     if (err instanceof TopologyError) throw new TopologyFileError(topologyErrorText(err.message, err.issues));
     throw err;
   }
@@ -132,38 +133,6 @@ export function printable(result: SweepResult): SweepResult {
       vary: safeText(e.vary),
       summary: safeText(e.summary),
     })),
-  };
-}
-
-/**
- * A bar on a terminal; elsewhere (a log, a CI job, --json) a plain line on `lines` at most every `intervalMs` of wall
- * time as cells finish, so a long sweep's log shows it is alive. Wall time is read for the display only.
- */
-function cellProgress(
-  stream: ProgressStream,
-  total: number,
-  done: number,
-  onTerminal: boolean,
-  lines: { write(text: string): unknown },
-  intervalMs: number,
-) {
-  if (onTerminal) {
-    const bar = singleBar(stream, '  {bar} {value}/{total} cells | {duration_formatted} elapsed');
-    bar.start(total, done);
-    return { increment: () => bar.increment(), stop: () => bar.stop() };
-  }
-  const started = performance.now();
-  let last = started;
-  let n = done;
-  return {
-    increment() {
-      n++;
-      const now = performance.now();
-      if (n < total && now - last < intervalMs) return;
-      last = now;
-      lines.write(`stampede sweep: ${n} of ${total} cells judged, ${formatElapsed(now - started)} elapsed\n`);
-    },
-    stop() {},
   };
 }
 
@@ -258,7 +227,11 @@ export async function sweepCommand(file: string, opts: SweepOptions, io: Io): Pr
     .filter((index) => !resumed.has(index))
     .map((index): SweepCellJob => ({ index, params: plan.cells[index]!, seed: opts.seed, sizes }));
   const onTerminal = chatty && io.stdout.isTTY === true;
-  const progress = cellProgress(io.stdout, indices.length, resumed.size, onTerminal, io.stderr, intervalMs);
+  const progress = countProgress(io.stdout, indices.length, resumed.size, onTerminal, io.stderr, intervalMs, {
+    command: 'stampede sweep',
+    units: 'cells',
+    verb: 'judged',
+  });
   const started = performance.now(); // wall time for the terminal only, never written to a file
   let judged = resumed.size;
   // Ctrl-C: the worker threads end with the process; the line says how far it got and what it kept (interrupt.ts)
