@@ -27,6 +27,7 @@ export const DEMO_FILES = [
   'action-3-one-pod-at-a-time.yaml',
   'action-4-independent-router-deploy.yaml',
   'action-5-higher-autoscaling-limits.yaml',
+  'prod4-mitigated.yaml',
 ] as const;
 
 export { defaultTopologiesDir } from './package-files.ts';

@@ -11,6 +11,10 @@ describe('action-item topology files', () => {
 });
 
 describe('all five action items together', () => {
+  it('prod4-mitigated.yaml resolves to the same parameters as prod4Mitigated()', () => {
+    expect(loadTopologyFile(example('prod4-mitigated.yaml'))).toStrictEqual(prod4Mitigated());
+  });
+
   it('carry every item: doubled limit, 120 s acquire timeout, one pod at a time, router alone behind the gate, autoscaling to 12', () => {
     for (const delegates of [200, 2000]) {
       const p = prod4Mitigated({ delegates });
