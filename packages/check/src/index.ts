@@ -62,3 +62,46 @@ export {
   topology,
   topologyVariation,
 } from './topologies.ts';
+export type {
+  AssumptionFinding,
+  Calibration,
+  JudgedRun,
+  ObservationOutcome,
+  ObservedRun,
+  WorldCalibration,
+} from './worlds/calibration.ts';
+export { clock, type ObservationResult } from './worlds/observation.ts';
+export type { CellOutcome, RobustCell, RobustFlip, RobustRow, RobustScoreboard } from './worlds/robust-scoreboard.ts';
+export { WorldsError } from './worlds/worlds-error.ts';
+export {
+  type Assumption,
+  describeCriterion,
+  MAX_WORLDS,
+  type Observation,
+  parseWorldsFile,
+  specTopologies,
+  type WorldsSpec,
+  type WorldsTopology,
+} from './worlds/worlds-file.ts';
+export { describeWorld, enumerateWorlds, planWorlds, type World, type WorldsPlan } from './worlds/worlds-plan.ts';
+export {
+  assembleWorlds,
+  executeHere,
+  runWorlds,
+  runWorldsJob,
+  WORLDS_FORMAT,
+  WORLDS_FORMAT_VERSION,
+  type WorldsJob,
+  type WorldsJobResult,
+  type WorldsResult,
+  type WorldsRuns,
+} from './worlds/worlds-run.ts';
+export {
+  type MergedWorlds,
+  mergeWorldsShards,
+  shardWorldIndices,
+  WORLDS_SHARD_FORMAT,
+  WORLDS_SHARD_FORMAT_VERSION,
+  type WorldsShard,
+  worldsShardFileName,
+} from './worlds/worlds-shard.ts';

@@ -3,12 +3,13 @@
  * by `stampede sweep --shard I/N` on any machines) into what one unsharded
  * run writes, byte for byte: sweep.json and sweep.csv, and the heatmap; or
  * the shard files of one check (`stampede check --shard I/N`) into the
- * check's outcome (check-merge.ts).
+ * check's outcome (check-merge.ts); or the shard files of one worlds file
+ * (`stampede demo --worlds FILE --shard I/N`) into the robust scoreboard.
  * Shards of different sweeps, a missing shard, one given twice or a damaged
  * file are usage errors naming the files, and nothing is written.
  */
 import { readFileSync } from 'node:fs';
-import { CHECK_SHARD_FORMAT, mergeShards } from '@stampede/check';
+import { assembleWorlds, CHECK_SHARD_FORMAT, mergeShards, mergeWorldsShards, WORLDS_SHARD_FORMAT } from '@stampede/check';
 import { colorsFor, safeText } from '@stampede/report';
 import { UsageError } from './errors.ts';
 import { checkOutDir } from './output-path.ts';
@@ -16,6 +17,7 @@ import { checkReportPath, sweepReportHtml, writeReport } from './report/index.ts
 import type { Io } from './run-command.ts';
 import { asUsage, defaultSweepDir, formatSweepReport, writeSweepOutputs } from './sweep-command.ts';
 import { sweepReportInput } from './sweep-report-input.ts';
+import { printWorlds } from './worlds-command.ts';
 
 export interface MergeOptions {
   out?: string | undefined;
@@ -27,7 +29,7 @@ export interface MergeOptions {
 }
 
 const HINT =
-  'pass the shard files that stampede sweep --shard I/N (shard-I-of-N.json) or stampede check --shard I/N (check-shard-I-of-N.json) wrote';
+  'pass the shard files that stampede sweep --shard I/N (shard-I-of-N.json) or stampede check --shard I/N (check-shard-I-of-N.json) or stampede demo --worlds FILE --shard I/N (worlds-shard-I-of-N.json) wrote';
 
 function readShardFile(file: string): unknown {
   let text: string;
@@ -54,6 +56,17 @@ export async function mergeCommand(files: readonly string[], opts: MergeOptions,
       throw new UsageError('--out is for sweep shards: a merged check prints its outcome (--json for JSON, --report for a page)');
     const { checkMergeCommand } = await import('./check-merge.ts');
     return checkMergeCommand(data, opts, io);
+  }
+  // shards of a worlds file (stampede demo --worlds FILE --shard): the robust scoreboard, exactly as unsharded
+  if (first?.format === WORLDS_SHARD_FORMAT) {
+    if (opts.out !== undefined)
+      throw new UsageError(
+        '--out is for sweep shards: merged worlds shards print the robust scoreboard (--json for JSON, --report for a page)',
+      );
+    if (opts.report !== undefined) checkReportPath(opts.report);
+    const merged = asUsage(() => mergeWorldsShards(data));
+    const result = asUsage(() => assembleWorlds(merged, merged.runs, merged.engine));
+    return printWorlds(result, opts, io);
   }
   const result = asUsage(() => mergeShards(data));
   const out = opts.out ?? defaultSweepDir(result.topology.name);

@@ -11,11 +11,12 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_ENGINE, DEFAULT_SEED, ENGINES, parseSeed } from './args.ts';
 import { checkCommand, DEFAULT_MAX_SHRINK, DEFAULT_RUNS } from './check-command.ts';
 import { DEMO_FILES, defaultTopologiesDir, demoCommand, displayPath } from './demo-command.ts';
-import { EXIT_OK, reportError } from './errors.ts';
+import { EXIT_OK, reportError, UsageError } from './errors.ts';
 import { logLevelOption } from './log-output.ts';
 import { PACKAGE_VERSION } from './package-files.ts';
 import { type Io, type RunCommandOptions, runCommand } from './run-command.ts';
 import { TRACE_HELP, traceOptions } from './trace-options.ts';
+import { worldsCommand } from './worlds-command.ts';
 
 const version = PACKAGE_VERSION;
 
@@ -58,6 +59,27 @@ function configureErrors(cmd: Command, io: Io, name: string): Command {
     },
   });
 }
+
+interface DemoCliOptions {
+  seed: number;
+  dir: string;
+  workers: number;
+  engine: EngineName;
+  report?: string;
+  worlds?: string;
+  json?: boolean;
+  shard?: string;
+  out?: string;
+}
+
+const WORLDS_HELP = `
+With --worlds FILE: every combination of the file's assumption values is a world. Calibration runs what the
+observations name in every world with every seed and keeps the worlds where every observation holds on every
+seed; the robust scoreboard judges the incident and each action in every consistent world with every seed.
+An action helps in a world when the oracle (manual rollbacks left out) says recovered or slow on every seed;
+a finding is robust when it helps in all consistent worlds or in none, and otherwise the scoreboard names the
+assumption that flips it, with the outcome under each value. Seeds and topologies come from the file.
+Example: stampede demo --worlds examples/worlds/prod4.yaml --report out/worlds.html`;
 
 export function createProgram(io: Io, setExitCode: (code: number) => void): Command {
   const program = new Command('stampede')
@@ -133,10 +155,38 @@ export function createProgram(io: Io, setExitCode: (code: number) => void): Comm
     )
     .addOption(workersOption('worker threads (capped at the number of CPUs and of scenarios)'))
     .addOption(engineOption(' (every run and oracle judgement)'))
-    .addOption(reportOption('the scoreboard with a small connected-fraction chart per scenario'))
+    .addOption(
+      reportOption('the scoreboard with a small connected-fraction chart per scenario (with --worlds: the actions × worlds matrix)'),
+    )
+    .addOption(
+      new Option(
+        '--worlds <file>',
+        'the robust scoreboard: calibrate the worlds of FILE (assumptions × values) against what was observed, then judge each action in every consistent world (e.g. examples/worlds/prod4.yaml)',
+      ),
+    )
+    .addOption(new Option('--json', 'with --worlds: print exactly one JSON object (the result, or the shard) to stdout and nothing else'))
+    .addOption(
+      new Option('--shard <I/N>', 'with --worlds: run only the worlds whose index ≡ I−1 (mod N) and write a shard file for stampede merge'),
+    )
+    .addOption(new Option('-o, --out <dir>', 'with --worlds --shard: write worlds-shard-I-of-N.json into DIR (default: worlds-<name>)'))
     .addHelpText('after', `\nScenarios, in this order (missing ones are skipped):\n${DEMO_FILES.map((f) => `  ${f}`).join('\n')}`)
-    .action(async (opts: { seed: number; dir: string; workers: number; engine: EngineName; report?: string }) => {
-      setExitCode(await demoCommand(opts, io));
+    .addHelpText('after', WORLDS_HELP)
+    .action(async (opts: DemoCliOptions, cmd: Command) => {
+      if (opts.worlds === undefined) {
+        const only = (['json', 'shard', 'out'] as const).filter((k) => opts[k] !== undefined);
+        if (only.length > 0)
+          throw new UsageError(`${only.map((k) => `--${k}`).join(', ')} only work${only.length === 1 ? 's' : ''} with --worlds FILE`);
+        setExitCode(await demoCommand(opts, io));
+        return;
+      }
+      for (const k of ['seed', 'dir'] as const)
+        if (cmd.getOptionValueSource(k) === 'cli')
+          throw new UsageError(
+            k === 'seed'
+              ? '--seed does not apply with --worlds: the worlds file lists its seeds (seeds: [1, 2, 3]); drop --seed'
+              : '--dir does not apply with --worlds: the worlds file names its topologies (paths relative to it); drop --dir',
+          );
+      setExitCode(await worldsCommand(opts.worlds, opts, io));
     });
   configureErrors(demo, io, 'stampede demo');
 

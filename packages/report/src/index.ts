@@ -53,3 +53,6 @@ export {
   replayCommand,
   shellArg,
 } from './text.ts';
+/** `stampede demo --worlds`: calibration and the robust scoreboard, in a terminal and as a page. */
+export { worldsReportHtml } from './worlds-report.ts';
+export { findingText, flipText, formatWorlds } from './worlds-text.ts';
