@@ -86,6 +86,8 @@ export const DEFAULTS: DeepReadonly<PlatformParams> = deepFreeze<PlatformParams>
     registrationServiceMs: 800,
     restServiceMs: 30,
     expireServiceMs: 200,
+    serviceTimeDistribution: 'fixed', // every job takes exactly its service time, as before distributions existed
+    serviceTimeSpread: 0.5, // used by lognormal only: p90 ≈ 1.9 × the median, mean ≈ 1.13 × the median
     heartbeatLoadPer1000: 1,
     disconnectAfterMs: 5 * 60_000,
     readinessDelayMs: 60_000, // a JVM service: start, caches warm, readiness probe passes

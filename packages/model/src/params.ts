@@ -94,6 +94,9 @@ export interface RouterParams {
   autoscaling: AutoscalingParams;
 }
 
+/** How a manager pod draws a job's service time around the stated time (`manager.serviceTimes.distribution`). */
+export type ServiceTimeDistribution = 'fixed' | 'exponential' | 'lognormal';
+
 export interface ManagerParams {
   replicas: number;
   /** concurrent jobs per pod */
@@ -103,6 +106,13 @@ export interface ManagerParams {
   restServiceMs: number;
   /** work to expire one disconnected delegate's tasks */
   expireServiceMs: number;
+  /**
+   * how each job's service time is drawn around the stated time (the four `…ServiceMs` above): `fixed`, exactly
+   * it; `exponential`, with it as the mean; `lognormal`, with it as the median and `serviceTimeSpread` as σ
+   */
+  serviceTimeDistribution: ServiceTimeDistribution;
+  /** lognormal only: σ, the standard deviation of the log of the service time */
+  serviceTimeSpread: number;
   /** heartbeat work per connected delegate, as a fraction of one worker per 1000 delegates */
   heartbeatLoadPer1000: number;
   /** mark a delegate disconnected after this long without a heartbeat */

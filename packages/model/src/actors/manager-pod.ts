@@ -3,14 +3,17 @@
  * with a bounded number of workers, holds sessions, and on termination closes
  * every socket it holds after the grace period.
  *
+ * A job holds its worker for its service time: the stated time, or a draw around it (`serviceTimeDistribution`).
+ *
  * Work is served FIFO. A job whose request was cancelled (the router
  * propagated the client's departure) is skipped at no cost; one that was not
  * cancelled is served in full, even if nobody waits for it any more. Heartbeat
  * handling takes a share of the workers that grows with the sessions held.
  */
-import { portOf } from '@stampede/kernel';
+import { portOf, type RandomStream } from '@stampede/kernel';
 import { setup } from 'xstate';
 import type { ManagerEvent, RestOp } from '../messages.ts';
+import type { ManagerParams } from '../params.ts';
 import type { PlatformState } from '../platform-state.ts';
 
 export interface ManagerPodInput {
@@ -41,12 +44,23 @@ interface ManagerContext {
   expireSeq: number;
 }
 
-const serviceMs = (ctx: ManagerContext, job: Job): number => {
-  const p = ctx.platform.params.manager;
+/** The stated service time of a job (the topology's `manager.serviceTimes`). */
+const statedServiceMs = (p: ManagerParams, job: Job): number => {
   if (job.kind === 'upgrade') return p.upgradeServiceMs;
   if (job.kind === 'expire') return p.expireServiceMs;
   return job.op === 'register' ? p.registrationServiceMs : p.restServiceMs;
 };
+
+/**
+ * One job's service time around the stated `ms`, from the pod's own stream: `fixed` draws nothing (so a fixed run
+ * keeps its trace hash), `exponential` has mean `ms`, `lognormal` median `ms` and σ `serviceTimeSpread` (the
+ * kernel's samplers, as the delegate's task run time). A stated 0 stays 0.
+ */
+export function drawServiceMs(p: ManagerParams, ms: number, random: RandomStream): number {
+  if (p.serviceTimeDistribution === 'fixed' || ms <= 0) return ms;
+  if (p.serviceTimeDistribution === 'exponential') return random.exponential(ms);
+  return random.lognormal(ms, p.serviceTimeSpread);
+}
 
 const workerLimit = (ctx: ManagerContext): number => {
   const p = ctx.platform.params.manager;
@@ -57,6 +71,7 @@ const workerLimit = (ctx: ManagerContext): number => {
 /** Starts queued jobs while workers are free. */
 function serve(ctx: ManagerContext, selfId: string, port: ReturnType<typeof portOf>): void {
   const limit = workerLimit(ctx);
+  const p = ctx.platform.params.manager;
   while (ctx.busy < limit && ctx.head < ctx.queue.length) {
     const job = ctx.queue[ctx.head++]!;
     ctx.platform.signals.managerQueue.add(-1);
@@ -65,7 +80,7 @@ function serve(ctx: ManagerContext, selfId: string, port: ReturnType<typeof port
       continue;
     }
     ctx.busy++;
-    port.send(selfId, { type: 'JOB_DONE', reqId: job.reqId }, { latencyMs: serviceMs(ctx, job) });
+    port.send(selfId, { type: 'JOB_DONE', reqId: job.reqId }, { latencyMs: drawServiceMs(p, statedServiceMs(p, job), port.random) });
   }
   if (ctx.head > 1024 && ctx.head * 2 > ctx.queue.length) {
     ctx.queue = ctx.queue.slice(ctx.head);

@@ -8,6 +8,7 @@ import type { IntOrPercent } from '../kube/rolling-update.ts';
 import { formatDuration, tryParseDuration } from './duration.ts';
 import { expected } from './messages.ts';
 import { policyDefaults } from './reconnect.ts';
+import { SERVICE_TIME_DISTRIBUTIONS } from './sections.ts';
 import { isMapping, type SchemaIssue } from './structure.ts';
 import { EVENT_ACTIONS } from './timeline.ts';
 
@@ -82,6 +83,26 @@ export function crossFieldIssues(input: unknown): CrossFieldIssue[] {
     const base = durationAt(input, [...reconnectPath, 'base'], policyDefaults(policy).baseMs);
     const cap = durationAt(input, [...reconnectPath, 'cap'], policyDefaults(policy).capMs);
     issues.push(...orderedPair(input, [...reconnectPath, 'base'], [...reconnectPath, 'cap'], base, cap, formatDuration));
+  }
+
+  // a spread shapes a lognormal only: on fixed or exponential it would be silently ignored
+  const st = ['manager', 'serviceTimes'];
+  const spread = valueAt(input, [...st, 'spread']);
+  const written = valueAt(input, [...st, 'distribution']);
+  const distribution = written ?? D.manager.serviceTimeDistribution;
+  if (spread !== undefined && distribution !== 'lognormal' && (SERVICE_TIME_DISTRIBUTIONS as readonly unknown[]).includes(distribution)) {
+    const which = `distribution ${String(distribution)}${written === undefined ? ', the default' : ''}`;
+    issues.push({
+      path: [...st, 'spread'],
+      involves: [
+        [...st, 'distribution'],
+        [...st, 'spread'],
+      ],
+      message: expected(
+        `no spread with ${which} (spread is the σ of a lognormal: write distribution: lognormal, or leave spread out)`,
+        spread,
+      ),
+    });
   }
 
   const as = ['router', 'autoscaling'];

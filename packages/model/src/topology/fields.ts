@@ -251,6 +251,18 @@ export const FIELD_DOCS: Record<string, FieldDoc> = {
   'manager.serviceTimes.registration': { param: 'manager.registrationServiceMs', models: `${SERVICE}: a delegate registration` },
   'manager.serviceTimes.rest': { param: 'manager.restServiceMs', models: `${SERVICE}: a REST call (task, secret or API)` },
   'manager.serviceTimes.expire': { param: 'manager.expireServiceMs', models: `${SERVICE}: expiring one disconnected delegate’s tasks` },
+  'manager.serviceTimes.distribution': {
+    param: 'manager.serviceTimeDistribution',
+    models:
+      'how each job’s service time is drawn around the times above, from the pod’s seeded stream: `fixed` (exactly the stated time; M/D/c), `exponential` (the stated time is the mean; M/M/c), `lognormal` (the stated time is the median, `spread` is σ; the mean is median·e^(σ²/2))',
+    note: 'a REST call holds its router slot for its manager’s service time, so the distribution also shapes how long router slots stay taken; `fixed` draws nothing, so runs keep their trace hashes',
+  },
+  'manager.serviceTimes.spread': {
+    param: 'manager.serviceTimeSpread',
+    models:
+      'lognormal only: σ, the standard deviation of the log of the service time (0.5: a tenth of the jobs take more than 1.9 × the median)',
+    note: 'an error with `fixed` or `exponential`, which have no spread to set',
+  },
   'manager.heartbeatLoadPer1000': {
     param: 'manager.heartbeatLoadPer1000',
     models: 'the work of heartbeats as a share of one worker per 1000 connected delegates',
@@ -383,6 +395,7 @@ export function topologySettings(params: PlatformParams): SettingRow[] {
   for (const field of schemaFields()) {
     if (field.path.startsWith('timeline')) continue;
     if (field.path.startsWith('delegates.reconnect.') && field.variant !== policy) continue;
+    if (field.path === 'manager.serviceTimes.spread' && params.manager.serviceTimeDistribution !== 'lognormal') continue;
     const doc = fieldDoc(field.path);
     if (doc?.param === undefined) continue;
     const value = yamlValue(field, valueAt(params, doc.param));

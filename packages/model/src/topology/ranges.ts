@@ -62,6 +62,7 @@ export const RANGES = {
   managerReplicas: r(1, 1_000, 'manager pods, one actor each'),
   workers: r(1, 1_000, 'request workers per manager pod'),
   serviceTime: r(0, 10 * M, 'the time one request holds a manager worker'),
+  serviceTimeSpread: r(0, 3, 'the spread of the lognormal service time; above 3 a draw is beyond any run'),
   heartbeatLoadPer1000: r(0, 1_000, 'manager work per 1000 heartbeats'),
   disconnectAfter: r(1 * S, 1 * DAY, 'how long a socket stays down before its tasks expire'),
 

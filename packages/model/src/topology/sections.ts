@@ -10,6 +10,7 @@ import type {
   PoolParams,
   RolloutStrategy,
   RouterParams,
+  ServiceTimeDistribution,
   ValidationGateParams,
   WorkloadParams,
 } from '../params.ts';
@@ -152,6 +153,9 @@ export const router = mapping({
   }),
 );
 
+/** manager.serviceTimes.distribution; `spread` goes with lognormal only (cross-field.ts). */
+export const SERVICE_TIME_DISTRIBUTIONS = ['fixed', 'exponential', 'lognormal'] as const satisfies readonly ServiceTimeDistribution[];
+
 export const manager = mapping({
   replicas: int(1, RANGES.managerReplicas).optional(),
   workers: int(1, RANGES.workers).optional(),
@@ -160,6 +164,8 @@ export const manager = mapping({
     registration: duration(RANGES.serviceTime).optional(),
     rest: duration(RANGES.serviceTime).optional(),
     expire: duration(RANGES.serviceTime).optional(),
+    distribution: oneOf(SERVICE_TIME_DISTRIBUTIONS).optional(),
+    spread: num(RANGES.serviceTimeSpread).optional(),
   }).optional(),
   heartbeatLoadPer1000: num(RANGES.heartbeatLoadPer1000).optional(),
   disconnectAfter: duration(RANGES.disconnectAfter).optional(),
@@ -174,6 +180,8 @@ export const manager = mapping({
     registrationServiceMs: m.serviceTimes?.registration,
     restServiceMs: m.serviceTimes?.rest,
     expireServiceMs: m.serviceTimes?.expire,
+    serviceTimeDistribution: m.serviceTimes?.distribution,
+    serviceTimeSpread: m.serviceTimes?.spread,
     heartbeatLoadPer1000: m.heartbeatLoadPer1000,
     disconnectAfterMs: m.disconnectAfter,
     readinessDelayMs: m.readinessDelay,

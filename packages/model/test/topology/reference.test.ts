@@ -19,6 +19,9 @@ import {
 
 const fields = schemaFields();
 
+/** The one field valid only beside another: the spread of a lognormal service time. */
+const SPREAD = 'manager.serviceTimes.spread';
+
 /** A topology input with `value` at the field's path (and the policy a reconnect field needs). */
 function inputWith(field: SchemaField, value: unknown): Record<string, unknown> {
   const root: Record<string, unknown> = {};
@@ -28,6 +31,7 @@ function inputWith(field: SchemaField, value: unknown): Record<string, unknown> 
   at[keys.at(-1)!] = value;
   if (field.path.startsWith('delegates.reconnect.') && !field.path.endsWith('.policy'))
     (at as Record<string, unknown>).policy = field.variant;
+  if (field.path === SPREAD) at.distribution = 'lognormal'; // a spread is an error on any other distribution
   return root;
 }
 
@@ -63,7 +67,8 @@ describe('the field reference', () => {
       .map((f) => [`${f.path}${f.variant ? ` (${f.variant})` : ''}`, f] as const),
   )('%s sets the parameter its words name, and only that one', (_, field) => {
     const param = FIELD_DOCS[field.path]!.param!;
-    const base = field.path.startsWith('delegates.reconnect.') ? parseTopology(inputWith(field, undefined)) : DEFAULTS;
+    const base =
+      field.path.startsWith('delegates.reconnect.') || field.path === SPREAD ? parseTopology(inputWith(field, undefined)) : DEFAULTS;
     let tried = 0;
     for (const value of candidates(field)) {
       let params: PlatformParams;

@@ -183,7 +183,7 @@ router:
 manager:
   replicas: 10
   workers: 16
-  serviceTimes: { upgrade: 100ms, registration: 1s, rest: 20ms, expire: 300ms }
+  serviceTimes: { upgrade: 100ms, registration: 1s, rest: 20ms, expire: 300ms, distribution: lognormal, spread: 0.8 }
   heartbeatLoadPer1000: 2
   disconnectAfter: 10m
   readinessDelay: 90s
@@ -262,6 +262,8 @@ describe('every field', () => {
       registrationServiceMs: 1_000,
       restServiceMs: 20,
       expireServiceMs: 300,
+      serviceTimeDistribution: 'lognormal',
+      serviceTimeSpread: 0.8,
       heartbeatLoadPer1000: 2,
       disconnectAfterMs: 600_000,
       readinessDelayMs: 90_000,
