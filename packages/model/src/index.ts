@@ -20,6 +20,7 @@ export {
   type HpaScalingRules,
   type HpaSpec,
   type HpaState,
+  type HpaTargetType,
   hpaReconcile,
 } from './kube/hpa.ts';
 export {

@@ -22,6 +22,11 @@ export interface HpaScalingRules {
   policies?: HpaPolicy[];
   /** 'Max' allows the policy permitting the largest change, 'Min' the smallest, 'Disabled' forbids this direction */
   selectPolicy?: 'Max' | 'Min' | 'Disabled';
+  /**
+   * the tolerance of this direction (HPAScalingRules.tolerance, Kubernetes 1.33+, beta and on by default since 1.35):
+   * scaleUp's is how far above the target the ratio may be, scaleDown's how far below; unset, `spec.tolerance`
+   */
+  tolerance?: number;
 }
 
 export interface HpaBehavior {
@@ -29,13 +34,38 @@ export interface HpaBehavior {
   scaleDown?: HpaScalingRules;
 }
 
+/**
+ * How the metric reaches the controller (autoscaling/v2 MetricTarget.type), which decides its arithmetic
+ * (hpa-replicas.ts):
+ * - `AverageValue`: a Pods metric (GetMetricReplicas → calcPlainMetricReplicas): every pod reports a Quantity, read in
+ *   whole milli-units; `targetValue` 0.6 is a target of 600m;
+ * - `Utilization`: a Resource metric such as CPU (GetResourceReplicas): usage as a whole percentage of the pods'
+ *   requests; `targetValue` 0.6 is averageUtilization 60.
+ */
+export type HpaTargetType = 'AverageValue' | 'Utilization';
+
 export interface HpaSpec {
   minReplicas: number;
   maxReplicas: number;
-  /** target average metric value per ready pod (e.g. 0.6 for 60% pool utilisation) */
+  /**
+   * target average metric value per pod: 0.6 is 600m of an AverageValue metric, or 60% of the request for
+   * Utilization (read as a whole percent, as Kubernetes' averageUtilization is an integer)
+   */
   targetValue: number;
-  /** relative deviation from the target ignored as noise; default `HPA_DEFAULT_TOLERANCE` (0.1) */
+  /** what `targetValue` and `metricValue` are; default 'AverageValue' (the arithmetic before Utilization existed here) */
+  targetType?: HpaTargetType;
+  /** Utilization only: one pod's request of the resource in milli-units (CPU: millicores); default 1000 */
+  podRequestMilli?: number;
+  /**
+   * relative deviation from the target ignored as noise, both ways (the controller's --horizontal-pod-autoscaler-tolerance);
+   * default `HPA_DEFAULT_TOLERANCE` (0.1); a behavior direction's own `tolerance` overrides it
+   */
   tolerance?: number;
+  /**
+   * unset: what Kubernetes does for an HPA without spec.behavior (normalizeDesiredReplicas: scale up to at most
+   * max(2 × current, 4) per sync, scale down to the highest recommendation of the last 5 minutes, no scale-down rate
+   * limit); set, even to `{}`: its unset fields take `HPA_DEFAULT_BEHAVIOR` (normalizeDesiredReplicasWithBehaviors)
+   */
   behavior?: HpaBehavior;
 }
 
@@ -66,6 +96,10 @@ export interface HpaState {
   lastNowMs: number | undefined;
 }
 
+/**
+ * One sync's measurement, with the target's pods grouped as the controller's groupPods groups them. Pods being deleted
+ * (a deletionTimestamp: terminating, draining) belong in none of the groups: the controller ignores them entirely.
+ */
 export interface HpaInput {
   /** virtual time of this sync */
   nowMs: number;
@@ -73,8 +107,23 @@ export interface HpaInput {
   currentReplicas: number;
   /** pods that are ready and report the metric */
   readyReplicas: number;
-  /** the metric's average over the ready pods */
+  /**
+   * the metric's average over the ready pods, in `targetValue`'s unit (Utilization: usage as a share of the request).
+   * The controller sees their total in whole milli-units: round(metricValue × readyReplicas × 1000), or × podRequestMilli
+   * for Utilization; a caller that derives metricValue from integer milli-values per pod gets exactly their sum back
+   */
   metricValue: number;
+  /**
+   * pods that count but report no metric (yet): groupPods' "missing" pods. Counted at the target (100%) when the ready
+   * pods call for a scale-down, at 0 when they call for a scale-up; default 0
+   */
+  missingReplicas?: number;
+  /**
+   * pods not ready (Pending; for a Resource metric also not Ready, or in their CPU initialization): groupPods' "unready"
+   * pods. Counted at 0 on a scale-up, left out otherwise; default currentReplicas − readyReplicas − missingReplicas
+   * (at least 0), the pods the target should have that cannot be measured
+   */
+  unreadyReplicas?: number;
 }
 
 export interface HpaDecision {
@@ -87,11 +136,17 @@ export interface HpaDecision {
 /** The relative tolerance Kubernetes applies by default (--horizontal-pod-autoscaler-tolerance). */
 export const HPA_DEFAULT_TOLERANCE = 0.1;
 
+/** The controller's --horizontal-pod-autoscaler-downscale-stabilization (5 minutes), also the window of an HPA without behavior. */
+export const HPA_DEFAULT_DOWNSCALE_STABILIZATION_MS = 300_000;
+
 /**
- * The behavior Kubernetes applies when `spec.behavior` (or a field of it) is unset, from
- * pkg/apis/autoscaling/v2/defaults.go and the controller's --horizontal-pod-autoscaler-downscale-stabilization flag:
- * scale up by max(+100%, +4 pods) every 15 s without stabilization; scale down by up to 100% every 15 s, but only to the
- * highest recommendation of the last 5 minutes.
+ * The rules Kubernetes fills in, field by field, for the unset fields of a `spec.behavior` that is set
+ * (pkg/apis/autoscaling/v2/defaults.go, GenerateHPAScaleUpRules / GenerateHPAScaleDownRules, and the controller's
+ * --horizontal-pod-autoscaler-downscale-stabilization flag for the scale-down window): scale up by max(+100%, +4 pods)
+ * every 15 s without stabilization; scale down by up to 100% every 15 s, but only to the highest recommendation of the
+ * last 5 minutes. An HPA without `spec.behavior` does not get these: SetDefaults_HorizontalPodAutoscalerBehavior leaves
+ * a nil behavior nil, and the controller then limits a scale-up to max(2 × current, 4) per sync with no period
+ * (calculateScaleUpLimit): from 1 pod that is 4, where these rules allow 5; from 3, 6 where these allow 7.
  */
 export const HPA_DEFAULT_BEHAVIOR: Required<HpaBehavior> = deepFreeze({
   scaleUp: {
@@ -115,9 +170,17 @@ export function createHpaState(): HpaState {
 }
 
 export interface ResolvedRules {
-  scaleUp: Required<HpaScalingRules>;
-  scaleDown: Required<HpaScalingRules>;
-  tolerance: number;
+  /** false for an HPA without spec.behavior: the controller's normalizeDesiredReplicas, not ...WithBehaviors */
+  withBehavior: boolean;
+  scaleUp: Required<Omit<HpaScalingRules, 'tolerance'>>;
+  scaleDown: Required<Omit<HpaScalingRules, 'tolerance'>>;
+  /** the controller's Tolerances: scaleUp, how far above 1 the usage ratio may be; scaleDown, how far below */
+  tolerances: { scaleUp: number; scaleDown: number };
+  targetType: HpaTargetType;
+  /** the target as the controller holds it: whole milli-units (AverageValue) or a whole percent (Utilization) */
+  target: number;
+  /** Utilization: one pod's request in milli-units */
+  podRequestMilli: number;
 }
 
 export interface Step {
@@ -142,30 +205,60 @@ export function resolveSpec(fn: string, spec: HpaSpec): ResolvedRules {
   if (!isFiniteNumber(spec.targetValue) || spec.targetValue <= 0) {
     throw new StampedeInputError(`${fn}: spec.targetValue must be a finite number > 0 (e.g. 0.6 for 60%), got ${show(spec.targetValue)}`);
   }
-  const tolerance = spec.tolerance ?? HPA_DEFAULT_TOLERANCE;
-  if (!isFiniteNumber(tolerance) || tolerance < 0) {
+  const targetType = spec.targetType ?? 'AverageValue';
+  if (targetType !== 'AverageValue' && targetType !== 'Utilization') {
+    throw new StampedeInputError(`${fn}: spec.targetType must be "AverageValue", "Utilization" or unset, got ${show(spec.targetType)}`);
+  }
+  // The target as the controller holds it: a Quantity's MilliValue, or averageUtilization (an int32 percent).
+  const target = targetType === 'Utilization' ? Math.round(spec.targetValue * 100) : Math.round(spec.targetValue * 1000);
+  if (target < 1) {
+    const least = targetType === 'Utilization' ? '0.01 (1%) with targetType Utilization' : '0.001 (1m)';
+    throw new StampedeInputError(`${fn}: spec.targetValue must be at least ${least}, got ${show(spec.targetValue)}`);
+  }
+  const podRequestMilli = spec.podRequestMilli ?? 1000;
+  if (!Number.isInteger(podRequestMilli) || podRequestMilli < 1) {
     throw new StampedeInputError(
-      `${fn}: spec.tolerance must be a finite number >= 0 (e.g. 0.1 for ±10%) or unset, got ${show(spec.tolerance)}`,
+      `${fn}: spec.podRequestMilli must be an integer >= 1 (millicores of CPU) or unset, got ${show(spec.podRequestMilli)}`,
     );
   }
-  const behavior = spec.behavior ?? {};
-  if (behavior === null || typeof behavior !== 'object') {
+  const tolerance = spec.tolerance ?? HPA_DEFAULT_TOLERANCE;
+  checkTolerance(fn, 'spec.tolerance', spec.tolerance);
+  if (spec.behavior !== undefined && (spec.behavior === null || typeof spec.behavior !== 'object')) {
     throw new StampedeInputError(`${fn}: spec.behavior must be an object { scaleUp?, scaleDown? } or unset, got ${show(spec.behavior)}`);
   }
+  const behavior = spec.behavior ?? {};
+  const scaleUp = resolveRules(fn, 'spec.behavior.scaleUp', behavior.scaleUp, HPA_DEFAULT_BEHAVIOR.scaleUp);
+  const scaleDown = resolveRules(fn, 'spec.behavior.scaleDown', behavior.scaleDown, HPA_DEFAULT_BEHAVIOR.scaleDown);
   return {
-    scaleUp: resolveRules(fn, 'spec.behavior.scaleUp', behavior.scaleUp, HPA_DEFAULT_BEHAVIOR.scaleUp),
-    scaleDown: resolveRules(fn, 'spec.behavior.scaleDown', behavior.scaleDown, HPA_DEFAULT_BEHAVIOR.scaleDown),
-    tolerance,
+    withBehavior: spec.behavior !== undefined,
+    scaleUp: scaleUp.rules,
+    scaleDown: scaleDown.rules,
+    tolerances: { scaleUp: scaleUp.tolerance ?? tolerance, scaleDown: scaleDown.tolerance ?? tolerance },
+    targetType,
+    target,
+    podRequestMilli,
   };
 }
 
+function checkTolerance(fn: string, path: string, value: unknown): void {
+  if (value !== undefined && (!isFiniteNumber(value) || value < 0)) {
+    throw new StampedeInputError(`${fn}: ${path} must be a finite number >= 0 (e.g. 0.1 for ±10%) or unset, got ${show(value)}`);
+  }
+}
+
 /** Fills unset fields from the defaults one by one, like the API server's copyHPAScalingRules, and validates the result. */
-function resolveRules(fn: string, path: string, rules: HpaScalingRules | undefined, defaults: HpaScalingRules): Required<HpaScalingRules> {
+function resolveRules(
+  fn: string,
+  path: string,
+  rules: HpaScalingRules | undefined,
+  defaults: HpaScalingRules,
+): { rules: Required<Omit<HpaScalingRules, 'tolerance'>>; tolerance: number | undefined } {
   if (rules !== undefined && (rules === null || typeof rules !== 'object')) {
     throw new StampedeInputError(
-      `${fn}: ${path} must be an object { stabilizationWindowMs?, policies?, selectPolicy? } or unset, got ${show(rules)}`,
+      `${fn}: ${path} must be an object { stabilizationWindowMs?, policies?, selectPolicy?, tolerance? } or unset, got ${show(rules)}`,
     );
   }
+  checkTolerance(fn, `${path}.tolerance`, rules?.tolerance);
   const stabilizationWindowMs = rules?.stabilizationWindowMs ?? defaults.stabilizationWindowMs!;
   const policies = rules?.policies ?? defaults.policies!;
   const selectPolicy = rules?.selectPolicy ?? defaults.selectPolicy!;
@@ -199,7 +292,7 @@ function resolveRules(fn: string, path: string, rules: HpaScalingRules | undefin
       throw new StampedeInputError(`${fn}: ${at}.periodMs must be a finite number > 0 (e.g. 15000), got ${show(policy.periodMs)}`);
     }
   });
-  return { stabilizationWindowMs, policies, selectPolicy };
+  return { rules: { stabilizationWindowMs, policies, selectPolicy }, tolerance: rules?.tolerance };
 }
 
 export function checkState(fn: string, state: HpaState): void {
@@ -229,6 +322,12 @@ export function checkInput(fn: string, input: HpaInput, state: HpaState): void {
   for (const key of ['currentReplicas', 'readyReplicas'] as const) {
     if (!Number.isInteger(input[key]) || input[key] < 0) {
       throw new StampedeInputError(`${fn}: input.${key} must be a non-negative integer, got ${show(input[key])}`);
+    }
+  }
+  for (const key of ['missingReplicas', 'unreadyReplicas'] as const) {
+    const v = input[key];
+    if (v !== undefined && (!Number.isInteger(v) || v < 0)) {
+      throw new StampedeInputError(`${fn}: input.${key} must be a non-negative integer or unset, got ${show(v)}`);
     }
   }
   if (!isFiniteNumber(input.metricValue) || input.metricValue < 0) {

@@ -4,18 +4,23 @@
  *
  * The model's autoscaler actor calls `hpaReconcile` once per sync period
  * (15 s in Kubernetes) with the virtual time and what it measures; this module
- * reproduces what the real controller (pkg/controller/podautoscaler,
- * `reconcileAutoscaler` and `normalizeDesiredReplicasWithBehaviors`) would set
- * spec.replicas to: the metric's proposal, then the stabilization window, then
- * the scaling policies' rate limits and the min/max bounds. The controller
- * keeps its recommendation and scale-event history in memory; here that
- * history lives in an `HpaState` owned by the caller, so runs are
- * reproducible and several autoscalers never share anything.
+ * reproduces what the real controller (pkg/controller/podautoscaler/horizontal.go,
+ * `reconcileAutoscaler`, then `normalizeDesiredReplicas` or
+ * `normalizeDesiredReplicasWithBehaviors`) would set spec.replicas to: the
+ * metric's proposal (replica_calculator.go, in hpa-replicas.ts), then the
+ * stabilization window, then the scaling policies' rate limits and the min/max
+ * bounds. The controller keeps its recommendation and scale-event history in
+ * memory; here that history lives in an `HpaState` owned by the caller, so
+ * runs are reproducible and several autoscalers never share anything.
  *
- * Deliberate simplifications: one metric (an average per ready pod, compared
- * against `targetValue`), no container-resource/external metric kinds, and
- * pods without a metric (not ready) are treated like the controller's
- * "unready" pods: ignored when scaling down, counted at zero when scaling up.
+ * Followed as of Kubernetes 1.33–1.35 (the Tolerances check of 1.33, per-direction
+ * tolerances). Deliberate simplifications: one metric, of the Pods
+ * (AverageValue) or Resource (Utilization) kind, no object/external/container
+ * metrics; every pod has the same request; the caller groups the pods
+ * (ready with a metric, missing a metric, unready; deleted ones in none).
+ * Times are virtual and syncs exactly periodic, so a recommendation or an event
+ * exactly one window or period old is at the boundary: each comparison is the
+ * controller's own (After, Before), which decides those ties.
  *
  * Three files: hpa-spec.ts (the types, the Kubernetes defaults and the input
  * checks), hpa-replicas.ts (the metric's proposal), and this one (one sync:
@@ -26,11 +31,11 @@ import { proposeFromMetric } from './hpa-replicas.ts';
 import {
   checkInput,
   checkState,
+  HPA_DEFAULT_DOWNSCALE_STABILIZATION_MS,
   type HpaDecision,
   type HpaInput,
   type HpaPolicy,
   type HpaScaleEvent,
-  type HpaScalingRules,
   type HpaSpec,
   type HpaState,
   type ResolvedRules,
@@ -41,6 +46,7 @@ import {
 export {
   createHpaState,
   HPA_DEFAULT_BEHAVIOR,
+  HPA_DEFAULT_DOWNSCALE_STABILIZATION_MS,
   HPA_DEFAULT_TOLERANCE,
   type HpaBehavior,
   type HpaDecision,
@@ -51,6 +57,7 @@ export {
   type HpaScalingRules,
   type HpaSpec,
   type HpaState,
+  type HpaTargetType,
 } from './hpa-spec.ts';
 
 /**
@@ -58,29 +65,35 @@ export {
  * recommendation (and the rescale, if any) in `state`. The caller is expected to apply `desiredReplicas`; the next
  * call's `currentReplicas` should reflect it.
  *
- * In order, as the controller does:
+ * In order, as the controller does (reconcileAutoscaler):
  * 1. a target at 0 replicas is left alone (scaling disabled); one outside [minReplicas, maxReplicas] is brought
  *    straight back inside, without stabilization or rate limits;
- * 2. the metric proposes ceil(readyReplicas · metricValue / targetValue), or currentReplicas when the ratio is within
- *    the tolerance or no pod is ready; when scaling up while some pods are not ready, those count as zero load, and no
- *    scale-up happens if that would not still call for one;
- * 3. stabilization: the result is kept between the lowest proposal of the scale-up window and the highest proposal
- *    of the scale-down window (both including this one), starting from currentReplicas;
- * 4. the policies limit the change relative to the replica count at the start of each policy's period (reconstructed
- *    from recorded scale events), and the result is clamped to [minReplicas, maxReplicas].
+ * 2. the metric proposes a count (hpa-replicas.ts: ceil(ratio · pods) from Kubernetes' integer metric, missing and
+ *    unready pods counted as the controller counts them), or currentReplicas when the ratio is within the tolerance
+ *    or no ready pod reports the metric;
+ * 3. with spec.behavior (normalizeDesiredReplicasWithBehaviors): stabilization keeps the result between the lowest
+ *    proposal of the scale-up window and the highest of the scale-down window (both including this one), starting
+ *    from currentReplicas; the policies limit the change relative to the replica count at the start of each policy's
+ *    period (reconstructed from recorded scale events); the result is clamped to [minReplicas, maxReplicas];
+ * 4. without spec.behavior (normalizeDesiredReplicas): the highest proposal of the last 5 minutes (this one included),
+ *    then at most max(2 × currentReplicas, 4) and at least minReplicas, within maxReplicas; no scale events are kept.
  *
- * The very first call also records currentReplicas as a recommendation, as the controller does for a newly seen HPA,
- * so a freshly created autoscaler does not scale down before one scale-down window has passed.
+ * The very first call also records currentReplicas as a recommendation, as the controller does for a newly seen HPA
+ * (recordInitialRecommendation), so a freshly created autoscaler does not scale down before one scale-down window has
+ * passed.
  */
 export function hpaReconcile(state: HpaState, spec: HpaSpec, input: HpaInput): HpaDecision {
   const fn = 'hpaReconcile';
   checkState(fn, state);
   const rules = resolveSpec(fn, spec);
   checkInput(fn, input, state);
-  const { nowMs, currentReplicas, readyReplicas, metricValue } = input;
+  const { nowMs, currentReplicas, readyReplicas } = input;
   const { minReplicas, maxReplicas } = spec;
 
-  if (state.lastNowMs === undefined) state.recommendations.push({ atMs: nowMs, replicas: currentReplicas });
+  // recordInitialRecommendation: only for an HPA the controller has no history of
+  if (state.lastNowMs === undefined && state.recommendations.length === 0) {
+    state.recommendations.push({ atMs: nowMs, replicas: currentReplicas });
+  }
   state.lastNowMs = nowMs;
 
   if (currentReplicas === 0) {
@@ -108,11 +121,16 @@ export function hpaReconcile(state: HpaState, spec: HpaSpec, input: HpaInput): H
     );
   }
   if (readyReplicas === 0) {
-    // The controller cannot compute a proposal without metrics and leaves the target (and its history) untouched.
+    // "did not receive metrics for targeted pods": the controller cannot compute a proposal and leaves the target (and
+    // its history) untouched.
     return { desiredReplicas: currentReplicas, reason: 'no ready replicas to measure' };
   }
 
-  const proposal = proposeFromMetric(spec, rules.tolerance, currentReplicas, readyReplicas, metricValue);
+  const proposal = proposeFromMetric(rules, input);
+  if (!rules.withBehavior) {
+    const normalized = normalizeWithoutBehavior(state, spec, nowMs, currentReplicas, proposal);
+    return rescale(state, rules, nowMs, currentReplicas, normalized.replicas, normalized.reason);
+  }
   const stabilized = stabilize(state, rules, nowMs, currentReplicas, proposal.replicas);
   const limited = limitRate(state, rules, spec, nowMs, currentReplicas, stabilized.replicas);
 
@@ -122,6 +140,38 @@ export function hpaReconcile(state: HpaState, spec: HpaSpec, input: HpaInput): H
   return rescale(state, rules, nowMs, currentReplicas, limited.replicas, reason);
 }
 
+/**
+ * An HPA without spec.behavior (horizontal.go, normalizeDesiredReplicas): stabilizeRecommendation takes the highest
+ * recommendation not older than the controller's downscale window (a recommendation exactly that old still counts: it
+ * is not Before the cutoff), then convertDesiredReplicasWithRules bounds it by minReplicas and by
+ * min(maxReplicas, calculateScaleUpLimit(currentReplicas)) = max(2 × currentReplicas, 4), with no period.
+ */
+function normalizeWithoutBehavior(state: HpaState, spec: HpaSpec, nowMs: number, currentReplicas: number, proposal: Step): Step {
+  const cutoffMs = nowMs - HPA_DEFAULT_DOWNSCALE_STABILIZATION_MS;
+  let stabilized = proposal.replicas;
+  for (const rec of state.recommendations) if (rec.atMs >= cutoffMs) stabilized = Math.max(stabilized, rec.replicas);
+  state.recommendations = state.recommendations.filter((rec) => rec.atMs >= cutoffMs);
+  state.recommendations.push({ atMs: nowMs, replicas: proposal.replicas });
+
+  // calculateScaleUpLimit: int32(math.Max(scaleUpLimitFactor*float64(currentReplicas), scaleUpLimitMinimum))
+  const scaleUpLimit = Math.trunc(Math.max(2 * currentReplicas, 4));
+  const maximumAllowed = Math.min(spec.maxReplicas, scaleUpLimit);
+  if (stabilized < spec.minReplicas) return { replicas: spec.minReplicas, reason: `clamped to minReplicas ${spec.minReplicas}` };
+  if (stabilized > maximumAllowed) {
+    const reason =
+      spec.maxReplicas > scaleUpLimit
+        ? `scale up limited to max(2 × ${currentReplicas}, 4) = ${scaleUpLimit} (no behavior: calculateScaleUpLimit)`
+        : `clamped to maxReplicas ${spec.maxReplicas}`;
+    return { replicas: maximumAllowed, reason };
+  }
+  if (stabilized !== proposal.replicas) {
+    const window = formatMs(HPA_DEFAULT_DOWNSCALE_STABILIZATION_MS);
+    return { replicas: stabilized, reason: `stabilized: held at ${stabilized} by the highest recommendation in the last ${window}` };
+  }
+  return proposal;
+}
+
+/** stabilizeRecommendationWithBehaviors (horizontal.go); a recommendation counts in a window when it is After its cutoff. */
 function stabilize(state: HpaState, rules: ResolvedRules, nowMs: number, currentReplicas: number, proposed: number): Step {
   const upCutoffMs = nowMs - rules.scaleUp.stabilizationWindowMs;
   const downCutoffMs = nowMs - rules.scaleDown.stabilizationWindowMs;
@@ -145,6 +195,7 @@ function stabilize(state: HpaState, rules: ResolvedRules, nowMs: number, current
   return { replicas, reason };
 }
 
+/** convertDesiredReplicasWithBehaviorRate (horizontal.go). */
 function limitRate(state: HpaState, rules: ResolvedRules, spec: HpaSpec, nowMs: number, currentReplicas: number, desired: number): Step {
   if (desired > currentReplicas) {
     const scaleUpLimit = Math.max(currentReplicas, scaleLimit(state, rules.scaleUp, nowMs, currentReplicas, 'up'));
@@ -164,10 +215,14 @@ function limitRate(state: HpaState, rules: ResolvedRules, spec: HpaSpec, nowMs: 
   return { replicas: desired, reason: '' };
 }
 
-/** The furthest the policies let the replica count go in `direction` now (calculateScale{Up,Down}Limit...). */
+/**
+ * The furthest the policies let the replica count go in `direction` now (calculateScaleUpLimitWithScalingRules,
+ * calculateScaleDownLimitWithBehaviors; the period's changes as getReplicasChangePerPeriod counts them: events After
+ * the cutoff).
+ */
 function scaleLimit(
   state: HpaState,
-  rules: Required<HpaScalingRules>,
+  rules: ResolvedRules['scaleUp'],
   nowMs: number,
   currentReplicas: number,
   direction: 'up' | 'down',
@@ -202,7 +257,10 @@ function sumChanges(events: HpaScaleEvent[], cutoffMs: number): number {
   return total;
 }
 
-/** Records the rescale (if any) for the policies, drops events no policy period can see any more, and returns the decision. */
+/**
+ * Records the rescale (if any) for the policies (storeScaleEvent: not for an HPA without behavior, whose limits have no
+ * period), drops events no policy period can see any more, and returns the decision.
+ */
 function rescale(
   state: HpaState,
   rules: ResolvedRules,
@@ -211,6 +269,7 @@ function rescale(
   desired: number,
   reason: string,
 ): HpaDecision {
+  if (!rules.withBehavior) return { desiredReplicas: desired, reason };
   const longestPeriodMs = Math.max(...rules.scaleUp.policies.map((p) => p.periodMs), ...rules.scaleDown.policies.map((p) => p.periodMs));
   const cutoffMs = nowMs - longestPeriodMs;
   state.scaleUpEvents = state.scaleUpEvents.filter((e) => e.atMs > cutoffMs);
@@ -220,7 +279,7 @@ function rescale(
   return { desiredReplicas: desired, reason };
 }
 
-function limitReason(rules: Required<HpaScalingRules>, direction: 'up' | 'down'): string {
+function limitReason(rules: ResolvedRules['scaleUp'], direction: 'up' | 'down'): string {
   if (rules.selectPolicy === 'Disabled') return `scale ${direction} disabled (selectPolicy Disabled)`;
   const sign = direction === 'up' ? '+' : '-';
   const change = (p: HpaPolicy): string => `${sign}${p.value}${p.type === 'Percent' ? '%' : ' pods'}`;

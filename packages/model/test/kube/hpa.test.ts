@@ -154,10 +154,20 @@ describe('hpaReconcile: scaling policies', () => {
     expect(ticks[1]!.reason).toBe('scale up limited by policy max(+100%, +4 pods)/60s');
   });
 
-  it('with the default behavior scales up by max(+100%, +4 pods) every 15 s', () => {
-    const ticks = drive(createHpaState(), { ...base, targetValue: 0.5 }, { fromMs: 0, toMs: 60_000, replicas: 2 }, () => 5);
+  it('with the default behavior (behavior set, its rules unset) scales up by max(+100%, +4 pods) every 15 s', () => {
+    const spec: HpaSpec = { ...base, targetValue: 0.5, behavior: {} };
+    const ticks = drive(createHpaState(), spec, { fromMs: 0, toMs: 60_000, replicas: 2 }, () => 5);
     expect(ticks.map((t) => t.desiredReplicas)).toEqual([6, 12, 24, 48, 96]);
     expect(ticks[0]!.reason).toBe('scale up limited by policy max(+100%, +4 pods)/15s');
+  });
+
+  it('without behavior scales up by max(2 × current, 4) per sync, as normalizeDesiredReplicas does (not the defaults above)', () => {
+    const ticks = drive(createHpaState(), { ...base, targetValue: 0.5 }, { fromMs: 0, toMs: 60_000, replicas: 2 }, () => 5);
+    expect(ticks.map((t) => t.desiredReplicas)).toEqual([4, 8, 16, 32, 64]);
+    expect(ticks[0]!.reason).toBe('scale up limited to max(2 × 2, 4) = 4 (no behavior: calculateScaleUpLimit)');
+    // from 1 pod: 4 without behavior, 1 + 4 = 5 with the default rules
+    expect(once({ ...base, targetValue: 0.5 }, { currentReplicas: 1, metricValue: 5 }).desiredReplicas).toBe(4);
+    expect(once({ ...base, targetValue: 0.5, behavior: {} }, { currentReplicas: 1, metricValue: 5 }).desiredReplicas).toBe(5);
   });
 
   it('applies the policy allowing the smallest change with selectPolicy Min', () => {
@@ -195,7 +205,7 @@ describe('hpaReconcile: scaling policies', () => {
 
 describe('hpaReconcile: stabilization', () => {
   it('waits 300 s after the last high recommendation before scaling down', () => {
-    const spec: HpaSpec = { ...base, minReplicas: 2, targetValue: 0.5 };
+    const spec: HpaSpec = { ...base, minReplicas: 2, targetValue: 0.5, behavior: {} };
     const dropMs = 60_000;
     // at target until the load drops to 30% of it: the metric alone would want 3 replicas
     const ticks = drive(createHpaState(), spec, { fromMs: 0, toMs: 420_000, replicas: 10 }, (nowMs) => (nowMs < dropMs ? 0.5 : 0.15));
@@ -211,11 +221,27 @@ describe('hpaReconcile: stabilization', () => {
   });
 
   it('does not scale a freshly created autoscaler down before one window has passed', () => {
-    const ticks = drive(createHpaState(), { ...base, targetValue: 0.5 }, { fromMs: 0, toMs: 300_000, replicas: 10 }, () => 0.15);
+    const ticks = drive(
+      createHpaState(),
+      { ...base, targetValue: 0.5, behavior: {} },
+      { fromMs: 0, toMs: 300_000, replicas: 10 },
+      () => 0.15,
+    );
     expect(ticks.filter((t) => t.desiredReplicas === 10).map((t) => t.nowMs)).toEqual(
       Array.from({ length: 20 }, (_, i) => i * SYNC_MS), // 0 … 285 s
     );
     expect(ticks.at(-1)!.desiredReplicas).toBe(3);
+  });
+
+  it('without behavior holds a scale-down by the highest recommendation of the last 300 s, one exactly 300 s old included', () => {
+    // stabilizeRecommendation drops a recommendation only when it is Before the cutoff; with behavior one must be After
+    // it to count. Syncs in virtual time are exactly 15 s apart, so the two differ by one sync here.
+    const spec: HpaSpec = { ...base, minReplicas: 2, targetValue: 0.5 };
+    const ticks = drive(createHpaState(), spec, { fromMs: 0, toMs: 420_000, replicas: 10 }, (nowMs) => (nowMs < 60_000 ? 0.5 : 0.15));
+    const scaledAt = ticks.find((t) => t.desiredReplicas < 10)!;
+    expect(scaledAt.nowMs).toBe(45_000 + 300_000 + SYNC_MS);
+    expect(scaledAt.desiredReplicas).toBe(3); // no scale-down rate limit without behavior
+    expect(ticks.find((t) => t.nowMs === 60_000)!.reason).toBe('stabilized: held at 10 by the highest recommendation in the last 300s');
   });
 
   it('scales down only as far as the highest recent recommendation', () => {
