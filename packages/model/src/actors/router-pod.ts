@@ -104,6 +104,9 @@ function finish(ctx: RouterContext, self: string, send: Send, req: PoolRequest, 
       ctx.sessions.set(req.client, req);
       pool.requests.delete(req.reqId);
       send(req.client, { type: 'WS_ESTABLISHED', reqId: req.reqId, router: self });
+      // the replaced socket's slot goes to the oldest waiting acquire at once, as any released connection does
+      // in reactor-pool (release → SimpleDequePool.drain), not when something else next frees a slot
+      if (previous !== undefined) pump(ctx, self, send, draw);
       return;
     }
   }
@@ -143,8 +146,14 @@ function acquire(ctx: RouterContext, self: string, send: Send, req: PoolRequest,
     grant(ctx, self, send, req, draw);
   } else if (pool.canQueue()) {
     pool.enqueue(req);
-    send(self, { type: 'ACQUIRE_TIMEOUT', reqId: req.reqId }, pool.params.pendingAcquireTimeoutMs);
+    // reactor-pool (SimpleDequePool.pendingOffer) starts the pending-acquire timer only for a borrower that has
+    // to wait, as here, and none for a timeout of zero (`!pendingAcquireTimeout.isZero()`; Pool.acquire() passes
+    // Duration.ZERO): such an acquire waits until it is served. Served, the timer is moot (stage is no longer pending).
+    if (pool.params.pendingAcquireTimeoutMs > 0)
+      send(self, { type: 'ACQUIRE_TIMEOUT', reqId: req.reqId }, pool.params.pendingAcquireTimeoutMs);
   } else {
+    // past pendingAcquireMaxCount the newcomer fails at once and the queue keeps its order (reactor-pool's
+    // SimpleDequePool.pendingOffer culls `pendingQueue.pollLast()`, the borrower just offered)
     ctx.platform.signals.overflowRejections.add();
     pool.requests.delete(req.reqId);
     failRequest(send, req, 'overflow');
@@ -225,6 +234,8 @@ export const routerPod = setup({
       const cancels = pool.params.mode === 'elastic' || pool.params.cancelAbandonedAcquires;
       if (!cancels) return; // the acquire stays queued, and will be served for nobody
       const send = sender(context, self);
+      // as reactor-pool's Borrower.cancel: a pending acquire leaves the queue (SimpleDequePool.cancelAcquire), and
+      // one already given a slot releases it at once (Borrower.deliver releases the slot of a cancelled borrower)
       if (req.stage === 'pending') pool.unqueue(req);
       if (req.stage === 'upstream' && req.manager !== undefined) send(req.manager, { type: 'CANCEL', reqId: req.reqId, router: self.id });
       pool.release(req);
@@ -288,7 +299,9 @@ export const routerPod = setup({
       pump(context, self.id, send, portOf(self).random);
     },
     staleRelease: ({ context, event, self }) => {
-      const count = (event as { count?: number }).count ?? 0;
+      // a pod gone before the release released its stale slots with everything else (closeEverything): a
+      // release still on its way finds none left, and must not count them again (the fleet's stale count went negative)
+      const count = Math.min((event as { count?: number }).count ?? 0, context.pool.stale);
       context.pool.releaseStale(count);
       pump(context, self.id, sender(context, self), portOf(self).random);
     },

@@ -5,6 +5,24 @@
  * Plain data, mutated by the router pod's actions: a slot count split by
  * what holds it (websocket, rest, stale, in-setup) and a FIFO of pending
  * acquires. `elastic` never waits: every acquire gets a slot at once.
+ *
+ * A `fixed` pool follows reactor-pool's SimpleDequePool (the pool under Reactor
+ * Netty's ConnectionProvider), checked by packages/model/test/router-pool-semantics.test.ts:
+ * - an acquire waits only when no slot is free, and only then does its
+ *   pendingAcquireTimeout run (`pendingOffer` starts the timer when
+ *   idle + permits < pending; `drainLoop` stops it when it serves the borrower);
+ *   a timeout of 0 is none (`!pendingAcquireTimeout.isZero()`): it waits until served;
+ * - past pendingAcquireMaxCount the newest acquire fails at once
+ *   (`pendingOffer`: `pendingQueue.pollLast()`), 0 meaning no waiting at all;
+ * - a cancelled borrower leaves the queue (`cancelAcquire`: `pending.remove`),
+ *   and one cancelled after it was given a slot releases it at once
+ *   (`Borrower.deliver`: `poolSlot.release()`) — in the model, a client that
+ *   left, when `cancelAbandonedAcquires` is on (off, the abandon never reaches
+ *   the pool: the model's assumption about the gateway in front of it);
+ * - a freed slot goes to the oldest pending acquire at once (`drain`).
+ * Not modelled: reactor-pool's -1 (unbounded) pendingAcquireMaxCount, and Reactor
+ * Netty's default of 2 × maxConnections for it (`PooledConnectionProvider.PoolFactory`;
+ * the topology gives a count).
  */
 import type { RequestKind, RestOp } from '../messages.ts';
 import type { PoolParams } from '../params.ts';
