@@ -125,15 +125,34 @@ const timeRef = z.union([z.string(), z.number()]).transform((v, ctx) => {
   return r;
 });
 const fraction = z.number().min(0, 'must be a fraction from 0 to 1').max(1, 'must be a fraction from 0 to 1');
-const window = { from: timeRef, until: timeRef };
-const connected = z.union([
-  z
-    .strictObject({ below: fraction, ...window })
-    .transform((c) => ({ op: 'below' as const, threshold: c.below, from: c.from, until: c.until })),
-  z
-    .strictObject({ atLeast: fraction, ...window })
-    .transform((c) => ({ op: 'atLeast' as const, threshold: c.atLeast, from: c.from, until: c.until })),
-]);
+const connected = z
+  .strictObject({ below: fraction.optional(), atLeast: fraction.optional(), from: timeRef, until: timeRef })
+  .superRefine((c, ctx) => {
+    if ((c.below === undefined) === (c.atLeast === undefined))
+      ctx.addIssue({ code: 'custom', message: 'must have exactly one of below: FRACTION or atLeast: FRACTION (with from and until)' });
+  })
+  .transform((c) =>
+    c.below !== undefined
+      ? { op: 'below' as const, threshold: c.below, from: c.from, until: c.until }
+      : { op: 'atLeast' as const, threshold: c.atLeast!, from: c.from, until: c.until },
+  );
+const observation = z
+  .strictObject({
+    name,
+    run: name,
+    connected: connected.optional(),
+    verdict: z
+      .array(z.enum(VERDICT_KINDS, { message: `must be one of ${VERDICT_KINDS.join(', ')}` }))
+      .min(1)
+      .optional(),
+  })
+  .superRefine((o, ctx) => {
+    if ((o.connected === undefined) === (o.verdict === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must have exactly one check: connected: { below | atLeast: FRACTION, from, until } or verdict: [KINDS]',
+      });
+  });
 
 const fileSchema = z.strictObject({
   name,
@@ -165,18 +184,7 @@ const fileSchema = z.strictObject({
     )
     .min(1, 'must list at least one assumption')
     .max(MAX_ASSUMPTIONS, `must list at most ${MAX_ASSUMPTIONS} assumptions`),
-  observations: z
-    .array(
-      z.union([
-        z.strictObject({ name, run: name, connected }),
-        z.strictObject({
-          name,
-          run: name,
-          verdict: z.array(z.enum(VERDICT_KINDS, { message: `must be one of ${VERDICT_KINDS.join(', ')}` })).min(1),
-        }),
-      ]),
-    )
-    .min(1, 'must list at least one observation (calibration keeps the worlds that reproduce them)'),
+  observations: z.array(observation).min(1, 'must list at least one observation (calibration keeps the worlds that reproduce them)'),
 });
 
 /** `{policy: fibonacci, cap: 144s}`: a value on one line, as a flow-style YAML reader would recognise it. */
@@ -253,8 +261,8 @@ export function parseWorldsFile(text: string, source: string): WorldsSpec {
     if (!topologyNames.has(o.run))
       problems.push(`observations[${i}].run: "${o.run}" is not a topology of this file (${[...topologyNames].join(', ')})`);
     if (f.observations.findIndex((x) => x.name === o.name) !== i) problems.push(`observations[${i}].name: "${o.name}" is used twice`);
-    if ('connected' in o) return { name: o.name, run: o.run, criterion: { kind: 'connected', ...o.connected } };
-    return { name: o.name, run: o.run, criterion: { kind: 'verdict', allowed: o.verdict } };
+    if (o.connected !== undefined) return { name: o.name, run: o.run, criterion: { kind: 'connected', ...o.connected } };
+    return { name: o.name, run: o.run, criterion: { kind: 'verdict', allowed: o.verdict! } };
   });
   if (problems.length > 0) throw new WorldsError(`${source}: not a valid worlds file:\n${problems.map((p) => `  ${p}`).join('\n')}`);
 

@@ -71,7 +71,7 @@ export function planWorlds(spec: WorldsSpec, documents: Record<string, unknown>)
       } catch (err) {
         if (!(err instanceof TopologyError)) throw err;
         const first = err.issues[0];
-        const culprit = spec.assumptions.find((a) => first !== undefined && first.path.startsWith(a.path));
+        const culprit = spec.assumptions.find((a) => first?.path.startsWith(a.path));
         const issues = err.issues
           .slice(0, 3)
           .map((x) => `${x.path === '' ? '' : `${x.path}: `}${x.message}`)
