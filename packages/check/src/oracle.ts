@@ -27,11 +27,24 @@ import { type EngineName, type Series, StampedeInputError } from '@stampede/kern
 import type { PlatformParams, PoolParams, TimelineEvent } from '@stampede/model';
 import { buildPlatform, STORM_CONNECTED_FRACTION_BELOW, stormStartOf } from '@stampede/model';
 import { type OracleOptions, resolveOracleOptions } from './options.ts';
+import { placementOf, type RouterSlots, readyRouterSlots } from './placement.ts';
 import { counterAt, ratePerSec, type Sampled, seriesByName, slopePerMin, windowMean, windowMin } from './series-math.ts';
 
 export const VERDICT_KINDS = ['recovered', 'slow', 'metastable', 'overloaded'] as const;
 export type VerdictKind = (typeof VERDICT_KINDS)[number];
-export const SUSTAINING_LOOPS = ['abandoned-acquires', 'stale-connections', 'restarts', 'retries', 'none'] as const;
+/**
+ * What held a storm up (docs/design.md, "The oracle"); 'unexplained': not recovered, but no loop's evidence
+ * reached its threshold (e.g. a slow recovery, an under-provisioned configuration); 'none': recovered.
+ */
+export const SUSTAINING_LOOPS = [
+  'abandoned-acquires',
+  'stale-connections',
+  'restarts',
+  'imbalance',
+  'retries',
+  'unexplained',
+  'none',
+] as const;
 export type SustainingLoop = (typeof SUSTAINING_LOOPS)[number];
 
 export interface Verdict {
@@ -75,7 +88,16 @@ export interface Verdict {
   };
   /** what held the storm up, measured between t₁ and the deadline */
   dominantLoop: SustainingLoop;
-  loops: { abandonedSlotShare: number; staleSlotShare: number; restartsPerDelegate: number; retryAmplification: number };
+  loops: {
+    abandonedSlotShare: number;
+    staleSlotShare: number;
+    restartsPerDelegate: number;
+    retryAmplification: number;
+    /** share of the samples from t₁ to the deadline at which the fullest ready router (fixed pool) had no free slot */
+    fullRouterShare: number;
+    /** at those samples, the free slots of the other ready routers over their capacity (0 when none was ever full) */
+    freeSlotShareElsewhere: number;
+  };
   /** the control run of the final configuration from a quiet start (only for stationary storms) */
   control: { healthy: boolean; connectedFraction: number; goodput: number; acquireTimeoutsPerMin: number } | undefined;
   /** one-paragraph explanation */
@@ -93,6 +115,25 @@ export interface Severity {
 }
 
 const SAMPLE_STEP_MS = 30_000;
+
+/**
+ * A retry loop needs the requests through the routers (socket opens + REST calls) at the deadline
+ * at least twice the baseline: on average every request sent twice. Less is what a partly working
+ * fleet retries for its failing share — an imbalance's one full router of four gave 0.9–1.8× (and
+ * once 2.4×, named an imbalance by its own evidence first) in 400 generated cases at 200
+ * delegates — plus the noise of a 5-minute rate (about ±13% at two standard deviations for the
+ * 240 REST calls of a 200-delegate baseline). The storms held up by retries reach 3–7×.
+ */
+const RETRY_AMPLIFICATION_AT_LEAST = 2;
+/**
+ * An imbalance: the fleet is back (connected at the deadline meets X), yet one ready router had no
+ * free slot for at least half of the samples from t₁ to the deadline — stationary, not a burst
+ * passing through — while the other ready routers had at least a tenth of their slots free on
+ * average at those samples: the capacity is there, on the wrong routers. Sockets pinned there never
+ * move, and every REST call load-balanced onto the full router waits for an acquire.
+ */
+const IMBALANCE_FULL_SHARE = 0.5;
+const IMBALANCE_FREE_ELSEWHERE = 0.1;
 
 function triggerEnd(params: PlatformParams, completions: number[], nowMs: number): number | undefined {
   const events = params.timeline;
@@ -160,6 +201,13 @@ export function judge(params: PlatformParams, seed: number, options: OracleOptio
   // samples the full run judges, and the verdict must not depend on where the run stopped.
   const interval = sim.metrics.sampleIntervalMs;
   const halvesBeforeEnd = endMs / interval >= sim.metrics.maxSamples;
+  // each ready router's free slots, read from its pool once per sample interval from t₁ to the
+  // deadline (the series only hold the fleet's sums); reading does not change the run
+  const routerSamples: RouterSlots[][] = [];
+  for (let t = (Math.floor(sim.now / interval) + 1) * interval; t <= deadlineMs; t += interval) {
+    sim.runUntil(t);
+    routerSamples.push(readyRouterSlots(state));
+  }
   sim.runUntil(Math.max(sim.now, Math.min(endMs, deadlineMs + 2 * interval)));
   const afterDeadline = seriesByName(sim.metrics.series(), 'delegates.connected');
   const k = afterDeadline.timesMs.findIndex((t) => t > deadlineMs);
@@ -209,6 +257,7 @@ export function judge(params: PlatformParams, seed: number, options: OracleOptio
 
   const capacity = windowMean(seriesByName(series, 'router.slots.capacity'), triggerEndMs, deadlineMs);
   const restarts = seriesByName(series, 'delegates.restarts');
+  const placement = placementOf(routerSamples);
   const loops = {
     abandonedSlotShare: capacity > 0 ? windowMean(seriesByName(series, 'router.slots.abandoned'), triggerEndMs, deadlineMs) / capacity : 0,
     staleSlotShare: capacity > 0 ? windowMean(seriesByName(series, 'router.slots.stale'), triggerEndMs, deadlineMs) / capacity : 0,
@@ -218,7 +267,16 @@ export function judge(params: PlatformParams, seed: number, options: OracleOptio
       atDeadline.attemptsPerSec + atDeadline.restCallsPerSec,
       baseline.attemptsPerSec + baseline.restCallsPerSec,
     ),
+    fullRouterShare: placement.samples > 0 ? placement.fullSamples / placement.samples : 0,
+    freeSlotShareElsewhere: placement.capacityElsewhere > 0 ? placement.freeElsewhere / placement.capacityElsewhere : 0,
   };
+  const imbalanced =
+    atDeadline.connectedFraction >= o.connectedThreshold &&
+    loops.fullRouterShare >= IMBALANCE_FULL_SHARE &&
+    loops.freeSlotShareElsewhere >= IMBALANCE_FREE_ELSEWHERE;
+  // the mechanisms that hold slots come first (their share is direct evidence), then restarts; an
+  // imbalance before retries: calls sent to the full router time out and are retried, so an imbalance
+  // raises the traffic too, but no retry keeps that router full — its pinned sockets do, retries or not
   const dominantLoop: SustainingLoop =
     recoveredAtMs !== undefined
       ? 'none'
@@ -228,7 +286,11 @@ export function judge(params: PlatformParams, seed: number, options: OracleOptio
           ? 'stale-connections'
           : loops.restartsPerDelegate >= 0.5
             ? 'restarts'
-            : 'retries';
+            : imbalanced
+              ? 'imbalance'
+              : loops.retryAmplification >= RETRY_AMPLIFICATION_AT_LEAST
+                ? 'retries'
+                : 'unexplained';
 
   let verdict: VerdictKind;
   let control: Verdict['control'];
@@ -275,6 +337,12 @@ export function judge(params: PlatformParams, seed: number, options: OracleOptio
   };
 
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  // where the slots were free, when one router stayed full: "router-r2-4 had no free slot for 14.8 of the 15.0 min …"
+  const others = Math.round(placement.routersElsewhere);
+  const placementText =
+    placement.fullRouter !== undefined && loops.fullRouterShare >= IMBALANCE_FULL_SHARE
+      ? `; ${placement.fullRouter} had no free slot for ${((placement.fullSamples * interval) / 60_000).toFixed(1)} of the ${((placement.samples * interval) / 60_000).toFixed(1)} min from t₁ to the deadline while the other ${others} ready router${others === 1 ? '' : 's'} had ${Math.round(placement.freeElsewhere)} of ${Math.round(placement.capacityElsewhere)} slots free`
+      : '';
   // a moment of the run reads as "minute 27.0", never "27.0 min", which reads like a duration
   const minute = (ms: number) => `minute ${(ms / 60_000).toFixed(1)}`;
   const evidence =
@@ -286,8 +354,8 @@ export function judge(params: PlatformParams, seed: number, options: OracleOptio
           `${atDeadline.acquireTimeoutsPerMin.toFixed(0)} acquire timeouts/min, ${atDeadline.attemptsPerSec.toFixed(1)} socket opens/s and ${atDeadline.restCallsPerSec.toFixed(1)} REST calls/s through the routers (baseline ${baseline.attemptsPerSec.toFixed(2)}/s and ${baseline.restCallsPerSec.toFixed(1)}/s, ×${loops.retryAmplification.toFixed(1)}), ` +
           `goodput ${pct(atDeadline.goodput)} of tasks (baseline ${pct(baseline.goodput)}); ` +
           `${pct(loops.abandonedSlotShare)} of router slots held by sockets of clients that left, ${pct(loops.staleSlotShare)} stale, ` +
-          `${loops.restartsPerDelegate.toFixed(2)} restarts per delegate; the same final configuration from a quiet start ` +
-          `${control!.healthy ? `is healthy (${pct(control!.connectedFraction)} connected, goodput ${pct(control!.goodput)}): the storm sustains itself (${dominantLoop})` : `is not healthy either (${pct(control!.connectedFraction)} connected, goodput ${pct(control!.goodput)}, ${control!.acquireTimeoutsPerMin.toFixed(0)} acquire timeouts/min): under-provisioned, not metastable`}`;
+          `${loops.restartsPerDelegate.toFixed(2)} restarts per delegate${placementText}; the same final configuration from a quiet start ` +
+          `${control!.healthy ? `is healthy (${pct(control!.connectedFraction)} connected, goodput ${pct(control!.goodput)}): ${stormStartMs === undefined ? 'what the trigger left' : 'the storm'} sustains itself (${dominantLoop})` : `is not healthy either (${pct(control!.connectedFraction)} connected, goodput ${pct(control!.goodput)}, ${control!.acquireTimeoutsPerMin.toFixed(0)} acquire timeouts/min): under-provisioned, not metastable`}`;
 
   return {
     verdict,

@@ -1,9 +1,12 @@
 /**
  * The oracle on constructed cases (docs/design.md, "The oracle"), at 2,000 delegates.
  */
-import { prod4ElasticBaseline, prod4Incident } from '@stampede/model';
+import { fileURLToPath } from 'node:url';
+import { loadTopologyFile, prod4ElasticBaseline, prod4Incident, prod4Mitigated } from '@stampede/model';
 import { describe, expect, it } from 'vitest';
-import { judge, resolveOracleOptions } from '../src/index.ts';
+import { applyCase, judge, type RolloutCase, resolveOracleOptions } from '../src/index.ts';
+
+const example = (name: string) => fileURLToPath(new URL(`../../../examples/topologies/${name}`, import.meta.url));
 
 describe('metastability oracle', () => {
   it('the incident is metastable: a stationary storm held up by sockets of clients that left, while the same configuration started quietly is healthy', () => {
@@ -39,6 +42,9 @@ describe('metastability oracle', () => {
     expect(v.verdict).toBe('slow');
     expect(v.atDeadline.connectedTrendPerMin).toBeGreaterThan(0.005);
     expect(v.atDeadline.connectedFraction).toBeLessThan(0.99);
+    // nothing holds it down: no loop's evidence reaches its threshold, and the verdict does not invent one
+    expect(v.loops.retryAmplification).toBeLessThan(2);
+    expect(v.dominantLoop).toBe('unexplained');
   });
 
   it('manual rollbacks are not counted: the verdict is about recovering by itself', () => {
@@ -67,5 +73,80 @@ describe('metastability oracle', () => {
     const rolloutsDone = judge(prod4ElasticBaseline({ delegates: 200 }), 1).triggerEndMs;
     expect(v.triggerEndMs).toBeLessThanOrEqual(Math.max(rolloutsDone, 11 * 60_000) + 60_000);
     expect(v.deadlineMs - v.triggerEndMs).toBe(15 * 60_000);
+  });
+
+  describe('names the loop from the evidence', () => {
+    it('a fleet back in full with one router left without a slot for REST is an imbalance, not a retry loop', () => {
+      // the finding of test/properties.test.ts (the mitigations without action item 1's headroom), fast-check seed 7,
+      // run 22: the new routers come up one by one and the first takes the reconnecting sockets until it is full
+      const topology = prod4Mitigated({ delegates: 200 });
+      const rollout = topology.timeline[0]!;
+      if (rollout.kind !== 'rollout') throw new Error('prod4Mitigated starts with the router rollout');
+      rollout.pool = { ...rollout.pool, maxConnections: topology.router.pool.maxConnections / 2, cancelAbandonedAcquires: true };
+      const c: RolloutCase = {
+        policy: {
+          router: { maxSurge: '10%', maxUnavailable: 0, minReadySeconds: 79 },
+          manager: { maxSurge: 2, maxUnavailable: '97%', minReadySeconds: 0 },
+          order: 'together',
+          gapMs: 60_000,
+        },
+        faults: [],
+        seed: 5,
+      };
+      const v = judge(applyCase(topology, c), c.seed);
+      expect(v.verdict).toBe('metastable');
+      expect(v.dominantLoop).toBe('imbalance');
+      // the evidence: REST barely above the baseline, the fleet connected, one router full while the others had room
+      expect(v.loops.retryAmplification).toBeLessThan(2);
+      expect(v.atDeadline.connectedFraction).toBeGreaterThanOrEqual(0.99);
+      expect(v.atDeadline.goodput).toBeLessThan(0.95);
+      expect(v.loops.fullRouterShare).toBeGreaterThan(0.9);
+      expect(v.loops.freeSlotShareElsewhere).toBeGreaterThan(0.3);
+      expect(v.loops.abandonedSlotShare).toBe(0);
+      expect(v.evidence).toContain('×1.6)');
+      expect(v.evidence).toContain(
+        'router-r2-4 had no free slot for 14.4 of the 14.8 min from t₁ to the deadline while the other 3 ready routers had 76 of 207 slots free',
+      );
+      // the storm itself (97% of the managers down at once) is long over: what it left sustains itself
+      expect(v.severity.minConnectedFraction).toBe(0);
+      expect(v.evidence).toContain('the storm sustains itself (imbalance)');
+    });
+
+    it('the Prod4 incident (200 delegates) is still named by the slots its departed clients hold, with every router full', () => {
+      const v = judge(loadTopologyFile(example('prod4-incident-small.yaml')), 1);
+      expect(v.verdict).toBe('metastable');
+      expect(v.dominantLoop).toBe('abandoned-acquires');
+      expect(v.traceHash).toBe('e4c15d949b3e9810');
+      expect(v.loops.retryAmplification).toBeGreaterThan(2);
+      // full everywhere is no imbalance: the other routers had no slot free either
+      expect(v.loops.fullRouterShare).toBeGreaterThan(0.9);
+      expect(v.loops.freeSlotShareElsewhere).toBe(0);
+      expect(v.evidence).toContain('while the other 3 ready routers had 0 of 207 slots free');
+    });
+
+    it('a storm held up by retries (restarts kept out of the way, abandoned acquires cancelled) is still named retries', () => {
+      const topology = prod4Incident({ delegates: 200 });
+      const rollout = topology.timeline[0]!;
+      if (rollout.kind !== 'rollout') throw new Error('prod4Incident starts with the router rollout');
+      rollout.pool = { ...rollout.pool, cancelAbandonedAcquires: true };
+      topology.delegates.healthCacheTtlMs = 3 * 60 * 60_000; // no liveness restarts: they would be named first
+      const c: RolloutCase = {
+        policy: {
+          router: { maxSurge: 2, maxUnavailable: 1, minReadySeconds: 4 },
+          manager: { maxSurge: 2, maxUnavailable: 1, minReadySeconds: 0 },
+          order: 'manager-first',
+          gapMs: 720_000,
+        },
+        faults: [{ atMs: 1_450_000, kind: 'partition', durationMs: 300_000, label: 'partition of delegates from routers for 5 min' }],
+        seed: 13,
+      };
+      const v = judge(applyCase(topology, c), c.seed);
+      expect(v.verdict).toBe('metastable');
+      expect(v.dominantLoop).toBe('retries');
+      expect(v.loops.retryAmplification).toBeGreaterThan(5);
+      expect(v.atDeadline.connectedFraction).toBeLessThan(0.5);
+      expect(v.loops.restartsPerDelegate).toBeLessThan(0.5);
+      expect(v.evidence).toContain('the storm sustains itself (retries)');
+    });
   });
 });

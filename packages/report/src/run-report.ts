@@ -81,6 +81,7 @@ ${fact('at deadline: acquire timeouts', `${v.atDeadline.acquireTimeoutsPerMin.to
 ${fact('at deadline: socket opens / REST calls', `${v.atDeadline.attemptsPerSec.toFixed(2)}/s / ${v.atDeadline.restCallsPerSec.toFixed(1)}/s (×${v.loops.retryAmplification.toFixed(1)})`)}
 ${fact('slots held for clients that left / stale', `${fmtPct(v.loops.abandonedSlotShare)} / ${fmtPct(v.loops.staleSlotShare)}`)}
 ${fact('restarts per delegate (t₁ to deadline)', v.loops.restartsPerDelegate.toFixed(2))}
+${fact('fullest router without a free slot / free slots on the others meanwhile (t₁ to deadline)', `${fmtPct(v.loops.fullRouterShare)} of the time / ${fmtPct(v.loops.freeSlotShareElsewhere)}`)}
 ${c === undefined ? '' : fact('control run from a quiet start', `${c.healthy ? 'healthy' : 'not healthy'}: ${fmtPct(c.connectedFraction)} connected, goodput ${fmtPct(c.goodput)}`)}
 ${fact('oracle run trace hash', v.traceHash)}
 </div>
