@@ -29,7 +29,9 @@ import { robustScoreboard } from '../src/worlds/robust-scoreboard.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/worlds/${name}`, import.meta.url));
 const SMALL = fixture('small.yaml');
-const smallText = readFileSync(SMALL, 'utf8');
+// the fixture without its third assumption (the CLI suite runs it whole): two assumptions, four worlds
+const smallText = readFileSync(SMALL, 'utf8').replace(/ {2}- name: service-times\n.*\n.*\n/, '');
+if (smallText.includes('service-times')) throw new Error('the fixture changed: update the line above');
 
 function documents(spec: WorldsSpec): Record<string, unknown> {
   return Object.fromEntries(specTopologies(spec).map((t) => [t.name, readTopologyYaml(readFileSync(t.file, 'utf8'), t.written)]));
