@@ -70,7 +70,14 @@ export const DEFAULTS: DeepReadonly<PlatformParams> = deepFreeze<PlatformParams>
       enabled: true,
       minReplicas: 4,
       maxReplicas: 4,
+      metric: 'cpu', // what most HPAs scale on (the API's own default metric is 80% CPU)
       targetUtilization: 0.8,
+      // A router pod as a Netty gateway: 250m requested; 2 ms of CPU per proxied request (TLS, HTTP parsing, copying
+      // both ways); 0.2 ms per second per open WebSocket (the heartbeats and task offers it carries). The Prod4 fleet at
+      // rest (≈ 500 sockets and 2.5 requests/s per pod) is then ≈ 105m: 42% of the request, half the 80% target.
+      cpuRequestMillicores: 250,
+      cpuPerRequestMs: 2,
+      cpuPerSocketPerSecondMs: 0.2,
       syncPeriodMs: 15_000,
       metricLagMs: 30_000,
       scaleUpPods: 4,

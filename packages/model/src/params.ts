@@ -70,12 +70,27 @@ export interface RolloutStrategy {
   minReadyMs: number;
 }
 
+/**
+ * What the router autoscaler scales on. `cpu`: a CPU-like load per router pod from the requests it handles and the
+ * sockets it holds, against its CPU request (a Resource metric, what most HPAs use). `poolUtilization`: occupied slots /
+ * maxConnections of a fixed pool (a Pods metric from Reactor Netty's gauges; an elastic pool has no limit and reports 0).
+ */
+export type AutoscalerMetric = 'cpu' | 'poolUtilization';
+
 export interface AutoscalingParams {
   enabled: boolean;
   minReplicas: number;
   maxReplicas: number;
-  /** target average pool utilisation (occupied / maxConnections) per ready router */
+  /** what the HPA measures on each measurable router pod (ready, not terminating) */
+  metric: AutoscalerMetric;
+  /** target average of the metric: CPU utilisation (usage / request), or pool utilisation (occupied / maxConnections) */
   targetUtilization: number;
+  /** metric cpu: the router pod's CPU request in millicores, the denominator of its CPU utilisation */
+  cpuRequestMillicores: number;
+  /** metric cpu: CPU time one handled request costs (a REST call or WebSocket upgrade that got an upstream connection) */
+  cpuPerRequestMs: number;
+  /** metric cpu: CPU time one open WebSocket costs per second it is held */
+  cpuPerSocketPerSecondMs: number;
   syncPeriodMs: number;
   metricLagMs: number;
   scaleUpPods: number;

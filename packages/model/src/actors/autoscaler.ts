@@ -1,17 +1,36 @@
 /**
  * Autoscaler: a Kubernetes HorizontalPodAutoscaler for the router deployment.
  *
- * Every sync period it reads the average pool utilisation (occupied slots /
- * maxConnections) of the router pods that hold a pool, ready ones and those
- * draining in their grace period (Kubernetes' HPA leaves terminating pods
- * out: a known difference), as it was `metricLagMs` ago (metrics pipelines lag), asks the HPA rules (kube/hpa.ts: tolerance, scale-up limit,
- * scale-down stabilisation, min/max) for a replica count, and tells the
- * router deployment. New router pods take new connections only: nothing
- * moves existing sockets onto them.
+ * Every sync period it samples the metric of each measurable router pod, reads the samples as they were `metricLagMs`
+ * ago (metrics pipelines lag), groups the pods as the controller's groupPods does, asks the HPA rules (kube/hpa.ts:
+ * Kubernetes' replica calculation, tolerance, scale-up limit, scale-down stabilisation, min/max) for a replica count,
+ * and tells the router deployment. New router pods take new connections only: nothing moves existing sockets onto
+ * them.
+ *
+ * The metric (`router.autoscaling.metric`), per pod, in the integers Kubernetes would see:
+ * - `cpu` (a Resource metric, target averageUtilization): millicores used over the last sync period against the pod's
+ *   CPU request. Two terms, both work the pod does: each request it handled (got an upstream connection and sent
+ *   upstream: the UPGRADE or CALL it sent to a manager pod) costs `cpuPerRequestMs`; each delegate WebSocket it holds
+ *   costs `cpuPerSocketPerSecondMs` per second (heartbeats and task offers it carries). Nothing else costs CPU here:
+ *   an acquire waiting for a slot, timing out or rejected sends nothing upstream, so a pod whose pool is full and
+ *   whose acquires wait is idle (waiting is not work); stale and abandoned slots carry no traffic. metrics-server
+ *   reports nanocores and the HPA reads MilliValue(), which rounds up: usage is ceil(nanocores / 10⁶).
+ * - `poolUtilization` (a Pods metric, target averageValue): occupied slots / maxConnections of a fixed pool, in whole
+ *   milli-units (floor(occupied · 1000 / maxConnections), as an adapter truncating to a milli-quantity gives it). An
+ *   elastic pool has no limit: against Reactor Netty's unbounded max it reports 0 (the topology validation refuses
+ *   this metric when every router pool is elastic).
+ *
+ * The pods (groupPods): a router pod leaves `platform.routerPools` when it leaves the Service endpoints (router-pod.ts,
+ * leaveEndpoints), so terminating (draining) pods are in no group, as Kubernetes ignores pods with a deletionTimestamp.
+ * Of the pods in it, those with a sample `metricLagMs` old are ready; those without one (ready for less than the lag)
+ * are missing; for `cpu`, a pod whose sample's window began before it was ready is unready (the controller's CPU
+ * initialization rule); pods the deployment should have that are not ready yet are unready.
  */
+import type { Envelope } from '@stampede/kernel';
 import { portOf } from '@stampede/kernel';
 import { setup } from 'xstate';
-import { createHpaState, type HpaState, hpaReconcile } from '../kube/hpa.ts';
+import { createHpaState, type HpaSpec, type HpaState, hpaReconcile } from '../kube/hpa.ts';
+import type { AutoscalingParams } from '../params.ts';
 import type { PlatformState } from '../platform-state.ts';
 
 export interface AutoscalerInput {
@@ -20,23 +39,79 @@ export interface AutoscalerInput {
   target: string;
 }
 
+/** One pod's sample: its metric in whole milli-units, and whether its window began before the pod was ready. */
+interface PodSample {
+  milli: number;
+  partial: boolean;
+}
+
 interface AutoscalerContext {
   platform: PlatformState;
   target: string;
   hpa: HpaState;
-  /** [time ms, utilisation] samples, oldest first, for the metric lag */
-  history: [number, number][];
+  /** [time ms, samples by pod], oldest first, for the metric lag */
+  history: [number, Map<string, PodSample>][];
   desired: number;
+  /** metric cpu: requests each router pod handled since the last sample (counted off the network) */
+  handled: Map<string, number>;
+  /** pods sampled before, so that a pod's first sample is known to be partial */
+  seen: Set<string>;
+  /** time of the last sample; undefined before the first */
+  lastSampleMs: number | undefined;
 }
 
-function utilisation(platform: PlatformState): number {
-  let sum = 0;
-  let n = 0;
-  for (const pool of platform.routerPools.values()) {
-    sum += pool.occupied / pool.params.maxConnections;
-    n++;
+/**
+ * metric cpu: counts the requests router pods send upstream, the work the CPU term is made of. Observing the network
+ * changes nothing in the run (run.ts, onBuild): no event, no random draw, the same trace hash.
+ */
+function countHandledRequests(platform: PlatformState, handled: Map<string, number>): void {
+  platform.sim.network.sent$.subscribe((env: Envelope) => {
+    const type = env.event.type;
+    if ((type === 'UPGRADE' || type === 'CALL') && platform.routerPools.has(env.from)) {
+      handled.set(env.from, (handled.get(env.from) ?? 0) + 1);
+    }
+  });
+}
+
+function sample(context: AutoscalerContext, a: AutoscalingParams, nowMs: number): Map<string, PodSample> {
+  const samples = new Map<string, PodSample>();
+  const windowMs = context.lastSampleMs === undefined ? 0 : nowMs - context.lastSampleMs;
+  for (const [pod, pool] of context.platform.routerPools) {
+    const partial = !context.seen.has(pod);
+    context.seen.add(pod);
+    if (a.metric === 'poolUtilization') {
+      const milli = pool.params.mode === 'fixed' ? Math.floor((pool.occupied * 1000) / pool.params.maxConnections) : 0;
+      samples.set(pod, { milli, partial });
+    } else if (windowMs > 0) {
+      // CPU seconds per second: the requests of the window, spread over it, plus the sockets held now.
+      const cores = ((context.handled.get(pod) ?? 0) * a.cpuPerRequestMs) / windowMs + (pool.websocket * a.cpuPerSocketPerSecondMs) / 1000;
+      const nanocores = Math.round(cores * 1e9);
+      samples.set(pod, { milli: Math.floor((nanocores + 999_999) / 1_000_000), partial });
+    }
   }
-  return n === 0 ? 0 : sum / n;
+  for (const pod of context.seen) if (!context.platform.routerPools.has(pod)) context.seen.delete(pod);
+  context.handled.clear();
+  context.lastSampleMs = nowMs;
+  return samples;
+}
+
+function hpaSpec(a: AutoscalingParams): HpaSpec {
+  return {
+    minReplicas: a.minReplicas,
+    maxReplicas: a.maxReplicas,
+    targetValue: a.targetUtilization,
+    ...(a.metric === 'cpu' ? { targetType: 'Utilization' as const, podRequestMilli: a.cpuRequestMillicores } : {}),
+    behavior: {
+      scaleUp: {
+        policies: [
+          { type: 'Percent', value: a.scaleUpPercent, periodMs: a.scaleUpPeriodMs },
+          { type: 'Pods', value: a.scaleUpPods, periodMs: a.scaleUpPeriodMs },
+        ],
+        selectPolicy: 'Max',
+      },
+      scaleDown: { stabilizationWindowMs: a.scaleDownStabilizationMs },
+    },
+  };
 }
 
 export const autoscaler = setup({
@@ -47,28 +122,34 @@ export const autoscaler = setup({
       const a = p.params.router.autoscaling;
       portOf(self).send(self.id, { type: 'SYNC' }, { latencyMs: a.syncPeriodMs });
       const now = p.sim.now;
-      context.history.push([now, utilisation(p)]);
+      context.history.push([now, sample(context, a, now)]);
       while (context.history.length > 1 && context.history[1]![0] <= now - a.metricLagMs) context.history.shift();
       const lagged = context.history[0]![1];
-      const { desiredReplicas } = hpaReconcile(
-        context.hpa,
-        {
-          minReplicas: a.minReplicas,
-          maxReplicas: a.maxReplicas,
-          targetValue: a.targetUtilization,
-          behavior: {
-            scaleUp: {
-              policies: [
-                { type: 'Percent', value: a.scaleUpPercent, periodMs: a.scaleUpPeriodMs },
-                { type: 'Pods', value: a.scaleUpPods, periodMs: a.scaleUpPeriodMs },
-              ],
-              selectPolicy: 'Max',
-            },
-            scaleDown: { stabilizationWindowMs: a.scaleDownStabilizationMs },
-          },
-        },
-        { nowMs: now, currentReplicas: context.desired, readyReplicas: p.readyRouters.length, metricValue: lagged },
-      );
+
+      // groupPods over the pods that are ready and not terminating
+      let ready = 0;
+      let missing = 0;
+      let partial = 0;
+      let totalMilli = 0;
+      for (const pod of p.routerPools.keys()) {
+        const s = lagged.get(pod);
+        if (s === undefined) missing++;
+        else if (s.partial && a.metric === 'cpu') partial++;
+        else {
+          ready++;
+          totalMilli += s.milli;
+        }
+      }
+      const unit = a.metric === 'cpu' ? a.cpuRequestMillicores : 1000;
+      const { desiredReplicas } = hpaReconcile(context.hpa, hpaSpec(a), {
+        nowMs: now,
+        currentReplicas: context.desired,
+        readyReplicas: ready,
+        // the average that hands the controller exactly the ready pods' total (HpaInput.metricValue)
+        metricValue: ready === 0 ? 0 : totalMilli / (unit * ready),
+        missingReplicas: missing,
+        unreadyReplicas: partial + Math.max(0, context.desired - p.routerPools.size),
+      });
       if (desiredReplicas !== context.desired) {
         context.desired = desiredReplicas;
         portOf(self).send(context.target, { type: 'SCALE', replicas: desiredReplicas }, { latencyMs: 0 });
@@ -77,13 +158,23 @@ export const autoscaler = setup({
   },
 }).createMachine({
   id: 'autoscaler',
-  context: ({ input }) => ({
-    platform: input.platform,
-    target: input.target,
-    hpa: createHpaState(),
-    history: [],
-    desired: input.platform.params.router.replicas,
-  }),
+  context: ({ input }) => {
+    const handled = new Map<string, number>();
+    const a = input.platform.params.router.autoscaling;
+    // With minReplicas = maxReplicas (the default) no metric can change the count: the observer, which costs about 5%
+    // of a run, is left out and the CPU samples hold the socket term only.
+    if (a.metric === 'cpu' && a.maxReplicas > a.minReplicas) countHandledRequests(input.platform, handled);
+    return {
+      platform: input.platform,
+      target: input.target,
+      hpa: createHpaState(),
+      history: [],
+      desired: input.platform.params.router.replicas,
+      handled,
+      seen: new Set(),
+      lastSampleMs: undefined,
+    };
+  },
   entry: 'sync',
   on: { SYNC: { actions: 'sync' } },
 });

@@ -185,6 +185,9 @@ export const routerPod = setup({
       const list = context.platform.readyRouters;
       const i = list.indexOf(self.id);
       if (i >= 0) list.splice(i, 1);
+      // Terminating from here on (a deletionTimestamp, in Kubernetes' words): out of the pools the autoscaler measures,
+      // as the HPA's groupPods ignores pods being deleted. The pool itself keeps serving until the pod is gone.
+      context.platform.routerPools.delete(self.id);
     },
     open: ({ context, event, self }) => {
       if (event.type !== 'WS_OPEN' && event.type !== 'REST') return;

@@ -69,6 +69,36 @@ function orderedPair(
 
 const isZero = (v: IntOrPercent): boolean => v === 0 || v === '0%';
 
+/**
+ * `metric: poolUtilization` needs a router pool with a limit: an elastic pool reports 0 (Reactor Netty's gauges against
+ * an unbounded max), so with the base pool elastic and no rollout to `mode: fixed` the autoscaler would read 0 on every
+ * pod for the whole run and could only ever scale down. Refused while autoscaling is enabled.
+ */
+function poolMetricOnElasticPools(input: unknown): CrossFieldIssue[] {
+  const D = DEFAULTS.router;
+  const metricPath = ['router', 'autoscaling', 'metric'];
+  const modePath = ['router', 'pool', 'mode'];
+  const enabledPath = ['router', 'autoscaling', 'enabled'];
+  if (valueAt(input, metricPath) !== 'poolUtilization') return [];
+  if ((valueAt(input, enabledPath) ?? D.autoscaling.enabled) !== true) return [];
+  const mode = valueAt(input, modePath) ?? D.pool.mode;
+  if (mode !== 'elastic') return []; // fixed, or a bad mode that has its own issue
+  const timeline = valueAt(input, ['timeline']);
+  const rolloutModes = Array.isArray(timeline) ? timeline.map((e) => (isMapping(e) ? valueAt(e, ['pool', 'mode']) : undefined)) : [];
+  if (rolloutModes.some((m) => m !== undefined && m !== 'elastic')) return []; // a rollout to fixed (or a bad mode: its own issue)
+  const where = valueAt(input, modePath) === undefined ? 'router.pool.mode is elastic (the default)' : 'router.pool.mode is elastic';
+  return [
+    {
+      path: metricPath,
+      involves: [metricPath, modePath, enabledPath],
+      message: expected(
+        `a metric the router pools report: ${where} and no timeline rollout sets pool mode: fixed, so poolUtilization is 0 on every router pod and the autoscaler could never scale up; write metric: cpu, make a router pool fixed (router.pool.mode: fixed, or a rollout with pool: { mode: fixed }), or set router.autoscaling.enabled: false`,
+        'poolUtilization',
+      ),
+    },
+  ];
+}
+
 export function crossFieldIssues(input: unknown): CrossFieldIssue[] {
   const issues: CrossFieldIssue[] = [];
   const D = DEFAULTS;
@@ -109,6 +139,7 @@ export function crossFieldIssues(input: unknown): CrossFieldIssue[] {
   const minReplicas = positiveIntAt(input, [...as, 'minReplicas'], D.router.autoscaling.minReplicas);
   const maxReplicas = positiveIntAt(input, [...as, 'maxReplicas'], D.router.autoscaling.maxReplicas);
   issues.push(...orderedPair(input, [...as, 'minReplicas'], [...as, 'maxReplicas'], minReplicas, maxReplicas, String));
+  issues.push(...poolMetricOnElasticPools(input));
 
   // The API server rejects maxSurge 0 with maxUnavailable 0: such a rollout could never replace a pod.
   for (const [deployment, defaults] of [

@@ -164,7 +164,7 @@ export const FIELD_DOCS: Record<string, FieldDoc> = {
     param: 'router.pool.maxConnections',
     models:
       'upstream connection slots per router pod in a fixed pool; a WebSocket pins one for its life, a REST call holds one for its service time',
-    note: 'also the denominator of the autoscaler’s utilisation metric, in both modes',
+    note: 'also the denominator of the autoscaler’s metric `poolUtilization`, for fixed pools only (an elastic pool has no limit and reports 0)',
   },
   'router.pool.pendingAcquireMaxCount': {
     param: 'router.pool.pendingAcquireMaxCount',
@@ -214,11 +214,32 @@ export const FIELD_DOCS: Record<string, FieldDoc> = {
     note: 'minReplicas and maxReplicas are both 4 by default: the autoscaler runs but can add no pod until maxReplicas is raised',
   },
   'router.autoscaling.maxReplicas': { param: 'router.autoscaling.maxReplicas', models: 'the most router pods the autoscaler may run' },
+  'router.autoscaling.metric': {
+    param: 'router.autoscaling.metric',
+    models:
+      'what the autoscaler measures on each ready router pod: `cpu`, a CPU-like load from the requests the pod handles and the sockets it holds, against its CPU request (a Resource metric, what most HPAs scale on); `poolUtilization`, occupied upstream slots / `maxConnections` of its pool (a Pods metric, from Reactor Netty’s gauges)',
+    note: 'the two can disagree about a storm: a full fixed pool whose acquires wait is at 100% pool utilisation but does little work, so its CPU is low (waiting is not work). An elastic pool has no limit and reports 0 pool utilisation: `poolUtilization` with every router pool elastic (the base pool and every rollout) is refused. Terminating (draining) pods are left out of both, as Kubernetes does',
+  },
   'router.autoscaling.targetUtilization': {
     param: 'router.autoscaling.targetUtilization',
     models:
-      'the target average pool utilisation of the router pods that hold a pool (ready ones, and those draining in their grace period): occupied slots / maxConnections',
-    note: 'the metric is pool utilisation, not CPU or request rate; a new pod takes only new connections: nothing moves existing sockets onto it. Kubernetes’ HPA leaves terminating pods out of the average; the model still counts a draining pod (a known difference)',
+      'the target average of the metric over the measured router pods: CPU usage / request (`cpu`, averageUtilization, read as a whole percent: 0.8 is 80%) or occupied slots / maxConnections (`poolUtilization`, an averageValue of 800m)',
+    note: 'a new pod takes only new connections: nothing moves existing sockets onto it. A pod ready for less than the metric lag has no sample yet: as Kubernetes counts a pod without metrics, it counts as loaded on a scale-down (100% of its CPU request for `cpu`, the target for `poolUtilization`) and at 0 on a scale-up',
+  },
+  'router.autoscaling.cpu.requestMillicores': {
+    param: 'router.autoscaling.cpuRequestMillicores',
+    models: 'metric `cpu`: the router pod’s CPU request (resources.requests.cpu) in millicores, the denominator of its CPU utilisation',
+  },
+  'router.autoscaling.cpu.perRequest': {
+    param: 'router.autoscaling.cpuPerRequestMs',
+    models:
+      'metric `cpu`: the CPU time one handled request costs a router pod (a REST call or WebSocket upgrade that got an upstream connection: TLS, parsing, proxying)',
+    note: 'a request waiting for a slot, timing out or rejected costs nothing here: waiting is not work',
+  },
+  'router.autoscaling.cpu.perSocketPerSecond': {
+    param: 'router.autoscaling.cpuPerSocketPerSecondMs',
+    models: 'metric `cpu`: the CPU time one open delegate WebSocket costs its router pod per second (heartbeats, task offers)',
+    note: 'with the defaults a Prod4 router pod at rest (≈ 500 sockets, 2.5 requests/s) uses ≈ 105m, 42% of its 250m request',
   },
   'router.autoscaling.syncPeriod': {
     param: 'router.autoscaling.syncPeriodMs',

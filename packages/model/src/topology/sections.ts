@@ -3,6 +3,7 @@
  * validation gate, each resolved into a partial of its params (missing fields are left to the defaults).
  */
 import type {
+  AutoscalerMetric,
   AutoscalingParams,
   DelegateParams,
   ManagerParams,
@@ -102,11 +103,20 @@ const strategy = mapping({
 );
 
 /** A HorizontalPodAutoscaler: spec.minReplicas / maxReplicas, the target, and spec.behavior. */
+/** router.autoscaling.metric (cross-field.ts refuses poolUtilization where every router pool is elastic). */
+export const AUTOSCALER_METRICS = ['cpu', 'poolUtilization'] as const satisfies readonly AutoscalerMetric[];
+
 const autoscaling = mapping({
   enabled: bool.optional(),
   minReplicas: int(1, RANGES.autoscalerReplicas).optional(),
   maxReplicas: int(1, RANGES.autoscalerReplicas).optional(),
+  metric: oneOf(AUTOSCALER_METRICS).optional(),
   targetUtilization: utilization.optional(),
+  cpu: mapping({
+    requestMillicores: int(1, RANGES.cpuRequestMillicores).optional(),
+    perRequest: duration(RANGES.cpuPerRequest).optional(),
+    perSocketPerSecond: duration(RANGES.cpuPerSocketPerSecond).optional(),
+  }).optional(),
   syncPeriod: duration(RANGES.syncPeriod).optional(),
   metricLag: duration(RANGES.metricLag).optional(),
   behavior: mapping({
@@ -122,7 +132,11 @@ const autoscaling = mapping({
     enabled: a.enabled,
     minReplicas: a.minReplicas,
     maxReplicas: a.maxReplicas,
+    metric: a.metric,
     targetUtilization: a.targetUtilization,
+    cpuRequestMillicores: a.cpu?.requestMillicores,
+    cpuPerRequestMs: a.cpu?.perRequest,
+    cpuPerSocketPerSecondMs: a.cpu?.perSocketPerSecond,
     syncPeriodMs: a.syncPeriod,
     metricLagMs: a.metricLag,
     scaleUpPods: a.behavior?.scaleUp?.pods,

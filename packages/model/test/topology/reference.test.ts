@@ -21,6 +21,8 @@ const fields = schemaFields();
 
 /** The one field valid only beside another: the spread of a lognormal service time. */
 const SPREAD = 'manager.serviceTimes.spread';
+/** Valid only with a router pool that has a limit: metric poolUtilization (cross-field.ts). */
+const METRIC = 'router.autoscaling.metric';
 
 /** A topology input with `value` at the field's path (and the policy a reconnect field needs). */
 function inputWith(field: SchemaField, value: unknown): Record<string, unknown> {
@@ -32,6 +34,7 @@ function inputWith(field: SchemaField, value: unknown): Record<string, unknown> 
   if (field.path.startsWith('delegates.reconnect.') && !field.path.endsWith('.policy'))
     (at as Record<string, unknown>).policy = field.variant;
   if (field.path === SPREAD) at.distribution = 'lognormal'; // a spread is an error on any other distribution
+  if (field.path === METRIC) (root.router as Record<string, unknown>).pool = { mode: 'fixed' }; // poolUtilization needs a limit
   return root;
 }
 
@@ -68,7 +71,9 @@ describe('the field reference', () => {
   )('%s sets the parameter its words name, and only that one', (_, field) => {
     const param = FIELD_DOCS[field.path]!.param!;
     const base =
-      field.path.startsWith('delegates.reconnect.') || field.path === SPREAD ? parseTopology(inputWith(field, undefined)) : DEFAULTS;
+      field.path.startsWith('delegates.reconnect.') || field.path === SPREAD || field.path === METRIC
+        ? parseTopology(inputWith(field, undefined))
+        : DEFAULTS;
     let tried = 0;
     for (const value of candidates(field)) {
       let params: PlatformParams;

@@ -176,7 +176,9 @@ router:
     enabled: false
     minReplicas: 6
     maxReplicas: 12
+    metric: poolUtilization
     targetUtilization: 0.7
+    cpu: { requestMillicores: 500, perRequest: 1ms, perSocketPerSecond: 0.5ms }
     syncPeriod: 30s
     metricLag: 1m
     behavior: { scaleUp: { pods: 2, percent: 50, period: 2m }, scaleDown: { stabilizationWindow: 10m } }
@@ -246,7 +248,11 @@ describe('every field', () => {
         enabled: false,
         minReplicas: 6,
         maxReplicas: 12,
+        metric: 'poolUtilization',
         targetUtilization: 0.7,
+        cpuRequestMillicores: 500,
+        cpuPerRequestMs: 1,
+        cpuPerSocketPerSecondMs: 0.5,
         syncPeriodMs: 30_000,
         metricLagMs: 60_000,
         scaleUpPods: 2,
