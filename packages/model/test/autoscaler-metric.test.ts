@@ -30,12 +30,13 @@ describe('router.autoscaling.metric in a topology', () => {
           'expected a metric the router pools report: router.pool.mode is elastic (the default) and no timeline rollout sets pool mode: fixed, so poolUtilization is 0 on every router pod and the autoscaler could never scale up; write metric: cpu, make a router pool fixed (router.pool.mode: fixed, or a rollout with pool: { mode: fixed }), or set router.autoscaling.enabled: false, got "poolUtilization"',
       },
     ]);
-    expect(issuesOf('router: { pool: { mode: elastic }, autoscaling: { metric: poolUtilization } }')[0]?.message).toMatch(
+    expect(issuesOf('router: { pool: { mode: elastic }, autoscaling: { metric: poolUtilization, maxReplicas: 8 } }')[0]?.message).toMatch(
       /^expected a metric the router pools report: router.pool.mode is elastic and no timeline rollout/,
     );
   });
 
-  it('accepts poolUtilization with a fixed pool, a rollout to one, or autoscaling off; and cpu anywhere', () => {
+  it('accepts poolUtilization with a fixed pool, a rollout to one, autoscaling off or unable to scale (min = max); and cpu anywhere', () => {
+    expect(issuesOf('router: { autoscaling: { metric: poolUtilization, minReplicas: 4, maxReplicas: 4 } }')).toEqual([]);
     expect(issuesOf('router: { pool: { mode: fixed }, autoscaling: { metric: poolUtilization } }')).toEqual([]);
     expect(
       issuesOf('router: { autoscaling: { metric: poolUtilization } }\ntimeline: [{ at: 10m, rollout: router, pool: { mode: fixed } }]'),

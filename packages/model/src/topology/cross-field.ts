@@ -72,7 +72,8 @@ const isZero = (v: IntOrPercent): boolean => v === 0 || v === '0%';
 /**
  * `metric: poolUtilization` needs a router pool with a limit: an elastic pool reports 0 (Reactor Netty's gauges against
  * an unbounded max), so with the base pool elastic and no rollout to `mode: fixed` the autoscaler would read 0 on every
- * pod for the whole run and could only ever scale down. Refused while autoscaling is enabled.
+ * pod for the whole run and could only ever scale down. Refused while autoscaling is enabled and may scale
+ * (maxReplicas above minReplicas).
  */
 function poolMetricOnElasticPools(input: unknown): CrossFieldIssue[] {
   const D = DEFAULTS.router;
@@ -81,6 +82,11 @@ function poolMetricOnElasticPools(input: unknown): CrossFieldIssue[] {
   const enabledPath = ['router', 'autoscaling', 'enabled'];
   if (valueAt(input, metricPath) !== 'poolUtilization') return [];
   if ((valueAt(input, enabledPath) ?? D.autoscaling.enabled) !== true) return [];
+  // with minReplicas = maxReplicas no metric can change the replica count (Prod4's own HPA, 4 and 4): harmless, so
+  // allowed, and a worlds file may vary the metric over every run, an elastic baseline included
+  const min = valueAt(input, ['router', 'autoscaling', 'minReplicas']) ?? D.autoscaling.minReplicas;
+  const max = valueAt(input, ['router', 'autoscaling', 'maxReplicas']) ?? D.autoscaling.maxReplicas;
+  if (typeof min === 'number' && typeof max === 'number' && max <= min) return [];
   const mode = valueAt(input, modePath) ?? D.pool.mode;
   if (mode !== 'elastic') return []; // fixed, or a bad mode that has its own issue
   const timeline = valueAt(input, ['timeline']);

@@ -218,7 +218,7 @@ export const FIELD_DOCS: Record<string, FieldDoc> = {
     param: 'router.autoscaling.metric',
     models:
       'what the autoscaler measures on each ready router pod: `cpu`, a CPU-like load from the requests the pod handles and the sockets it holds, against its CPU request (a Resource metric, what most HPAs scale on); `poolUtilization`, occupied upstream slots / `maxConnections` of its pool (a Pods metric, from Reactor Netty’s gauges)',
-    note: 'the two can disagree about a storm: a full fixed pool whose acquires wait is at 100% pool utilisation but does little work, so its CPU is low (waiting is not work). An elastic pool has no limit and reports 0 pool utilisation: `poolUtilization` with every router pool elastic (the base pool and every rollout) is refused. Terminating (draining) pods are left out of both, as Kubernetes does',
+    note: 'the two can disagree about a storm: a full fixed pool whose acquires wait is at 100% pool utilisation but does little work, so its CPU is low (waiting is not work). An elastic pool has no limit and reports 0 pool utilisation: `poolUtilization` with every router pool elastic (the base pool and every rollout) is refused when the autoscaler may scale (maxReplicas above minReplicas). Terminating (draining) pods are left out of both, as Kubernetes does',
   },
   'router.autoscaling.targetUtilization': {
     param: 'router.autoscaling.targetUtilization',
