@@ -110,6 +110,24 @@ export function createSignals(sim: Simulation): Signals {
 }
 
 /** Picks uniformly among `ids` with the caller's stream; undefined when empty. (A stream, not a closure: no allocation per pick.) */
+/** The state of a platform before anything runs: nobody ready, nobody connected, no request yet. */
+export function createPlatformState(params: PlatformParams, sim: Simulation, signals: Signals = createSignals(sim)): PlatformState {
+  return {
+    params,
+    sim,
+    signals,
+    readyRouters: [],
+    readyManagers: [],
+    connectedList: [],
+    connectedIndex: new Map(),
+    routerPools: new Map(),
+    nextReqId: 1,
+    rolloutsCompletedAtMs: [],
+    attemptsInFlight: 0,
+    violations: [],
+  };
+}
+
 export function pickOne(ids: readonly string[], random: { next(): number }): string | undefined {
   if (ids.length === 0) return undefined;
   return ids[Math.floor(random.next() * ids.length)];

@@ -14,7 +14,7 @@ import { managerPod } from './actors/manager-pod.ts';
 import { routerPod } from './actors/router-pod.ts';
 import { workload } from './actors/workload.ts';
 import type { PlatformParams, TimelineEvent } from './params.ts';
-import { createSignals, type PlatformState } from './platform-state.ts';
+import { createPlatformState, type PlatformState } from './platform-state.ts';
 
 export const ROUTER_CONTROLLER = 'deploy-router';
 export const MANAGER_CONTROLLER = 'deploy-manager';
@@ -44,20 +44,7 @@ export function buildPlatform(params: PlatformParams, seed: number, options: Bui
     metrics: { sampleIntervalMs: params.sampleIntervalMs },
     ...(logging ? { logging } : {}),
   });
-  const state: PlatformState = {
-    params,
-    sim,
-    signals: createSignals(sim),
-    readyRouters: [],
-    readyManagers: [],
-    connectedList: [],
-    connectedIndex: new Map(),
-    routerPools: new Map(),
-    nextReqId: 1,
-    rolloutsCompletedAtMs: [],
-    attemptsInFlight: 0,
-    violations: [],
-  };
+  const state: PlatformState = createPlatformState(params, sim);
   const timelineLog: [number, string][] = [];
 
   sim.spawn(deploymentController, {

@@ -26,7 +26,7 @@ import { routerPod } from '../src/actors/router-pod.ts';
 import { defaultParams } from '../src/defaults.ts';
 import type { RouterEvent } from '../src/messages.ts';
 import type { PoolParams } from '../src/params.ts';
-import { createSignals, type PlatformState } from '../src/platform-state.ts';
+import { createPlatformState, type PlatformState } from '../src/platform-state.ts';
 
 interface Received {
   atMs: number;
@@ -66,20 +66,8 @@ function rig(pool: Partial<PoolParams>, serviceMs: number) {
   const params = defaultParams();
   params.network = { minLatencyMs: 1, maxLatencyMs: 1 };
   const sim = createSimulation({ seed: 1, network: params.network });
-  const state: PlatformState = {
-    params,
-    sim,
-    signals: createSignals(sim),
-    readyRouters: [],
-    readyManagers: ['manager-0'],
-    connectedList: [],
-    connectedIndex: new Map(),
-    routerPools: new Map(),
-    nextReqId: 1,
-    rolloutsCompletedAtMs: [],
-    attemptsInFlight: 0,
-    violations: [],
-  };
+  const state: PlatformState = createPlatformState(params, sim);
+  state.readyManagers.push('manager-0');
   const clients: Received[] = [];
   const manager: Received[] = [];
   const poolParams: PoolParams = {

@@ -25,7 +25,7 @@ import { setup } from 'xstate';
 import { drawServiceMs, managerPod } from '../src/actors/manager-pod.ts';
 import { defaultParams } from '../src/defaults.ts';
 import type { ManagerParams, ServiceTimeDistribution } from '../src/params.ts';
-import { createSignals, type PlatformState } from '../src/platform-state.ts';
+import { createPlatformState, createSignals, type PlatformState } from '../src/platform-state.ts';
 
 // ---------------------------------------------------------------- theory
 
@@ -166,20 +166,7 @@ function runQueue(o: {
       else throw new Error(`unexpected queue change ${delta}`);
     },
   } as unknown as Gauge;
-  const platform: PlatformState = {
-    params,
-    sim,
-    signals,
-    readyRouters: [],
-    readyManagers: [],
-    connectedList: [],
-    connectedIndex: new Map(),
-    routerPools: new Map(),
-    nextReqId: 1,
-    rolloutsCompletedAtMs: [],
-    attemptsInFlight: 0,
-    violations: [],
-  };
+  const platform: PlatformState = createPlatformState(params, sim, signals);
   const answered = new Map<number, number>();
   sim.spawn(sink, { id: 'sink', input: { answered } });
   sim.spawn(managerPod, { id: 'manager', input: { platform, controller: 'controller' } });
