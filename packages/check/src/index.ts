@@ -62,6 +62,18 @@ export {
   topology,
   topologyVariation,
 } from './topologies.ts';
+export { type LatestProbe, type LatestResult, latestMinute } from './whatif/latest.ts';
+export { WhatifError } from './whatif/whatif-error.ts';
+export { actionName, type Branch, MAX_TRIES, parseAction, planWhatif, type WhatifPlan } from './whatif/whatif-plan.ts';
+export {
+  assembleWhatif,
+  impactAvoided,
+  WHATIF_FORMAT,
+  WHATIF_FORMAT_VERSION,
+  type WhatifBranch,
+  type WhatifResult,
+} from './whatif/whatif-result.ts';
+export { type BranchJob, type BranchResult, runBranch } from './whatif/whatif-run.ts';
 export type {
   AssumptionFinding,
   Calibration,

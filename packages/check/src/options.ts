@@ -29,6 +29,12 @@ export interface OracleOptions {
    * @defaultValue 'compiled'
    */
   engine?: EngineName;
+  /**
+   * judge the timeline's `rollback` events too. By default the oracle leaves them out (does the platform come back
+   * by itself?); `stampede whatif` keeps a rollback tried as an emergency action, having removed the file's own.
+   * @defaultValue false
+   */
+  keepRollbacks?: boolean;
 }
 
 export type ResolvedOracleOptions = Required<OracleOptions>;
@@ -42,6 +48,7 @@ const DEFAULTS: ResolvedOracleOptions = {
   slowTrendPerMin: 0.005,
   maxTriggerWindowMs: 30 * 60_000,
   engine: 'compiled',
+  keepRollbacks: false,
 };
 
 export function resolveOracleOptions(options: OracleOptions = {}): ResolvedOracleOptions {

@@ -172,7 +172,7 @@ const amplification = (now: number, base: number) => (base > 0 ? now / base : no
 export function judge(params: PlatformParams, seed: number, options: OracleOptions = {}): Verdict {
   const o = resolveOracleOptions(options);
   const p: PlatformParams = structuredClone(params);
-  p.timeline = p.timeline.filter((e: TimelineEvent) => e.kind !== 'rollback');
+  if (!o.keepRollbacks) p.timeline = p.timeline.filter((e: TimelineEvent) => e.kind !== 'rollback');
   if (p.timeline.length === 0)
     throw new StampedeInputError(`judge: topology '${params.name}' has no trigger (no timeline event but rollbacks): nothing to judge`);
   const triggerAtMs = Math.min(...p.timeline.map((e) => e.atMs));

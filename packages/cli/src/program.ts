@@ -16,6 +16,7 @@ import { logLevelOption } from './log-output.ts';
 import { PACKAGE_VERSION } from './package-files.ts';
 import { type Io, type RunCommandOptions, runCommand } from './run-command.ts';
 import { TRACE_HELP, traceOptions } from './trace-options.ts';
+import { type WhatifOptions, whatifCommand } from './whatif-command.ts';
 import { worldsCommand } from './worlds-command.ts';
 
 const version = PACKAGE_VERSION;
@@ -189,6 +190,47 @@ export function createProgram(io: Io, setExitCode: (code: number) => void): Comm
       setExitCode(await worldsCommand(opts.worlds, opts, io));
     });
   configureErrors(demo, io, 'stampede demo');
+
+  const whatif = program
+    .command('whatif')
+    .description(
+      'branch the run at minute T and try emergency actions: does the storm end after each, how long after, and the impact avoided; or find the latest minute an action still works',
+    )
+    .argument('<file>', 'topology YAML file, e.g. examples/topologies/prod4-incident.yaml')
+    .addOption(new Option('--at <T>', 'the minute every tried action is taken, as a duration into the run (e.g. 15m)'))
+    .addOption(
+      new Option(
+        '--try <action>',
+        "an action: a timeline event as a topology file writes it, without `at` (e.g. '{rollback: router}'); repeat for more branches",
+      ).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
+    )
+    .addOption(new Option('--latest <action>', 'find the latest minute at which this action still brings the fleet back within --within'))
+    .addOption(new Option('--within <D>', 'with --latest: how soon after the action the fleet must be back (e.g. 10m)'))
+    .addOption(seedOption())
+    .addOption(workersOption('worker threads judging branches (capped at the number of CPUs)'))
+    .addOption(engineOption(' (every branch)'))
+    .addOption(new Option('--json', 'print exactly one JSON object (the result) to stdout and nothing else').default(false))
+    .addOption(reportOption("the branches' table and every branch's connected fraction on one chart"))
+    .addHelpText(
+      'after',
+      `
+Each branch is the run as written with the action added to its timeline at T: the same seed gives the same
+storm until T, and every event of the file stays. The verdict is the oracle's on the branch without the file's
+own manual rollbacks (a tried rollback stays): does the storm end by itself after the action? "storm ends
+after the action" is from T to the oracle's recovery; impact avoided is against the run as written (manual
+rollback included). --latest bisects the minutes from the trigger (the first timeline event) to the end of the
+run minus --within, to 30 s, assuming acting earlier never does worse (every minute tried is listed).
+Every branch re-runs the minutes before T (forking one run from a snapshot is not built yet).
+
+Examples:
+  stampede whatif examples/topologies/prod4-incident.yaml --at 15m --try '{rollback: router}' --try '{kill: router, count: 2}'
+  stampede whatif examples/topologies/prod4-incident.yaml --latest '{rollback: router}' --within 10m
+  stampede whatif my-topology.yaml --at 20m --try '{rollback: router}' --report out/whatif.html`,
+    )
+    .action(async (file: string, opts: WhatifOptions) => {
+      setExitCode(await whatifCommand(file, opts, io));
+    });
+  configureErrors(whatif, io, 'stampede whatif');
 
   const check = program
     .command('check')

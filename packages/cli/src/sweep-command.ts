@@ -37,6 +37,7 @@ import {
   siblingModule,
   sweepToCsv,
   sweepToJson,
+  WhatifError,
   WorldsError,
 } from '@stampede/check';
 import { readTopologyYaml, TopologyError } from '@stampede/model';
@@ -75,12 +76,12 @@ export interface SweepOptions {
 
 const VERSION = PACKAGE_VERSION;
 
-/** Runs `fn`, turning the library's sweep, worlds and topology errors into usage errors (exit code 2). */
+/** Runs `fn`, turning the library's sweep, worlds, whatif and topology errors into usage errors (exit code 2). */
 export function asUsage<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof SweepError || err instanceof WorldsError) throw new UsageError(err.message);
+    if (err instanceof SweepError || err instanceof WorldsError || err instanceof WhatifError) throw new UsageError(err.message);
     if (err instanceof TopologyError) throw new TopologyFileError(topologyErrorText(err.message, err.issues));
     throw err;
   }

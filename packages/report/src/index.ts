@@ -53,6 +53,9 @@ export {
   replayCommand,
   shellArg,
 } from './text.ts';
+/** `stampede whatif`: the branches in a terminal and as a page. */
+export { whatifReportHtml } from './whatif-report.ts';
+export { branchVerdict, formatWhatif } from './whatif-text.ts';
 /** `stampede demo --worlds`: calibration and the robust scoreboard, in a terminal and as a page. */
 export { worldsReportHtml } from './worlds-report.ts';
 export { findingText, flipText, formatWorlds } from './worlds-text.ts';
