@@ -60,6 +60,8 @@ export async function whatifCommand(file: string, opts: WhatifOptions, io: Io): 
   const tries = opts.try ?? [];
   if (tries.length > 0 && opts.at === undefined)
     throw new UsageError('--try needs --at T: the minute every tried action is taken (e.g. --at 15m)');
+  if (opts.at !== undefined && tries.length === 0)
+    throw new UsageError("--at T needs one or more --try ACTION (e.g. --try '{rollback: router}')");
   if (tries.length === 0 && opts.latest === undefined)
     throw new UsageError(
       "nothing to do: give --at T --try ACTION (e.g. --at 15m --try '{rollback: router}'), or --latest ACTION --within D",
@@ -68,8 +70,6 @@ export async function whatifCommand(file: string, opts: WhatifOptions, io: Io): 
     throw new UsageError(
       '--latest ACTION and --within D go together: the latest minute at which ACTION still brings the fleet back within D',
     );
-  if (opts.at !== undefined && tries.length === 0)
-    throw new UsageError("--at T needs one or more --try ACTION (e.g. --try '{rollback: router}')");
   const atMs = opts.at === undefined ? undefined : duration('--at', opts.at);
   const withinMs = opts.within === undefined ? undefined : duration('--within', opts.within);
   if (withinMs !== undefined && !(withinMs > 0)) throw new UsageError(`--within ${opts.within}: must be longer than 0 (e.g. --within 10m)`);

@@ -1,0 +1,116 @@
+/**
+ * What-if branches: an action added at minute T is exactly the run from
+ * scratch with that event written in the file's timeline (same parameters,
+ * same trace hash), the oracle judges a branch without the file's own manual
+ * rollbacks but with a tried one, a wrong action is refused with the loader's
+ * words, and the bisection for the latest minute finds the boundary of a
+ * monotone predicate and lists what it tried.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { loadTopologyText, readTopologyYaml, runPlatform } from '@stampede/model';
+import { describe, expect, it } from 'vitest';
+import { latestMinute, planWhatif, runBranch, WhatifError } from '../src/index.ts';
+
+const SMALL = fileURLToPath(new URL('../../../examples/topologies/prod4-incident-small.yaml', import.meta.url));
+const text = readFileSync(SMALL, 'utf8');
+const doc = readTopologyYaml(text, SMALL);
+const MIN = 60_000;
+
+/** The small incident's file with `event` (YAML, one line) appended to its timeline. */
+function withEvent(event: string): string {
+  return `${text.trimEnd()}\n  - ${event}\n`;
+}
+
+describe('a what-if branch', () => {
+  it.each([
+    ['{rollback: router}', '{ at: 15m, rollback: router, label: "whatif: rollback router at 15m" }'],
+    ['{kill: router, count: 2}', '{ at: 15m, kill: router, count: 2, label: "whatif: kill router, count 2 at 15m" }'],
+    [
+      '{partition: delegates-routers, duration: 1m}',
+      '{ at: 15m, partition: delegates-routers, duration: 1m, label: "whatif: partition delegates-routers, duration 1m at 15m" }',
+    ],
+    ['{loadSpike: 2, duration: 5m}', '{ at: 15m, loadSpike: 2, duration: 5m, label: "whatif: loadSpike 2, duration 5m at 15m" }'],
+  ])('%s at 15m is the run from scratch with the event in the file: same parameters, same trace hash', (action, written) => {
+    const plan = planWhatif(doc, SMALL, 15 * MIN, [action]);
+    const branch = plan.branches[0]!;
+    const fromScratch = loadTopologyText(withEvent(written), SMALL);
+    expect(branch.params).toStrictEqual(fromScratch);
+    const short = { ...branch.params, durationMs: 20 * MIN };
+    expect(runPlatform(short, { seed: 3 }).summary.traceHash).toBe(
+      runPlatform({ ...fromScratch, durationMs: 20 * MIN }, { seed: 3 }).summary.traceHash,
+    );
+  });
+
+  it('is judged without the file’s own rollback but with a tried one', () => {
+    const plan = planWhatif(doc, SMALL, 15 * MIN, ['{rollback: router}', '{kill: manager}']);
+    const [rollback, kill] = plan.branches;
+    expect(rollback!.params.timeline.filter((e) => e.kind === 'rollback').map((e) => e.atMs)).toEqual([52 * MIN, 15 * MIN]);
+    expect(rollback!.judged.timeline.filter((e) => e.kind === 'rollback').map((e) => e.atMs)).toEqual([15 * MIN]);
+    expect(kill!.judged.timeline.some((e) => e.kind === 'rollback')).toBe(false);
+  });
+
+  it('a rollback 5 minutes into the storm ends it; the run as written, judged, does not end by itself', () => {
+    const plan = planWhatif(doc, SMALL, 15 * MIN, ['{rollback: router}']);
+    const b = plan.branches[0]!;
+    const tried = runBranch({ index: 0, params: b.params, judged: b.judged, atMs: 15 * MIN, seed: 1, engine: 'compiled', withRun: true });
+    const none = runBranch({
+      index: -1,
+      params: plan.asWritten,
+      judged: plan.asWritten,
+      atMs: undefined,
+      seed: 1,
+      engine: 'compiled',
+      withRun: true,
+    });
+    expect(none.verdict).toBe('metastable');
+    expect(tried.verdict).toBe('recovered');
+    expect(tried.afterActionSec).toBeGreaterThan(0);
+    expect(tried.afterActionSec).toBeLessThan(10 * 60);
+    expect(tried.run!.impact.blockedPipelines).toBeLessThan(none.run!.impact.blockedPipelines);
+  });
+
+  it.each([
+    [['{rollbak: router}'], /--try "\{rollbak: router\}" does not fit .*rollbak/],
+    [['{at: 20m, rollback: router}'], /leave out `at`: --at gives the minute/],
+    [['rollback router'], /an action is a timeline event as a topology file writes it, a mapping/],
+    [['{rollback: [router'], /not YAML/],
+    [[], /nothing to try/],
+  ])('refuses %j, saying why', (tries, message) => {
+    expect(() => planWhatif(doc, SMALL, 15 * MIN, tries)).toThrow(WhatifError);
+    expect(() => planWhatif(doc, SMALL, 15 * MIN, tries)).toThrow(message);
+  });
+
+  it('refuses a minute outside the run', () => {
+    expect(() => planWhatif(doc, SMALL, 80 * MIN, ['{rollback: router}'])).toThrow(
+      /--at 1h20m: the action must come after the start and before the end of the run \(1h15m\)/,
+    );
+  });
+});
+
+describe('the latest minute', () => {
+  const probeUntil = (limitMs: number, seen: number[]) => async (atMs: number) => {
+    seen.push(atMs);
+    return { atMs, ok: atMs <= limitMs, outcome: atMs <= limitMs ? 'recovered' : 'metastable' };
+  };
+
+  it('bisects to the resolution, listing every minute tried in order', async () => {
+    const seen: number[] = [];
+    const r = await latestMinute(10 * MIN, 60 * MIN, 30_000, probeUntil(23.5 * MIN, seen));
+    expect([r.latestMs, r.firstTooLateMs]).toEqual([23.5 * MIN, 24 * MIN]);
+    expect(r.probes.map((p) => p.atMs)).toEqual([...seen].sort((a, b) => a - b));
+    expect(seen.length).toBeLessThanOrEqual(9); // 100 steps of 30 s: both ends and ⌈log2 100⌉
+    for (const p of r.probes) expect(p.ok).toBe(p.atMs <= 23.5 * MIN);
+  });
+
+  it('says so when even the earliest minute is too late, or the latest still works', async () => {
+    expect(await latestMinute(10 * MIN, 60 * MIN, 30_000, probeUntil(5 * MIN, []))).toMatchObject({
+      latestMs: null,
+      firstTooLateMs: 10 * MIN,
+    });
+    expect(await latestMinute(10 * MIN, 60 * MIN, 30_000, probeUntil(90 * MIN, []))).toMatchObject({
+      latestMs: 60 * MIN,
+      firstTooLateMs: null,
+    });
+  });
+});
