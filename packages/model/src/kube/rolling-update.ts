@@ -197,3 +197,95 @@ function checkLimits(fn: string, limits: RollingUpdateLimits): void {
 function isNonNegativeInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }
+
+/** One active ReplicaSet of a deployment, as proportional scaling sees it. */
+export interface ReplicaSetSize {
+  /** spec.replicas (in the model: its pods that are not terminating) */
+  replicas: number;
+}
+
+/**
+ * The sizes the deployment controller gives its ReplicaSets when spec.replicas changes from `previousDesired` to
+ * `desired` while more than one of them has pods: the controller's `scale` (pkg/controller/deployment/sync.go), run on
+ * a scaling event and on every sync of a paused deployment, with `GetProportion` / `getReplicaSetFraction`
+ * (util/deployment_util.go). The model uses it while a rollout is paused (a running rollout absorbs a new
+ * spec.replicas in its next step instead).
+ *
+ * `sets` are the ReplicaSets oldest first, the last one the new (current template's) set, which may have 0 replicas.
+ * In order, as the controller does:
+ * 1. one active set (or none): it alone takes `desired` (none: the new set does);
+ * 2. the new set saturated (`desired` replicas, all `newAvailable`, and spec.replicas unchanged): the old sets go to 0;
+ * 3. otherwise the difference between `desired + maxSurge` and the pods there are is spread over the active sets in
+ *    proportion to their size (each set's share: round(size · newMax / oldMax) − size, where max is spec.replicas plus
+ *    maxSurge, the `max-replicas` annotation the sets were last given), largest first (ties: the newer first when
+ *    adding, the older first when removing), each share capped by what is left to spread, the leftover to the first;
+ *    to 0 replicas every set goes to 0.
+ *
+ * Returns the new size of each set, in the order of `sets`.
+ *
+ * @example proportionalScale([{ replicas: 3 }, { replicas: 2 }], 10, 5, { maxSurge: 0, maxUnavailable: 1 }) // [6, 4]
+ */
+export function proportionalScale(
+  sets: readonly ReplicaSetSize[],
+  desired: number,
+  previousDesired: number,
+  strategy: { maxSurge?: IntOrPercent; maxUnavailable?: IntOrPercent },
+  newAvailable = 0,
+): number[] {
+  const fn = 'proportionalScale';
+  if (!Array.isArray(sets) || sets.length === 0) throw new StampedeInputError(`${fn}: sets must list at least the new ReplicaSet`);
+  for (const [i, s] of sets.entries()) {
+    if (!isNonNegativeInteger(s?.replicas)) {
+      throw new StampedeInputError(`${fn}: sets[${i}].replicas must be a non-negative integer, got ${show(s?.replicas)}`);
+    }
+  }
+  for (const [name, v] of [
+    ['desired', desired],
+    ['previousDesired', previousDesired],
+    ['newAvailable', newAvailable],
+  ] as const) {
+    if (!isNonNegativeInteger(v)) throw new StampedeInputError(`${fn}: ${name} must be a non-negative integer, got ${show(v)}`);
+  }
+  const sizes = sets.map((s) => s.replicas);
+  const newest = sizes.length - 1;
+  const active = sizes.flatMap((n, i) => (n > 0 ? [i] : []));
+
+  // FindActiveOrLatest: one active set takes everything; none active, the newest does
+  if (active.length <= 1) {
+    sizes[active[0] ?? newest] = desired;
+    return sizes;
+  }
+  // IsSaturated: the new set has every desired replica, available, and the sets were sized for this spec.replicas
+  if (sizes[newest] === desired && previousDesired === desired && newAvailable === desired) {
+    return sizes.map((n, i) => (i === newest ? n : 0));
+  }
+
+  const surge = (replicas: number) => resolveRollingUpdate(replicas, strategy).maxSurgePods;
+  const newMax = desired + surge(desired);
+  const oldMax = previousDesired + surge(previousDesired);
+  const allowed = desired > 0 ? newMax : 0;
+  const total = active.reduce((sum, i) => sum + sizes[i]!, 0);
+  const toAdd = allowed - total;
+  if (toAdd === 0) return sizes;
+
+  // ReplicaSetsBySizeNewer (adding) / ReplicaSetsBySizeOlder (removing); a later set is a newer one
+  const order = [...active].sort((a, b) => sizes[b]! - sizes[a]! || (toAdd > 0 ? b - a : a - b));
+  const proposed = new Map<number, number>();
+  let added = 0;
+  for (const i of order) {
+    const size = sizes[i]!;
+    let proportion = 0;
+    if (size !== 0 && toAdd !== added) {
+      // getReplicaSetFraction: round half away from zero (integer.RoundToInt32); the sizes are non-negative here
+      const fraction = desired === 0 ? -size : Math.round((size * newMax) / (oldMax === 0 ? total : oldMax)) - size;
+      const left = toAdd - added;
+      proportion = toAdd > 0 ? Math.min(fraction, left) : Math.max(fraction, left);
+    }
+    proposed.set(i, size + proportion);
+    added += proportion;
+  }
+  const first = order[0]!;
+  proposed.set(first, Math.max(0, proposed.get(first)! + toAdd - added));
+  for (const [i, n] of proposed) sizes[i] = n;
+  return sizes;
+}

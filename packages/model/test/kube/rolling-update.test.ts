@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type IntOrPercent,
   planRollingStep,
+  proportionalScale,
   type RollingUpdateLimits,
   type RolloutCounts,
   resolveRollingUpdate,
@@ -328,6 +329,58 @@ describe('planRollingStep', () => {
     );
     expect(() => planRollingStep(ok, { maxSurgePods: 1, maxUnavailablePods: Number.NaN })).toThrow(
       'planRollingStep: limits.maxUnavailablePods must be a non-negative integer (use resolveRollingUpdate), got NaN',
+    );
+  });
+});
+
+describe('proportionalScale: the deployment controller scaling several ReplicaSets (sync.go scale, TestScale)', () => {
+  // Kubernetes' own cases (pkg/controller/deployment/sync_test.go, TestScale): ReplicaSets oldest first, the new one
+  // last; its test deployments have maxSurge 0 unless the case says otherwise
+  const noSurge = { maxSurge: 0, maxUnavailable: 0 };
+  it.each([
+    ['normal scaling event: 10 -> 12', [10], 12, 10, noSurge, [12]],
+    ['normal scaling event: 10 -> 5', [10], 5, 10, noSurge, [5]],
+    ['proportional scaling: 5 -> 10', [3, 2], 10, 5, noSurge, [6, 4]],
+    ['proportional scaling: 5 -> 3', [3, 2], 3, 5, noSurge, [2, 1]],
+    ['proportional scaling: 9 -> 4', [1, 8], 4, 9, noSurge, [0, 4]],
+    ['proportional scaling: 7 -> 10', [2, 3, 2], 10, 7, noSurge, [3, 4, 3]],
+    ['proportional scaling: 13 -> 8', [3, 8, 2], 8, 13, noSurge, [2, 5, 1]],
+    ['leftover distribution: 3 -> 4 (scales up the new set)', [1, 1, 1], 4, 3, noSurge, [1, 1, 2]],
+    ['leftover distribution: 3 -> 2 (scales down the oldest)', [1, 1, 1], 2, 3, noSurge, [0, 1, 1]],
+    ['proportional scaling (no new rs): 4 -> 5', [2, 2, 0], 5, 4, noSurge, [2, 3, 0]],
+    ['proportional scaling: 6 -> 0', [1, 2, 3], 0, 6, noSurge, [0, 0, 0]],
+    ['proportional scaling: 0 -> 6', [0, 0, 0], 6, 6, noSurge, [0, 0, 6]],
+    ['deployment with surge pods', [6, 6], 20, 10, { maxSurge: 2, maxUnavailable: 0 }, [11, 11]],
+    ['change both size and template', [3, 7, 0], 14, 10, noSurge, [4, 10, 0]],
+  ] as const)('%s', (_, sizes, desired, previous, strategy, expected) => {
+    expect(
+      proportionalScale(
+        sizes.map((replicas) => ({ replicas })),
+        desired,
+        previous,
+        strategy,
+      ),
+    ).toEqual(expected);
+  });
+
+  it('a saturated new set takes everything: the old sets go to 0', () => {
+    expect(proportionalScale([{ replicas: 1 }, { replicas: 2 }], 2, 2, { maxSurge: 1, maxUnavailable: 1 }, 2)).toEqual([0, 2]);
+    // … and a saturated but broken one (none available) leaves the old pods alone
+    expect(proportionalScale([{ replicas: 1 }, { replicas: 2 }], 2, 2, { maxSurge: 1, maxUnavailable: 1 }, 0)).toEqual([1, 2]);
+  });
+
+  it('the model’s paused manager rollout: 3 old and 1 new pod at 25%/25%, scaled to 6 → 6 old and 2 new', () => {
+    // maxSurge 25% of 3 → 1 (max 4), of 6 → 2 (max 8): 4 pods to add, 3 × 8/4 − 3 = 3 to the old set, 1 to the new
+    expect(proportionalScale([{ replicas: 3 }, { replicas: 1 }], 6, 3, { maxSurge: '25%', maxUnavailable: '25%' })).toEqual([6, 2]);
+  });
+
+  it('refuses what is not a deployment’s ReplicaSets', () => {
+    expect(() => proportionalScale([], 1, 1, noSurge)).toThrow('proportionalScale: sets must list at least the new ReplicaSet');
+    expect(() => proportionalScale([{ replicas: -1 }], 1, 1, noSurge)).toThrow(
+      'proportionalScale: sets[0].replicas must be a non-negative integer, got -1',
+    );
+    expect(() => proportionalScale([{ replicas: 1 }], 1.5, 1, noSurge)).toThrow(
+      'proportionalScale: desired must be a non-negative integer, got 1.5',
     );
   });
 });
