@@ -91,7 +91,16 @@ describe('a worlds file', () => {
       (t: string) => t.replace('verdict: [recovered]', 'verdict: [fine]'),
       /must be one of recovered, slow, metastable, overloaded/,
     ],
-    ['an unknown key', (t: string) => t.replace('seeds: [1, 2]', 'seeds: [1, 2]\nsead: 3'), /sead/],
+    [
+      'an unknown key',
+      (t: string) => t.replace('observations:', 'observation:'),
+      /the file: unknown key "observation" \(did you mean "observations"\?\)/,
+    ],
+    [
+      'a missing key',
+      (t: string) => t.replace('from: storm+5m', 'form: storm+5m'),
+      /observations\[0\]\.connected\.from: missing; add it\n.*unknown key "form" \(did you mean "from"\?\)/,
+    ],
     ['a seed twice', (t: string) => t.replace('seeds: [1, 2]', 'seeds: [1, 1]'), /seeds: a seed is listed twice/],
     [
       'not a path',
@@ -153,6 +162,13 @@ describe('worlds', () => {
     const spec = edited((t) => t.replace('values: [30s, 2m]', 'values: [30s, soon]'));
     expect(() => planWorlds(spec, documents(spec))).toThrow(
       /in world w2 \(cancel-on-give-up=false, stale-release=soon\), .*prod4-incident-small\.yaml does not resolve: .*staleConnectionRelease.*check the values of assumption "stale-release"/,
+    );
+  });
+
+  it('refuse a path past the end of a list, naming the list and its items', () => {
+    const spec = edited((t) => t.replace('set: router.pool.staleConnectionRelease', 'set: timeline[5].pool.maxIdleTime'));
+    expect(() => planWorlds(spec, documents(spec))).toThrow(
+      /assumption "stale-release" sets timeline\[5\]\.pool\.maxIdleTime, but in .*prod4-incident-small\.yaml timeline has 3 items \(\[0\] to \[2\]\), so there is no \[5\]/,
     );
   });
 

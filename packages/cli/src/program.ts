@@ -79,7 +79,9 @@ observations name in every world with every seed and keeps the worlds where ever
 seed; the robust scoreboard judges the incident and each action in every consistent world with every seed.
 An action helps in a world when the oracle (manual rollbacks left out) says recovered or slow on every seed;
 a finding is robust when it helps in all consistent worlds or in none, and otherwise the scoreboard names the
-assumption that flips it, with the outcome under each value. Seeds and topologies come from the file.
+assumption that flips it, with the outcome under each value. Seeds and topologies come from the file. A shard can also come from the environment (when --shard is not
+given): STAMPEDE_SHARD=I/N (a CI matrix), or JOB_COMPLETION_INDEX (0-based, a Kubernetes Indexed Job) with
+STAMPEDE_SHARD_COUNT=N; then stampede merge DIR/worlds-shard-*-of-N.json. More: docs/worlds.md.
 Example: stampede demo --worlds examples/worlds/prod4.yaml --report out/worlds.html`;
 
 export function createProgram(io: Io, setExitCode: (code: number) => void): Command {
@@ -393,16 +395,25 @@ Examples:
   const merge = program
     .command('merge')
     .description(
-      'join the shard files of one sweep into exactly what one unsharded run writes (sweep.json, sweep.csv and the heatmap), or of one check into its outcome (shrinking its first failure here)',
+      'join the shard files of one sweep into exactly what one unsharded run writes (sweep.json, sweep.csv and the heatmap), of one check into its outcome (shrinking its first failure here), or of one worlds file (demo --worlds FILE --shard I/N) into the robust scoreboard',
     )
     .argument(
       '<shards...>',
-      'every shard file of the sweep or check, e.g. out/sweep-delay/shard-*-of-4.json or out/check/check-shard-*-of-4.json',
+      'every shard file of the sweep, check or worlds file, e.g. out/sweep-delay/shard-*-of-4.json, out/check/check-shard-*-of-4.json or worlds-prod4/worlds-shard-*-of-4.json',
     )
     .addOption(workersOption('check shards: worker threads judging shrink candidates (capped at the number of CPUs)'))
-    .addOption(new Option('-o, --out <dir>', 'write sweep.json and sweep.csv into DIR, created if needed (default: sweep-<topology name>)'))
+    .addOption(
+      new Option(
+        '-o, --out <dir>',
+        'sweep shards: write sweep.json and sweep.csv into DIR, created if needed (default: sweep-<topology name>)',
+      ),
+    )
     .addOption(new Option('--json', 'print exactly one JSON object (the result) to stdout and nothing else').default(false))
-    .addOption(reportOption('the boundary heatmap with the file’s own settings marked and the margin'))
+    .addOption(
+      reportOption(
+        'the boundary heatmap with the file’s own settings marked and the margin (check shards: the check report; worlds shards: the actions × worlds matrix)',
+      ),
+    )
     .action(async (shards: string[], opts: { out?: string; json: boolean; report?: string; workers?: number }) => {
       const { mergeCommand } = await import('./merge-command.ts');
       setExitCode(await mergeCommand(shards, opts, io));

@@ -51,7 +51,9 @@ function duration(option: string, text: string): number {
   try {
     return parseDuration(text);
   } catch (err) {
-    throw new UsageError(`${option} ${JSON.stringify(text)}: ${(err as Error).message} (e.g. ${option} 15m)`);
+    throw new UsageError(
+      `${option} ${JSON.stringify(text)}: not a duration; write one with its unit, e.g. ${option} 15m (${(err as Error).message})`,
+    );
   }
 }
 

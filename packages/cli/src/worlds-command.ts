@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import {
   assembleWorlds,
   createThreadPool,
@@ -37,6 +37,7 @@ import { colorsFor, formatWorlds, plural, safeText, worldsReportHtml } from '@st
 import writeFileAtomic from 'write-file-atomic';
 import { DEFAULT_ENGINE } from './args.ts';
 import { progressIntervalMs } from './check-progress.ts';
+import { displayPath } from './demo-command.ts';
 import { UsageError } from './errors.ts';
 import { noteKept, setInterruptNote } from './interrupt.ts';
 import { checkOutDir } from './output-path.ts';
@@ -84,7 +85,9 @@ export async function worldsCommand(file: string, opts: WorldsOptions, io: Io): 
   const worldsText = readText(file, 'worlds file');
   const spec = asUsage(() => parseWorldsFile(worldsText, file));
   const topologies = specTopologies(spec);
-  const texts = topologies.map((t) => readText(t.file, `topology "${t.name}" of ${file}`));
+  const texts = topologies.map((t) =>
+    readText(t.file, `topology "${t.name}" (${t.written} in ${file}, relative to ${displayPath(dirname(resolve(file)))}/)`),
+  );
   const documents = Object.fromEntries(topologies.map((t, i) => [t.name, asUsage(() => readTopologyYaml(texts[i]!, t.written))]));
   const plan = asUsage(() => planWorlds(spec, documents));
 

@@ -44,7 +44,7 @@ export function formatWhatif(result: WhatifResult, colors: Colors = plain): stri
     table.push([
       'as written (no action)',
       colour(w, branchVerdict(w)),
-      w.verdict === 'recovered' ? 'by itself' : 'does not end',
+      w.verdict === 'recovered' ? 'by itself' : 'not by itself',
       w.run === undefined ? '' : fmtPct(w.run.minConnectedFraction),
       '—',
       '—',
@@ -84,6 +84,8 @@ export function formatWhatif(result: WhatifResult, colors: Colors = plain): stri
       head,
       `  tried (bisection; assumes acting earlier never does worse): ${l.probes.map((p) => `${fmtClock(p.atMs)} ${p.ok ? 'yes' : 'no'} (${safeText(p.outcome)})`).join('; ')}`,
     );
+    if (l.latestMs !== null && l.firstTooLateMs === null)
+      out.push(`  the search ends at the run's end minus ${within}: lengthen the topology's duration to search later`);
   }
   out.push(
     '',

@@ -24,7 +24,7 @@ function matrix(result: WorldsResult): SafeHtml {
         .join('\n');
       return html`<td class="${CELL_CLASS[c.outcome]}" title="${tip}">${text}</td>`;
     });
-    return html`<tr><th scope="row" title="${row.file}">${row.isIncident ? `${row.name} (no action)` : row.name}</th><td>${row.helps} of ${row.cells.length}</td>${cells}</tr>`;
+    return html`<tr><th scope="row" title="${row.file}">${row.isIncident ? `${row.name} (no action)` : row.name}</th><td>${row.isIncident ? `recovers in ${row.helps} of ${row.cells.length}` : `${row.helps} of ${row.cells.length}`}</td>${cells}</tr>`;
   });
   return html`<table class="heatmap worlds-matrix"><thead>${head}</thead><tbody>${rows}</tbody></table>`;
 }

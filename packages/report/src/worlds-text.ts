@@ -101,7 +101,7 @@ export function formatWorlds(result: WorldsResult, colors: Colors = plain): stri
   out.push(
     '',
     colors.bold('robust scoreboard'),
-    `  the oracle's verdict (manual rollbacks left out) in each of the ${plural(consistent, 'consistent world')}, on every seed; an action helps in a world when the platform comes back by itself on every seed`,
+    `  the oracle's verdict (manual rollbacks left out) in ${consistent === 1 ? 'the consistent world' : `each of the ${consistent} consistent worlds`}, on every seed; an action helps in a world when the platform comes back by itself (recovered or slow) on every seed`,
   );
   const table = new Table({
     head: ['action', 'helps in', 'finding'],
@@ -112,7 +112,10 @@ export function formatWorlds(result: WorldsResult, colors: Colors = plain): stri
   for (const row of scoreboard.rows)
     table.push([row.isIncident ? `${safeText(row.name)} (no action)` : safeText(row.name), helpsText(row), findingText(row, colors)]);
   out.push(...table.toString().split('\n'));
-  const worldsLine = scoreboard.worlds.map((w) => `${result.worlds[w]!.id} ${safeText(result.worlds[w]!.description)}`);
-  out.push('', `  consistent worlds: ${worldsLine.join('; ')}`);
+  out.push(
+    '',
+    '  consistent worlds:',
+    ...scoreboard.worlds.map((w) => `    ${result.worlds[w]!.id}: ${safeText(result.worlds[w]!.description)}`),
+  );
   return out;
 }

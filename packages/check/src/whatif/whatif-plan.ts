@@ -74,12 +74,15 @@ export function actionName(event: Record<string, unknown>): string {
   return parts.join(', ');
 }
 
-function resolve(doc: unknown, source: string, what: string): PlatformParams {
+/** Resolves `doc`; the issues of an added event (timeline[`added`]) are named as the action's, not by an index the user never wrote. */
+function resolve(doc: unknown, source: string, what: string, added?: number): PlatformParams {
   try {
     return parseTopology(doc, source);
   } catch (err) {
     if (!(err instanceof TopologyError)) throw err;
-    const issues = err.issues.slice(0, 3).map((i) => `${i.path === '' ? '' : `${i.path}: `}${i.message}`);
+    const own = added === undefined ? undefined : `timeline[${added}]`;
+    const path = (p: string) => (own !== undefined && p.startsWith(own) ? `the action${p.slice(own.length).replace(/^\./, ': ')}` : p);
+    const issues = err.issues.slice(0, 3).map((i) => `${i.path === '' ? '' : `${path(i.path)}: `}${i.message}`);
     throw new WhatifError(`${what} does not fit ${source}: ${issues.join('; ')}`);
   }
 }
@@ -97,8 +100,9 @@ export function planWhatif(document: unknown, source: string, atMs: number, trie
   const branches = tries.map((action, i): Branch => {
     const event = { at: atMs, ...events[i]!, label: `whatif: ${actionName(events[i]!)} at ${formatDuration(atMs)}` };
     const doc = copyDocument(document) as Record<string, unknown>;
-    doc.timeline = [...(Array.isArray(doc.timeline) ? doc.timeline : []), event];
-    const params = resolve(doc, source, `--try ${JSON.stringify(action)}`);
+    const timeline = Array.isArray(doc.timeline) ? doc.timeline : [];
+    doc.timeline = [...timeline, event];
+    const params = resolve(doc, source, `--try ${JSON.stringify(action)}`, timeline.length);
     const judged = structuredClone(params);
     // the file's own rollbacks are left out of the judgement; the tried action (the last event) stays
     const tried = params.timeline.findIndex((e) => e.label === event.label && e.atMs === atMs);

@@ -11,7 +11,7 @@
  * worlds file's directory; reading those files is the caller's business.
  */
 import { dirname, resolve } from 'node:path';
-import { parseDuration, readTopologyYaml, TopologyError } from '@stampede/model';
+import { didYouMean, parseDuration, readTopologyYaml, TopologyError } from '@stampede/model';
 import { z } from 'zod';
 import { VERDICT_KINDS, type VerdictKind } from '../oracle.ts';
 import { formatPathSegments, type PathSegment, parsePath } from '../sweep-axis.ts';
@@ -116,14 +116,16 @@ function parseTimeRef(text: string): TimeRef | string {
 }
 
 const name = z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters');
-const timeRef = z.union([z.string(), z.number()]).transform((v, ctx) => {
-  const r = parseTimeRef(String(v));
-  if (typeof r === 'string') {
-    ctx.addIssue({ code: 'custom', message: r });
-    return z.NEVER;
-  }
-  return r;
-});
+const timeRef = z
+  .union([z.string(), z.number()], { error: (iss) => (iss.input === undefined ? 'missing; add it' : `must be ${TIME_SYNTAX}`) })
+  .transform((v, ctx) => {
+    const r = parseTimeRef(String(v));
+    if (typeof r === 'string') {
+      ctx.addIssue({ code: 'custom', message: r });
+      return z.NEVER;
+    }
+    return r;
+  });
 const fraction = z.number().min(0, 'must be a fraction from 0 to 1').max(1, 'must be a fraction from 0 to 1');
 const connected = z
   .strictObject({ below: fraction.optional(), atLeast: fraction.optional(), from: timeRef, until: timeRef })
@@ -197,11 +199,37 @@ export function valueLabel(v: unknown): string {
   return String(v);
 }
 
+const TOP_KEYS = ['name', 'description', 'seeds', 'topologies', 'actions', 'assumptions', 'observations'];
+
+/** One zod issue in words a user can act on: a missing key says so, an unknown key gets a did-you-mean. */
+function issueText(issue: z.core.$ZodIssue): string {
+  const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+  const where = path.length === 0 ? 'the file' : formatPathSegments(path);
+  if (issue.code === 'unrecognized_keys') {
+    const parentKey = [...path].reverse().find((p) => typeof p === 'string');
+    const known =
+      path.length === 0
+        ? TOP_KEYS
+        : parentKey === 'observations'
+          ? ['name', 'run', 'connected', 'verdict']
+          : parentKey === 'assumptions'
+            ? ['name', 'question', 'set', 'values']
+            : parentKey === 'connected'
+              ? ['below', 'atLeast', 'from', 'until']
+              : [];
+    return issue.keys
+      .map((k) => {
+        const guess = didYouMean(k, known);
+        return `${where}: unknown key "${k}"${guess === undefined ? '' : ` (did you mean "${guess}"?)`}`;
+      })
+      .join('\n  ');
+  }
+  if (issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined) return `${where}: missing; add it`;
+  return `${where}: ${issue.message}`;
+}
+
 function zodIssues(source: string, error: z.ZodError): WorldsError {
-  const lines = error.issues.slice(0, 8).map((i) => {
-    const where = i.path.length === 0 ? 'the file' : formatPathSegments(i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)));
-    return `  ${where}: ${i.message}`;
-  });
+  const lines = error.issues.slice(0, 8).map((i) => `  ${issueText(i)}`);
   const more = error.issues.length > 8 ? [`  … and ${error.issues.length - 8} more`] : [];
   return new WorldsError(`${source}: not a valid worlds file:\n${[...lines, ...more].join('\n')}`);
 }

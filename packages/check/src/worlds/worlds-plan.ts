@@ -10,6 +10,8 @@
  */
 import { type PlatformParams, parseTopology, TopologyError } from '@stampede/model';
 import { copyDocument, rolloutPoolOverrides, setPath } from '../document-edit.ts';
+import { isMapping } from '../file-values.ts';
+import { formatPathSegments } from '../sweep-axis.ts';
 import { WorldsError } from './worlds-error.ts';
 import { specTopologies, type WorldsSpec, type WorldsTopology } from './worlds-file.ts';
 
@@ -57,6 +59,7 @@ export function describeWorld(spec: WorldsSpec, world: World): string {
 export function planWorlds(spec: WorldsSpec, documents: Record<string, unknown>): WorldsPlan {
   const topologies = specTopologies(spec);
   for (const t of topologies) if (!(t.name in documents)) throw new Error(`planWorlds: no document for topology "${t.name}"`);
+  checkPaths(spec, topologies, documents);
   checkOverrides(spec, topologies, documents);
   const worlds = enumerateWorlds(spec);
   const params = worlds.map((world) => {
@@ -87,6 +90,30 @@ export function planWorlds(spec: WorldsSpec, documents: Record<string, unknown>)
     return out;
   });
   return { spec, worlds, params };
+}
+
+/** An assumption's path must reach into each document: a list index needs the list and the item (sweep checks the same). */
+function checkPaths(spec: WorldsSpec, topologies: readonly WorldsTopology[], documents: Record<string, unknown>): void {
+  for (const a of spec.assumptions)
+    for (const t of topologies) {
+      let v: unknown = documents[t.name];
+      for (const [i, seg] of a.segments.entries()) {
+        if (v === undefined || v === null) {
+          if (typeof seg === 'number')
+            throw new WorldsError(
+              `${spec.source}: assumption "${a.name}" sets ${a.path}, but ${t.written} has no ${formatPathSegments(a.segments.slice(0, i))}, so no item [${seg}] in it`,
+            );
+          break; // missing mappings are created; the schema then says whether the key exists
+        }
+        if (typeof seg === 'number') {
+          if (!Array.isArray(v) || seg >= v.length)
+            throw new WorldsError(
+              `${spec.source}: assumption "${a.name}" sets ${a.path}, but in ${t.written} ${formatPathSegments(a.segments.slice(0, i))} ${Array.isArray(v) ? `has ${v.length} item${v.length === 1 ? '' : 's'}${v.length > 0 ? ` ([0] to [${v.length - 1}])` : ''}, so there is no [${seg}]` : 'is not a list'}`,
+            );
+          v = v[seg];
+        } else v = isMapping(v) ? v[seg] : undefined;
+      }
+    }
 }
 
 function checkOverrides(spec: WorldsSpec, topologies: readonly WorldsTopology[], documents: Record<string, unknown>): void {
