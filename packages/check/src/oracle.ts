@@ -24,8 +24,8 @@
  * 'xstate' to confirm a verdict on xstate's own interpreter).
  */
 import { type EngineName, type Series, StampedeInputError } from '@stampede/kernel';
-import type { PlatformParams, PoolParams, TimelineEvent } from '@stampede/model';
-import { buildPlatform, STORM_CONNECTED_FRACTION_BELOW, stormStartOf } from '@stampede/model';
+import type { Platform, PlatformParams, TimelineEvent } from '@stampede/model';
+import { buildPlatform, eventEndMs, STORM_CONNECTED_FRACTION_BELOW, settledConfiguration, stormStartOf } from '@stampede/model';
 import { type OracleOptions, resolveOracleOptions } from './options.ts';
 import { placementOf, type RouterSlots, readyRouterSlots } from './placement.ts';
 import { counterAt, ratePerSec, type Sampled, seriesByName, slopePerMin, windowMean, windowMin } from './series-math.ts';
@@ -135,26 +135,24 @@ const RETRY_AMPLIFICATION_AT_LEAST = 2;
 const IMBALANCE_FULL_SHARE = 0.5;
 const IMBALANCE_FREE_ELSEWHERE = 0.1;
 
-function triggerEnd(params: PlatformParams, completions: number[], nowMs: number): number | undefined {
+/**
+ * t₁, or undefined while the trigger window is still open at `nowMs`: every event has happened, every fault window
+ * (partitions, spikes, an `admit` with a duration) has ended, and every rollout has finished. A rollout, a `restart`
+ * and a rollback the judgement keeps each end with a completion; a pod kill, a `scale`, a `reconfigure`, a `pause`,
+ * a `resume` and an `admit` left in force end when they happen. A rollout held by a `pause` that is never resumed
+ * never completes: once every rollout still in progress is held so, the window closes (nothing moves them on).
+ */
+function triggerEnd(params: PlatformParams, state: Platform['state'], nowMs: number): number | undefined {
   const events = params.timeline;
   const lastEvent = Math.max(...events.map((e) => e.atMs));
-  const faultEnds = events.map((e) => ('durationMs' in e ? e.atMs + e.durationMs : e.atMs));
-  // a pod kill logs no completion (the controller just replaces the pods): it ends when it happens
-  const rollouts = events.filter((e) => e.kind === 'rollout').length;
-  const done = completions.filter((t) => t >= Math.min(...events.map((e) => e.atMs)));
-  if (nowMs < Math.max(lastEvent, ...faultEnds)) return undefined;
-  if (done.length < rollouts) return undefined;
-  return Math.max(lastEvent, ...faultEnds, ...done);
-}
-
-/** The configuration the timeline leaves behind: the last router pool rolled out, no timeline. */
-function finalConfiguration(params: PlatformParams): PlatformParams {
-  const p = structuredClone(params);
-  let pool: PoolParams = p.router.pool;
-  for (const e of params.timeline) if (e.kind === 'rollout' && e.target === 'router' && e.pool) pool = { ...pool, ...e.pool };
-  p.router.pool = pool;
-  p.timeline = [];
-  return p;
+  const windowEnds = events.map(eventEndMs);
+  const rollouts = events.filter((e) => e.kind === 'rollout' || e.kind === 'restart' || e.kind === 'rollback').length;
+  const done = state.rolloutsCompletedAtMs.filter((t) => t >= Math.min(...events.map((e) => e.atMs)));
+  if (nowMs < Math.max(lastEvent, ...windowEnds)) return undefined;
+  const inProgress = [state.rollouts.router, state.rollouts.manager].filter((r) => r.inProgress);
+  const held = inProgress.length > 0 && inProgress.every((r) => r.paused);
+  if (done.length < rollouts && !held) return undefined;
+  return Math.max(lastEvent, ...windowEnds, ...done);
 }
 
 /** Goodput over [fromMs, toMs]: the share of issued tasks acquired within the SLA (1 when none were issued). */
@@ -187,7 +185,7 @@ export function judge(params: PlatformParams, seed: number, options: OracleOptio
   let t1: number | undefined;
   for (let t = lastEvent; t1 === undefined && t <= lastEvent + o.maxTriggerWindowMs; t += SAMPLE_STEP_MS) {
     sim.runUntil(t);
-    t1 = triggerEnd(p, state.rolloutsCompletedAtMs, t);
+    t1 = triggerEnd(p, state, t);
   }
   const triggerEndMs = t1 ?? lastEvent + o.maxTriggerWindowMs;
   const deadlineMs = triggerEndMs + o.deadlineMs;
@@ -297,7 +295,9 @@ export function judge(params: PlatformParams, seed: number, options: OracleOptio
   if (recoveredAtMs !== undefined) verdict = 'recovered';
   else if (atDeadline.connectedTrendPerMin >= o.slowTrendPerMin) verdict = 'slow';
   else {
-    const quiet = finalConfiguration(p);
+    // the configuration the timeline leaves behind (model: settledConfiguration): the last router pool rolled out or
+    // reconfigured, the replicas and autoscaler limits scaled to, an admission limit left in force; no rollout or fault
+    const quiet = settledConfiguration(p);
     quiet.durationMs = endMs;
     const c = buildPlatform(quiet, seed, { engine: o.engine });
     c.sim.runUntil(endMs);

@@ -7,7 +7,7 @@
  * adds its own seed and path) says what broke and how to replay it.
  */
 import { StampedeError, StampedeInputError } from '@stampede/kernel';
-import { type PlatformParams, runPlatform } from '@stampede/model';
+import { type PlatformParams, routerPoolsOf, runPlatform } from '@stampede/model';
 import fc from 'fast-check';
 import { applyPolicy, describePolicy, type RolloutPolicy, rolloutPolicy } from './arbitraries.ts';
 import { applyFaults, describeFaults, type Fault, type FaultScheduleOptions, faultSchedule } from './faults.ts';
@@ -74,10 +74,8 @@ export function noSelfSustainingFailureLoop(topology: PlatformParams, oracle?: O
  * rollout policy is ever judged metastable.
  */
 export function sanityLaw(topology: PlatformParams, oracle?: OracleOptions, options: RolloutCaseOptions = {}) {
-  const pools = [
-    topology.router.pool,
-    ...topology.timeline.flatMap((e) => (e.kind === 'rollout' && e.pool ? [{ ...topology.router.pool, ...e.pool }] : [])),
-  ];
+  // every pool the routers run: the base pool, and each rolled out or reconfigured over the one before it
+  const pools = routerPoolsOf(topology);
   const safe = pools.every((p) => p.mode === 'elastic' || p.cancelAbandonedAcquires);
   if (!safe)
     throw new StampedeInputError(

@@ -5,7 +5,7 @@
  * Pure functions of their inputs, so they can be tested on a fixed summary.
  */
 import type { EngineName } from '@stampede/kernel';
-import { type PlatformParams, type RunSummary, STORM_CONNECTED_FRACTION_BELOW } from '@stampede/model';
+import { type PlatformParams, type RunSummary, routerPoolAfter, STORM_CONNECTED_FRACTION_BELOW } from '@stampede/model';
 import {
   type Colors,
   DEFAULT_ENGINE,
@@ -51,7 +51,7 @@ export function formatHeader(
     lines.push(
       `  ${fmtClock(e.atMs).padStart(6)}  ${describeEvent(e, pool)}${e.label ? colors.dim(` — ${safeText(e.label)}`) : ''}${late}`,
     );
-    if (e.kind === 'rollout' && e.target === 'router' && e.pool !== undefined) pool = { ...pool, ...e.pool };
+    pool = routerPoolAfter(pool, e);
   }
   const gate = params.validationGate;
   if (gate.enabled) {

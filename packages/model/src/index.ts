@@ -26,6 +26,8 @@ export {
 export {
   type IntOrPercent,
   planRollingStep,
+  proportionalScale,
+  type ReplicaSetSize,
   type RollingUpdateLimits,
   type RolloutCounts,
   type RolloutStep,
@@ -36,6 +38,7 @@ export { type BuildOptions, buildPlatform, connectedFraction, MANAGER_CONTROLLER
 export { type Impact, type RunOptions, type RunResult, type RunSummary, runPlatform } from './run.ts';
 export { ACTION_ITEMS, prod4ElasticBaseline, prod4Incident, prod4Mitigated, type ScenarioOptions, steadyStateLimit } from './scenarios.ts';
 export { STORM_CONNECTED_FRACTION_BELOW, stormStartOf } from './storm.ts';
+export { eventEndMs, inTimeOrder, routerPoolAfter, routerPoolsOf, settledConfiguration } from './timeline-effects.ts';
 export {
   didYouMean,
   estimateRunSize,

@@ -21,6 +21,8 @@ export type RouterEvent =
   | { type: 'ACQUIRE_TIMEOUT'; reqId: number }
   | { type: 'STALE_RELEASE'; count: number }
   | { type: 'ABANDONED_RELEASE'; manager: string; client: string }
+  /** a hot configuration reload: the pool takes these settings at once (router-pool.ts, reconfigure) */
+  | { type: 'RECONFIGURE'; pool: Record<string, unknown> }
   | { type: 'READY' }
   | { type: 'TERMINATE' }
   | { type: 'KILL' };
@@ -39,7 +41,8 @@ export type ManagerEvent =
 
 export type DelegateEvent =
   | { type: 'WS_ESTABLISHED'; reqId: number; router: string }
-  | { type: 'WS_FAILED'; reqId: number; reason: 'overflow' | 'acquire-timeout' | 'upstream' | 'router-gone' }
+  /** 'shed': refused by the admission control in front of the routers (an `admit` event), before any router saw it */
+  | { type: 'WS_FAILED'; reqId: number; reason: 'overflow' | 'acquire-timeout' | 'upstream' | 'router-gone' | 'shed' }
   | { type: 'WS_CLOSED'; router: string }
   | { type: 'REST_RESULT'; reqId: number; ok: boolean }
   | { type: 'TASK_OFFER'; taskId: number; offeredAtMs: number }
@@ -66,5 +69,13 @@ export type ControllerEvent =
   | { type: 'TICK' }
   | { type: 'ROLLOUT'; pool?: Record<string, unknown>; label: string }
   | { type: 'ROLLBACK'; label: string }
-  | { type: 'SCALE'; replicas: number }
-  | { type: 'KILL_PODS'; count: number };
+  /** spec.replicas changed: by the autoscaler, or by hand (`label`: the timeline's `scale` event) */
+  | { type: 'SCALE'; replicas: number; label?: string }
+  | { type: 'KILL_PODS'; count: number }
+  /** `kubectl rollout restart`: a new revision with the same pod template */
+  | { type: 'RESTART'; label: string }
+  /** `kubectl rollout pause` / `resume` */
+  | { type: 'PAUSE'; label: string }
+  | { type: 'RESUME'; label: string }
+  /** router: the running pods' pools take these settings at once, and so do the pods created later */
+  | { type: 'RECONFIGURE'; pool: Record<string, unknown>; label: string };

@@ -161,7 +161,32 @@ export type TimelineEvent =
   | { atMs: number; kind: 'kill-pod'; target: 'router' | 'manager'; count: number; label: string }
   | { atMs: number; kind: 'partition'; durationMs: number; label: string }
   | { atMs: number; kind: 'latency-spike'; extraLatencyMs: number; durationMs: number; label: string }
-  | { atMs: number; kind: 'load-spike'; factor: number; durationMs: number; label: string };
+  | { atMs: number; kind: 'load-spike'; factor: number; durationMs: number; label: string }
+  /**
+   * `kubectl scale` (replicas: the deployment's spec.replicas) and, for the router, `kubectl patch hpa` (minReplicas,
+   * maxReplicas: the autoscaler's limits from its next sync on); at least one of the three
+   */
+  | {
+      atMs: number;
+      kind: 'scale';
+      target: 'router' | 'manager';
+      replicas?: number;
+      minReplicas?: number;
+      maxReplicas?: number;
+      label: string;
+    }
+  /** the running router pods' pools take these settings at once, without new pods (a hot configuration reload) */
+  | { atMs: number; kind: 'reconfigure'; target: 'router'; pool: Partial<PoolParams>; label: string }
+  /** `kubectl rollout restart`: a new revision with the same pod template, rolled out by the deployment's strategy */
+  | { atMs: number; kind: 'restart'; target: 'router' | 'manager'; label: string }
+  /** `kubectl rollout pause` / `resume`: while paused the controller takes no rollout step (scaling still applies) */
+  | { atMs: number; kind: 'pause' | 'resume'; target: 'router' | 'manager'; label: string }
+  /**
+   * admission control at the edge: a fleet-wide token bucket in front of the routers lets at most `reconnectsPerSecond`
+   * WebSocket opens through per second (burst as many), the others fail at once; for `durationMs`, or (undefined) until
+   * the end of the run or a later `admit`
+   */
+  | { atMs: number; kind: 'admit'; reconnectsPerSecond: number; durationMs?: number; label: string };
 
 export interface ValidationGateParams {
   enabled: boolean;

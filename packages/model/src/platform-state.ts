@@ -19,6 +19,7 @@ export interface Signals {
   attemptTimedOut: Counter;
   attemptAbandoned: Counter;
   attemptFailedUpstream: Counter;
+  attemptShed: Counter;
   acquireTimeouts: Counter;
   overflowRejections: Counter;
   pendingAcquires: Gauge;
@@ -47,6 +48,27 @@ export interface Signals {
   managerQueue: Gauge;
 }
 
+/** What a deployment controller publishes about its rollout (read by the oracle for its trigger window). */
+export interface RolloutStatus {
+  /** a rollout, restart or rollback is under way: old pods left, or new ones not yet available */
+  inProgress: boolean;
+  /** spec.paused: the controller takes no rollout step (`kubectl rollout pause`) */
+  paused: boolean;
+}
+
+/**
+ * The admission control at the edge (an `admit` event): a token bucket in front of the routers, where a load balancer
+ * or an ingress would limit connection rates. Tokens are counted in thousandths so that the refill is exact.
+ */
+export interface AdmissionBucket {
+  /** WebSocket opens let through per second, and the burst (the bucket's size) */
+  perSecond: number;
+  /** tokens left, in thousandths of a token */
+  milliTokens: number;
+  /** when the bucket was last refilled */
+  refilledAtMs: number;
+}
+
 export interface PlatformState {
   readonly params: PlatformParams;
   readonly sim: Simulation;
@@ -64,6 +86,17 @@ export interface PlatformState {
   nextReqId: number;
   /** virtual times at which a rollout or rollback finished (every new pod available) */
   rolloutsCompletedAtMs: number[];
+  /**
+   * the Deployments' spec.replicas as the API server holds it: written by whoever scales (the autoscaler, a timeline
+   * `scale`) when they scale, read by the autoscaler through the scale subresource; the controllers act on SCALE
+   */
+  specReplicas: { router: number; manager: number };
+  /** the router HorizontalPodAutoscaler's limits as the API server holds them: the topology's, then any patch (a `scale`) */
+  autoscalerLimits: { minReplicas: number; maxReplicas: number };
+  /** each deployment controller's rollout status */
+  rollouts: { router: RolloutStatus; manager: RolloutStatus };
+  /** the admission control in force at the edge, or undefined (none: every WebSocket open reaches a router) */
+  admission: AdmissionBucket | undefined;
   /** connection attempts started and not yet ended (conservation) */
   attemptsInFlight: number;
   /** violations of the conservation laws found while running (empty when all held) */
@@ -80,6 +113,7 @@ export function createSignals(sim: Simulation): Signals {
     attemptTimedOut: m.counter('delegates.connect.timed-out'),
     attemptAbandoned: m.counter('delegates.connect.abandoned'),
     attemptFailedUpstream: m.counter('delegates.connect.failed-upstream'),
+    attemptShed: m.counter('delegates.connect.shed'),
     acquireTimeouts: m.counter('router.acquire.timeouts'),
     overflowRejections: m.counter('router.acquire.overflow'),
     pendingAcquires: m.gauge('router.pending'),
@@ -109,7 +143,6 @@ export function createSignals(sim: Simulation): Signals {
   };
 }
 
-/** Picks uniformly among `ids` with the caller's stream; undefined when empty. (A stream, not a closure: no allocation per pick.) */
 /** The state of a platform before anything runs: nobody ready, nobody connected, no request yet. */
 export function createPlatformState(params: PlatformParams, sim: Simulation, signals: Signals = createSignals(sim)): PlatformState {
   return {
@@ -123,11 +156,33 @@ export function createPlatformState(params: PlatformParams, sim: Simulation, sig
     routerPools: new Map(),
     nextReqId: 1,
     rolloutsCompletedAtMs: [],
+    specReplicas: { router: params.router.replicas, manager: params.manager.replicas },
+    autoscalerLimits: { minReplicas: params.router.autoscaling.minReplicas, maxReplicas: params.router.autoscaling.maxReplicas },
+    rollouts: { router: { inProgress: false, paused: false }, manager: { inProgress: false, paused: false } },
+    admission: undefined,
     attemptsInFlight: 0,
     violations: [],
   };
 }
 
+/**
+ * The admission control: whether the load balancer in front of the routers lets one more WebSocket open through now.
+ * Modelled here, where the client's load-balancing pick is (`pickOne` over the Service endpoints), because the limit is
+ * the edge's and fleet-wide: no router sees a refused open. A token bucket of `perSecond` tokens, refilled continuously
+ * at `perSecond` a second; an open takes one token or is refused. REST calls are not limited.
+ */
+export function admitWebSocket(platform: PlatformState): boolean {
+  const a = platform.admission;
+  if (a === undefined) return true;
+  const now = platform.sim.now;
+  a.milliTokens = Math.min(a.perSecond * 1000, a.milliTokens + (now - a.refilledAtMs) * a.perSecond);
+  a.refilledAtMs = now;
+  if (a.milliTokens < 1000) return false;
+  a.milliTokens -= 1000;
+  return true;
+}
+
+/** Picks uniformly among `ids` with the caller's stream; undefined when empty. (A stream, not a closure: no allocation per pick.) */
 export function pickOne(ids: readonly string[], random: { next(): number }): string | undefined {
   if (ids.length === 0) return undefined;
   return ids[Math.floor(random.next() * ids.length)];

@@ -140,6 +140,43 @@ function apply(state: PlatformState, event: TimelineEvent): void {
         sim.send('timeline', 'workload', { type: 'LOAD_FACTOR', factor: 1 } as never, { latencyMs: 0 }),
       );
       return;
+    case 'scale': {
+      // kubectl patch hpa, then kubectl scale, both written to the API server now: the autoscaler reads them at its
+      // next sync, the deployment controller acts on the new spec.replicas
+      if (event.target === 'router') {
+        if (event.minReplicas !== undefined) state.autoscalerLimits.minReplicas = event.minReplicas;
+        if (event.maxReplicas !== undefined) state.autoscalerLimits.maxReplicas = event.maxReplicas;
+      }
+      if (event.replicas !== undefined) {
+        state.specReplicas[event.target] = event.replicas;
+        const scale = { type: 'SCALE', replicas: event.replicas, label: event.label };
+        sim.send('timeline', controllerOf(event.target), scale as never, { latencyMs: 0 });
+      }
+      return;
+    }
+    case 'reconfigure':
+      sim.send('timeline', ROUTER_CONTROLLER, { type: 'RECONFIGURE', pool: event.pool, label: event.label } as never, { latencyMs: 0 });
+      return;
+    case 'restart':
+      sim.send('timeline', controllerOf(event.target), { type: 'RESTART', label: event.label } as never, { latencyMs: 0 });
+      return;
+    case 'pause':
+    case 'resume':
+      sim.send('timeline', controllerOf(event.target), { type: event.kind.toUpperCase(), label: event.label } as never, { latencyMs: 0 });
+      return;
+    case 'admit': {
+      // the edge's admission control (platform-state.ts, admitWebSocket): a bucket of reconnectsPerSecond tokens, full
+      // now; a later admit replaces it, and the end of this one's duration lifts only its own limit
+      const perSecond = event.reconnectsPerSecond;
+      const bucket = { perSecond, milliTokens: perSecond * 1000, refilledAtMs: sim.now };
+      state.admission = bucket;
+      if (event.durationMs !== undefined) {
+        sim.queue.schedule(event.durationMs, () => {
+          if (state.admission === bucket) state.admission = undefined;
+        });
+      }
+      return;
+    }
   }
 }
 

@@ -203,6 +203,7 @@ function attemptsOutcomes(c: import('./platform-state.ts').Signals): number {
     c.attemptRejected.value +
     c.attemptTimedOut.value +
     c.attemptAbandoned.value +
-    c.attemptFailedUpstream.value
+    c.attemptFailedUpstream.value +
+    c.attemptShed.value
   );
 }

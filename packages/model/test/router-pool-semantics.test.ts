@@ -279,6 +279,82 @@ describe('the router pool follows reactor-pool', () => {
     });
   });
 
+  describe('6. a reload in place (a `reconfigure` event): the pool keeps what it holds and applies each setting from then on', () => {
+    /** the router pod takes new settings at T0 + ms */
+    const reload = (r: ReturnType<typeof rig>, ms: number, pool: Partial<PoolParams>) => {
+      r.at(ms);
+      r.send('controller', { type: 'RECONFIGURE', pool });
+    };
+
+    it('a raised maxConnections serves the waiting acquires at once, oldest first, as far as the new room goes', () => {
+      const r = rig({ maxConnections: 1 }, 100 * SEC);
+      r.rest('a', 0); // holds the one slot for 100 s
+      r.rest('b', 10 * SEC); // waits
+      r.rest('c', 20 * SEC); // waits behind b
+      reload(r, 30 * SEC, { maxConnections: 2 });
+      r.at(35 * SEC);
+      expect(r.servedAt('b')).toBe(30 * SEC + 1); // at once, by the reload's own step
+      expect(r.servedAt('c')).toBeUndefined(); // no room left for it
+      reload(r, 40 * SEC, { maxConnections: 3 });
+      r.at(45 * SEC);
+      expect(r.servedAt('c')).toBe(40 * SEC + 1);
+      expect(r.pool().params.maxConnections).toBe(3);
+      expect(r.state.signals.slotCapacity.value).toBe(3);
+      expect(r.state.signals.acquireTimeouts.value).toBe(0);
+    });
+
+    it('a lowered maxConnections evicts nothing: new acquires wait until occupancy falls below the new limit', () => {
+      const r = rig({ maxConnections: 3 }, 30 * SEC);
+      r.rest('a', 0); // done at 30 s
+      r.rest('b', 5 * SEC); // done at 35 s
+      r.rest('c', 8 * SEC); // done at 38 s
+      reload(r, 10 * SEC, { maxConnections: 1 });
+      r.at(11 * SEC);
+      expect(r.pool().occupied).toBe(3); // all three keep their slots, above the new limit
+      r.rest('d', 20 * SEC); // no free slot under the new limit: waits
+      r.at(100 * SEC);
+      for (const c of ['a', 'b', 'c']) expect(r.told(c).map(([, e]) => e.ok)).toEqual([true]);
+      // not when a freed its slot (2 still held), not when b did (1): when c did, occupancy 0 < 1
+      expect(r.servedAt('d')).toBe(38 * SEC + 2);
+      expect(r.state.signals.slotCapacity.value).toBe(1);
+      expect(r.state.violations).toEqual([]);
+    });
+
+    it('a new pendingAcquireTimeout applies to acquires that begin to wait after it; those waiting keep their deadline', () => {
+      const r = rig({ maxConnections: 1 }, 200 * SEC);
+      r.rest('a', 0);
+      r.rest('b', 10 * SEC); // waits with the 45 s timeout: fails at 55 s
+      reload(r, 15 * SEC, { pendingAcquireTimeoutMs: 10 * SEC });
+      r.rest('c', 20 * SEC); // waits with the new 10 s: fails at 30 s
+      r.at(100 * SEC);
+      expect(r.told('c')).toEqual([[30 * SEC + 1, { type: 'REST_RESULT', reqId: 3, ok: false }]]);
+      expect(r.told('b')).toEqual([[55 * SEC + 1, { type: 'REST_RESULT', reqId: 2, ok: false }]]);
+    });
+
+    it('a pendingAcquireMaxCount below the queue fails nothing waiting; newcomers overflow until the queue is shorter', () => {
+      const r = rig({ maxConnections: 1, pendingAcquireMaxCount: 10, pendingAcquireTimeoutMs: 120 * SEC }, 30 * SEC);
+      r.rest('a', 0); // done at 30 s
+      r.rest('b', 1 * SEC); // waits
+      r.rest('c', 2 * SEC); // waits
+      reload(r, 3 * SEC, { pendingAcquireMaxCount: 1 });
+      r.rest('d', 4 * SEC); // two waiting, one allowed: rejected at once
+      r.at(5 * SEC);
+      expect(r.told('d')).toEqual([[4 * SEC + 1, { type: 'REST_RESULT', reqId: 4, ok: false }]]);
+      expect(r.state.signals.overflowRejections.value).toBe(1);
+      expect(r.pool().pendingCount).toBe(2); // b and c still wait
+      r.at(100 * SEC);
+      expect(r.servedAt('b')).toBe(30 * SEC + 2);
+      expect(r.servedAt('c')).toBe(60 * SEC + 3); // b is done at the manager 30 s after it was served there
+    });
+
+    it('never changes the kind of pool: a mode in the settings is ignored', () => {
+      const r = rig({ maxConnections: 1 }, 100 * SEC);
+      reload(r, 0, { mode: 'elastic', maxConnections: 2 });
+      r.at(1 * SEC);
+      expect(r.pool().params).toMatchObject({ mode: 'fixed', maxConnections: 2 });
+    });
+  });
+
   describe('accounting', () => {
     it('a pod gone before the release of its stale slots counts none stale after it (it released them when it went)', () => {
       const r = rig({ maxConnections: 2, staleConnectionReleaseMs: 120 * SEC }, 1 * SEC);

@@ -7,7 +7,7 @@
  */
 
 /** What a marker stands for; decides its colour and line style. */
-export type MarkerKind = 'trigger' | 'done' | 'rollback' | 'fault' | 'recovered' | 'oracle';
+export type MarkerKind = 'trigger' | 'done' | 'rollback' | 'fault' | 'recovered' | 'oracle' | 'response';
 
 export interface Marker {
   /** simulated minutes since the start of the run */
@@ -26,6 +26,8 @@ export const MARKER_STYLE: Record<MarkerKind, { color: string; dash: boolean }> 
   fault: { color: '#c92a2a', dash: true },
   recovered: { color: '#2b8a3e', dash: false },
   oracle: { color: '#495057', dash: true },
+  /** an incident responder's action: scale, reconfigure, restart, pause or resume, admission control */
+  response: { color: '#1971c2', dash: false },
 };
 
 export interface ChartSeries {

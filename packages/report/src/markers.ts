@@ -6,7 +6,14 @@
  * run. Events at the same moment and of the same kind share one marker
  * ("router + manager rollout"), so labels do not pile up.
  */
-import { MANAGER_CONTROLLER, type PlatformParams, type PoolParams, ROUTER_CONTROLLER, type RunSummary } from '@stampede/model';
+import {
+  MANAGER_CONTROLLER,
+  type PlatformParams,
+  type PoolParams,
+  ROUTER_CONTROLLER,
+  type RunSummary,
+  routerPoolAfter,
+} from '@stampede/model';
 import type { Marker, MarkerKind } from './chart-spec.ts';
 import { describeEvent, fmtDuration, fmtPct } from './text.ts';
 
@@ -27,7 +34,7 @@ export function runMarkers(params: PlatformParams, summary: RunSummary, recovere
   let pool: PoolParams = params.router.pool;
   for (const e of [...params.timeline].sort((a, b) => a.atMs - b.atMs)) {
     const detail = `${describeEvent(e, pool)}${e.label ? ` — ${e.label}` : ''}`;
-    if (e.kind === 'rollout' && e.target === 'router' && e.pool !== undefined) pool = { ...pool, ...e.pool };
+    pool = routerPoolAfter(pool, e);
     switch (e.kind) {
       case 'rollout':
         add(e.atMs, 'trigger', `${e.target} rollout`, detail);
@@ -37,6 +44,23 @@ export function runMarkers(params: PlatformParams, summary: RunSummary, recovere
         break;
       case 'kill-pod':
         add(e.atMs, 'fault', `${e.target} pods killed`, detail);
+        break;
+      case 'scale':
+        add(e.atMs, 'response', `${e.target} scaled`, detail);
+        break;
+      case 'reconfigure':
+        add(e.atMs, 'response', `${e.target} reconfigured`, detail);
+        break;
+      case 'restart':
+        add(e.atMs, 'response', `${e.target} restart`, detail);
+        break;
+      case 'pause':
+      case 'resume':
+        add(e.atMs, 'response', `${e.target} ${e.kind === 'pause' ? 'paused' : 'resumed'}`, detail);
+        break;
+      case 'admit':
+        add(e.atMs, 'response', 'admission limit', detail);
+        if (e.durationMs !== undefined) add(e.atMs + e.durationMs, 'done', 'admission limit ends', `end of the ${describeEvent(e, pool)}`);
         break;
       default:
         add(e.atMs, 'fault', e.kind, detail);

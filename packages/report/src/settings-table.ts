@@ -4,7 +4,7 @@
  * by section. The values come from the resolved run, so they are what ran, whatever the file left out. The timeline
  * has its own table; the resolved parameters themselves (with units in their names) stay in the JSON block.
  */
-import { type PlatformParams, topologySettings } from '@stampede/model';
+import { type PlatformParams, routerPoolAfter, topologySettings } from '@stampede/model';
 import { html, type SafeHtml } from './escape.ts';
 import { describeEvent, fmtClock } from './text.ts';
 
@@ -34,7 +34,7 @@ export function timelineHtml(params: PlatformParams): SafeHtml {
     .sort((a, b) => a.atMs - b.atMs)
     .map((e) => {
       const row = html`<tr><td class="num mono">${fmtClock(e.atMs)}</td><td>${describeEvent(e, pool)}</td><td>${e.label}</td></tr>`;
-      if (e.kind === 'rollout' && e.target === 'router' && e.pool !== undefined) pool = { ...pool, ...e.pool };
+      pool = routerPoolAfter(pool, e);
       return row;
     });
   return html`<table class="grid"><tr><th class="num">at</th><th>event</th><th>label</th></tr>${rows}</table>`;

@@ -84,6 +84,21 @@ export function describePool(pool: PoolParams): string {
   return parts.join(', ');
 }
 
+/** Pool settings in words, only those given: "maxConnections 1118, acquire timeout 2 min". */
+export function describePoolSettings(pool: Partial<PoolParams>): string {
+  const parts: string[] = [];
+  if (pool.mode !== undefined) parts.push(pool.mode);
+  if (pool.maxConnections !== undefined) parts.push(`maxConnections ${pool.maxConnections}`);
+  if (pool.pendingAcquireMaxCount !== undefined) parts.push(`pending ≤ ${pool.pendingAcquireMaxCount}`);
+  if (pool.pendingAcquireTimeoutMs !== undefined) parts.push(`acquire timeout ${fmtMs(pool.pendingAcquireTimeoutMs)}`);
+  if (pool.cancelAbandonedAcquires !== undefined)
+    parts.push(`abandoned acquires ${pool.cancelAbandonedAcquires ? 'cancelled' : 'kept waiting'}`);
+  if (pool.staleConnectionReleaseMs !== undefined) parts.push(`stale connections released after ${fmtMs(pool.staleConnectionReleaseMs)}`);
+  if (pool.connectionSetupMs !== undefined) parts.push(`connection setup ${fmtMs(pool.connectionSetupMs)}`);
+  if (pool.maxIdleTimeMs !== undefined) parts.push(`max idle time ${fmtMs(pool.maxIdleTimeMs)}`);
+  return parts.join(', ');
+}
+
 /** One timeline event, given the router pool in force before it. */
 export function describeEvent(e: TimelineEvent, poolBefore: PoolParams): string {
   switch (e.kind) {
@@ -99,5 +114,26 @@ export function describeEvent(e: TimelineEvent, poolBefore: PoolParams): string 
       return `latency +${e.extraLatencyMs} ms for ${fmtMs(e.durationMs)}`;
     case 'load-spike':
       return `load ×${e.factor} for ${fmtMs(e.durationMs)}`;
+    case 'scale': {
+      const limits = [
+        ...(e.minReplicas !== undefined ? [`minReplicas ${e.minReplicas}`] : []),
+        ...(e.maxReplicas !== undefined ? [`maxReplicas ${e.maxReplicas}`] : []),
+      ];
+      const hpa = limits.length > 0 ? `autoscaler ${limits.join(', ')}` : '';
+      if (e.replicas === undefined) return `scale ${e.target}: ${hpa}`;
+      return `scale ${e.target} to ${plural(e.replicas, 'pod')}${hpa === '' ? '' : `, ${hpa}`}`;
+    }
+    case 'reconfigure': {
+      const elastic = poolBefore.mode === 'elastic' ? ' (the pool in force is elastic: kept for a fixed pool)' : '';
+      return `reconfigure ${e.target} pool in place: ${describePoolSettings(e.pool)}${elastic}`;
+    }
+    case 'restart':
+      return `restart ${e.target} (a rollout of the same pod template)`;
+    case 'pause':
+      return `pause ${e.target} rollout`;
+    case 'resume':
+      return `resume ${e.target} rollout`;
+    case 'admit':
+      return `admit at most ${e.reconnectsPerSecond} WebSocket opens/s at the edge ${e.durationMs === undefined ? 'until the end' : `for ${fmtMs(e.durationMs)}`}`;
   }
 }

@@ -7,6 +7,15 @@
  * and tells the router deployment. New router pods take new connections only: nothing moves existing sockets onto
  * them.
  *
+ * Its current replica count is the deployment's spec.replicas as the API server holds it (`platform.specReplicas`, the
+ * scale subresource), so a manual `kubectl scale` (a timeline `scale` event) is what its next sync starts from, as in
+ * Kubernetes: outside [minReplicas, maxReplicas] it is brought straight back inside; within them the metric's proposal,
+ * the stabilization windows and the rate limits decide, and the scale-down window holds only the autoscaler's own
+ * recommendations, so a manual scale-up above what the metric recommends is undone at the next sync unless
+ * minReplicas is raised with it. Its limits are the HPA's spec as the API server holds it (`platform.autoscalerLimits`:
+ * the topology's, then any `kubectl patch hpa`, a `scale` event's minReplicas and maxReplicas), read at every sync.
+ * A deployment scaled to 0 by hand is left alone (scaling disabled).
+ *
  * The metric (`router.autoscaling.metric`), per pod, in the integers Kubernetes would see:
  * - `cpu` (a Resource metric, target averageUtilization): millicores used over the last sync period against the pod's
  *   CPU request. Two terms, both work the pod does: each request it handled (got an upstream connection and sent
@@ -51,7 +60,6 @@ interface AutoscalerContext {
   hpa: HpaState;
   /** [time ms, samples by pod], oldest first, for the metric lag */
   history: [number, Map<string, PodSample>][];
-  desired: number;
   /** metric cpu: requests each router pod handled since the last sample (counted off the network) */
   handled: Map<string, number>;
   /** pods sampled before, so that a pod's first sample is known to be partial */
@@ -95,10 +103,10 @@ function sample(context: AutoscalerContext, a: AutoscalingParams, nowMs: number)
   return samples;
 }
 
-function hpaSpec(a: AutoscalingParams): HpaSpec {
+function hpaSpec(a: AutoscalingParams, limits: { minReplicas: number; maxReplicas: number }): HpaSpec {
   return {
-    minReplicas: a.minReplicas,
-    maxReplicas: a.maxReplicas,
+    minReplicas: limits.minReplicas,
+    maxReplicas: limits.maxReplicas,
     targetValue: a.targetUtilization,
     ...(a.metric === 'cpu' ? { targetType: 'Utilization' as const, podRequestMilli: a.cpuRequestMillicores } : {}),
     behavior: {
@@ -141,17 +149,19 @@ export const autoscaler = setup({
         }
       }
       const unit = a.metric === 'cpu' ? a.cpuRequestMillicores : 1000;
-      const { desiredReplicas } = hpaReconcile(context.hpa, hpaSpec(a), {
+      // the scale subresource: spec.replicas as the last scaler (this autoscaler, or a manual scale) wrote it
+      const current = p.specReplicas.router;
+      const { desiredReplicas } = hpaReconcile(context.hpa, hpaSpec(a, p.autoscalerLimits), {
         nowMs: now,
-        currentReplicas: context.desired,
+        currentReplicas: current,
         readyReplicas: ready,
         // the average that hands the controller exactly the ready pods' total (HpaInput.metricValue)
         metricValue: ready === 0 ? 0 : totalMilli / (unit * ready),
         missingReplicas: missing,
-        unreadyReplicas: partial + Math.max(0, context.desired - p.routerPools.size),
+        unreadyReplicas: partial + Math.max(0, current - p.routerPools.size),
       });
-      if (desiredReplicas !== context.desired) {
-        context.desired = desiredReplicas;
+      if (desiredReplicas !== current) {
+        p.specReplicas.router = desiredReplicas;
         portOf(self).send(context.target, { type: 'SCALE', replicas: desiredReplicas }, { latencyMs: 0 });
       }
     },
@@ -162,14 +172,16 @@ export const autoscaler = setup({
     const handled = new Map<string, number>();
     const a = input.platform.params.router.autoscaling;
     // With minReplicas = maxReplicas (the default) no metric can change the count: the observer, which costs about 5%
-    // of a run, is left out and the CPU samples hold the socket term only.
-    if (a.metric === 'cpu' && a.maxReplicas > a.minReplicas) countHandledRequests(input.platform, handled);
+    // of a run, is left out and the CPU samples hold the socket term only; kept when a timeline patch may open a range.
+    const patched = input.platform.params.timeline.some(
+      (e) => e.kind === 'scale' && e.target === 'router' && (e.minReplicas !== undefined || e.maxReplicas !== undefined),
+    );
+    if (a.metric === 'cpu' && (a.maxReplicas > a.minReplicas || patched)) countHandledRequests(input.platform, handled);
     return {
       platform: input.platform,
       target: input.target,
       hpa: createHpaState(),
       history: [],
-      desired: input.platform.params.router.replicas,
       handled,
       seen: new Set(),
       lastSampleMs: undefined,

@@ -9,15 +9,16 @@
  *
  * Every connection attempt ends in exactly one outcome, recorded when the
  * delegate leaves `connecting`: established, rejected (overflow), timed out
- * (acquire timeout), failed upstream, or abandoned (open timeout or restart;
- * the router is told, as a closed TCP connection would tell it).
+ * (acquire timeout), failed upstream, shed (refused by the admission control
+ * in front of the routers, an `admit` event), or abandoned (open timeout or
+ * restart; the router is told, as a closed TCP connection would tell it).
  * Tasks offered over the socket are acquired (immediate retries), run, and
  * their result sent (retries), all over REST through a router.
  */
 import { portOf } from '@stampede/kernel';
 import { setup } from 'xstate';
 import type { DelegateEvent, RestOp } from '../messages.ts';
-import { type PlatformState, pickOne, sendRestCall } from '../platform-state.ts';
+import { admitWebSocket, type PlatformState, pickOne, sendRestCall } from '../platform-state.ts';
 import { reconnectDelayMs } from './reconnect.ts';
 
 export interface DelegateInput {
@@ -115,6 +116,12 @@ export const delegate = setup({
       platform.attemptsInFlight++;
       const reqId = platform.nextReqId++;
       context.wsReq = reqId;
+      if (!admitWebSocket(platform)) {
+        // refused at the edge by the admission control, before any router: it fails at once
+        context.router = undefined;
+        port.send(self.id, { type: 'WS_FAILED', reqId, reason: 'shed' }, { latencyMs: 0 });
+        return;
+      }
       const router = pickOne(platform.readyRouters, port.random);
       context.router = router;
       if (router === undefined) port.send(self.id, { type: 'WS_FAILED', reqId, reason: 'router-gone' }, { latencyMs: 0 });
@@ -131,6 +138,7 @@ export const delegate = setup({
       if (event.type === 'WS_FAILED') {
         if (event.reason === 'overflow') s.attemptRejected.add();
         else if (event.reason === 'acquire-timeout') s.attemptTimedOut.add();
+        else if (event.reason === 'shed') s.attemptShed.add();
         else s.attemptFailedUpstream.add();
         return;
       }

@@ -4,15 +4,27 @@
  *
  * It owns the pods of every revision, creates and terminates them by
  * rolling-update rules (maxSurge / maxUnavailable with Kubernetes rounding,
- * readiness, minReadySeconds), scales on the autoscaler's request, rolls out
- * a new pod template or rolls back to the previous one, and kills pods when a
- * fault says so. With a validation gate (routers), it watches the connected
- * fraction from rollout start until a window after it completes, and rolls
- * back by itself on a breach.
+ * readiness, minReadySeconds), scales on the autoscaler's request or by hand
+ * (`kubectl scale`), rolls out a new pod template, restarts every pod with the
+ * same one (`kubectl rollout restart`), rolls back to the previous one, pauses
+ * and resumes a rollout (`kubectl rollout pause/resume`), reloads the router
+ * pods' pool settings in place, and kills pods when a fault says so. With a
+ * validation gate (routers), it watches the connected fraction from rollout
+ * start until a window after it completes, and rolls back by itself on a
+ * breach.
+ *
+ * Paused (spec.paused), it takes no rollout step: pods already starting finish,
+ * no new-revision pod is created and no old one removed for the rollout, and a
+ * later rollout waits for the resume. Scaling still applies: with one revision
+ * running, to it; in the middle of a rollout, to every revision's pods in
+ * proportion (the controller's proportional scaling, kube/rolling-update.ts).
+ * As kubectl does, a restart or a rollback of a paused deployment is refused
+ * (the topology refuses them in its timeline; the validation gate's automatic
+ * rollback is refused and logged).
  */
 import { portOf, type Simulation } from '@stampede/kernel';
 import { type AnyActorLogic, setup } from 'xstate';
-import { planRollingStep, resolveRollingUpdate } from '../kube/rolling-update.ts';
+import { planRollingStep, proportionalScale, resolveRollingUpdate } from '../kube/rolling-update.ts';
 import type { ControllerEvent } from '../messages.ts';
 import type { PoolParams, RolloutStrategy } from '../params.ts';
 import type { PlatformState } from '../platform-state.ts';
@@ -50,6 +62,12 @@ interface ControllerContext {
   gateBelowSinceMs: number;
   /** a rollout or rollback is under way (cleared when every new pod is available) */
   rolloutInProgress: boolean;
+  /** spec.paused: no rollout step until resumed */
+  paused: boolean;
+  /** the spec.replicas the revisions' pods were last sized for (a change while paused is scaled in proportion) */
+  sizedFor: number;
+  /** paused in the middle of a rollout: each revision's ReplicaSet size (spec.replicas); undefined otherwise */
+  pausedSizes: Map<number, number> | undefined;
   /** rollout log for the summary: [time ms, what] */
   log: [number, string][];
 }
@@ -66,13 +84,20 @@ function note(ctx: ControllerContext, selfId: string, text: string): void {
   ctx.platform.sim.logger.info({ actor: selfId }, text);
 }
 
-function create(ctx: ControllerContext, sim: Simulation, selfId: string): void {
-  const id = `${ctx.deployment}-r${ctx.rev}-${ctx.seq++}`;
-  sim.logger.info({ actor: selfId, pod: id }, `create pod ${id} (revision ${ctx.rev})`);
-  ctx.pods.set(id, { rev: ctx.rev, readyAtMs: undefined, terminating: false });
+/** What the controller publishes about its rollout in the platform state (the oracle reads it). */
+function publish(ctx: ControllerContext): void {
+  const status = ctx.platform.rollouts[ctx.deployment];
+  status.inProgress = ctx.rolloutInProgress;
+  status.paused = ctx.paused;
+}
+
+function create(ctx: ControllerContext, sim: Simulation, selfId: string, rev = ctx.rev): void {
+  const id = `${ctx.deployment}-r${rev}-${ctx.seq++}`;
+  sim.logger.info({ actor: selfId, pod: id }, `create pod ${id} (revision ${rev})`);
+  ctx.pods.set(id, { rev, readyAtMs: undefined, terminating: false });
   // Created by the kernel right after this event, at the same instant: spawning inside an
   // action would run the pod's initial transition nested in ours (xstate warns about it).
-  const input = { platform: ctx.platform, controller: selfId, pool: ctx.templates.get(ctx.rev) };
+  const input = { platform: ctx.platform, controller: selfId, pool: ctx.templates.get(rev) };
   sim.queue.schedule(0, () => sim.spawn(ctx.podLogic, { id, input }));
 }
 
@@ -98,7 +123,10 @@ function reconcile(ctx: ControllerContext, selfId: string): void {
   const live = [...ctx.pods].filter(([, p]) => !p.terminating);
   const current = live.filter(([, p]) => p.rev === ctx.rev);
   const old = live.filter(([, p]) => p.rev !== ctx.rev);
-  if (old.length > 0) {
+  if (ctx.paused && old.length > 0) {
+    // paused in the middle of a rollout: no rollout step (syncPaused)
+    syncPaused(ctx, selfId, live, now);
+  } else if (old.length > 0) {
     const limits = resolveRollingUpdate(ctx.desired, ctx.strategy);
     const step = planRollingStep(
       {
@@ -117,6 +145,8 @@ function reconcile(ctx: ControllerContext, selfId: string): void {
   } else if (current.length > ctx.desired) {
     for (const [id, pod] of victims(current, current.length - ctx.desired)) terminate(ctx, selfId, id, pod, 'TERMINATE');
   }
+  ctx.sizedFor = ctx.desired;
+  if (!(ctx.paused && old.length > 0)) ctx.pausedSizes = undefined;
   const gauge = ctx.deployment === 'router' ? ctx.platform.signals.routerReplicas : undefined;
   gauge?.set([...ctx.pods.values()].filter((p) => !p.terminating).length);
   const rolling = old.length > 0 || current.some(([, p]) => !available(ctx, p, now));
@@ -125,7 +155,45 @@ function reconcile(ctx: ControllerContext, selfId: string): void {
     note(ctx, selfId, `rollout to revision ${ctx.rev} complete: ${ctx.desired} pods available`);
     ctx.platform.rolloutsCompletedAtMs.push(now);
   }
+  publish(ctx);
   checkGate(ctx, selfId, rolling);
+}
+
+/**
+ * A sync of a deployment paused in the middle of a rollout (sync.go, `sync`): no rollout step. Each revision keeps its
+ * ReplicaSet's size (a killed pod is replaced within its own revision); a new spec.replicas resizes every revision in
+ * proportion (kube/rolling-update.ts, proportionalScale).
+ */
+function syncPaused(ctx: ControllerContext, selfId: string, live: [string, Pod][], now: number): void {
+  if (ctx.pausedSizes === undefined) {
+    // the ReplicaSets' sizes as the pause found them: the pods of each revision that are not terminating
+    ctx.pausedSizes = new Map([[ctx.rev, 0]]);
+    for (const [, p] of live) ctx.pausedSizes.set(p.rev, (ctx.pausedSizes.get(p.rev) ?? 0) + 1);
+  }
+  const revs = [...ctx.pausedSizes.keys()].sort((a, b) => a - b);
+  if (ctx.sizedFor !== ctx.desired) {
+    const newAvailable = live.filter(([, p]) => p.rev === ctx.rev && available(ctx, p, now)).length;
+    const before = revs.map((rev) => ctx.pausedSizes!.get(rev)!);
+    const after = proportionalScale(
+      before.map((replicas) => ({ replicas })),
+      ctx.desired,
+      ctx.sizedFor,
+      ctx.strategy,
+      newAvailable,
+    );
+    note(
+      ctx,
+      selfId,
+      `paused: scale ${ctx.sizedFor} → ${ctx.desired} in proportion (revision: pods ${revs.map((r, i) => `${r}: ${before[i]} → ${after[i]}`).join(', ')})`,
+    );
+    for (const [i, rev] of revs.entries()) ctx.pausedSizes.set(rev, after[i]!);
+  }
+  for (const rev of revs) {
+    const pods = live.filter(([, p]) => p.rev === rev);
+    const size = ctx.pausedSizes.get(rev)!;
+    for (let n = pods.length; n < size; n++) create(ctx, ctx.platform.sim, selfId, rev);
+    if (pods.length > size) for (const [id, pod] of victims(pods, pods.length - size)) terminate(ctx, selfId, id, pod, 'TERMINATE');
+  }
 }
 
 function checkGate(ctx: ControllerContext, selfId: string, rolling: boolean): void {
@@ -154,12 +222,21 @@ function checkGate(ctx: ControllerContext, selfId: string, rolling: boolean): vo
   }
 }
 
-function rollback(ctx: ControllerContext, selfId: string): void {
-  const previous = ctx.templates.get(ctx.rev - 1);
+/** A new revision of `template`, rolled out by the strategy (a rollout, a restart or a rollback). */
+function startRevision(ctx: ControllerContext, selfId: string, template: PoolParams | undefined): void {
   ctx.rev++;
   ctx.rolloutInProgress = true;
-  ctx.templates.set(ctx.rev, previous);
+  ctx.templates.set(ctx.rev, template);
   reconcile(ctx, selfId);
+}
+
+function rollback(ctx: ControllerContext, selfId: string): void {
+  if (ctx.paused) {
+    // kubectl rollout undo: "you cannot rollback a paused deployment; resume it first"
+    note(ctx, selfId, 'rollback refused: the deployment is paused (resume it first)');
+    return;
+  }
+  startRevision(ctx, selfId, ctx.templates.get(ctx.rev - 1));
 }
 
 export const deploymentController = setup({
@@ -197,12 +274,56 @@ export const deploymentController = setup({
     rollback: ({ context, event, self }) => {
       if (event.type !== 'ROLLBACK') return;
       context.gateUntilMs = -1;
-      note(context, self.id, `rollback to the previous pod template (revision ${context.rev + 1}): ${event.label}`);
+      if (!context.paused) note(context, self.id, `rollback to the previous pod template (revision ${context.rev + 1}): ${event.label}`);
       rollback(context, self.id);
+    },
+    restart: ({ context, event, self }) => {
+      if (event.type !== 'RESTART') return;
+      if (context.paused) {
+        // kubectl rollout restart: "can't restart paused deployment (run rollout resume first)"
+        note(context, self.id, `restart refused: the deployment is paused (resume it first): ${event.label}`);
+        return;
+      }
+      note(context, self.id, `restart: rollout to revision ${context.rev + 1} with the same pod template: ${event.label}`);
+      if (context.deployment === 'router' && context.platform.params.validationGate.enabled) {
+        context.gateUntilMs = context.platform.sim.now + context.platform.params.validationGate.windowMs;
+      }
+      startRevision(context, self.id, context.templates.get(context.rev));
+    },
+    pause: ({ context, event, self }) => {
+      if (event.type !== 'PAUSE' && event.type !== 'RESUME') return;
+      const pausing = event.type === 'PAUSE';
+      if (context.paused === pausing) {
+        note(
+          context,
+          self.id,
+          `${pausing ? 'pause' : 'resume'} ignored: the deployment is ${pausing ? 'already' : 'not'} paused: ${event.label}`,
+        );
+        return;
+      }
+      context.paused = pausing;
+      const live = [...context.pods.values()].filter((p) => !p.terminating);
+      const newPods = live.filter((p) => p.rev === context.rev).length;
+      const state = context.rolloutInProgress ? `revision ${context.rev} at ${newPods} of ${live.length} pods` : 'no rollout in progress';
+      note(context, self.id, `${pausing ? 'paused' : 'resumed'} (${state}): ${event.label}`);
+      reconcile(context, self.id);
+    },
+    reconfigure: ({ context, event, self }) => {
+      if (event.type !== 'RECONFIGURE') return;
+      const settings = event.pool as Partial<PoolParams>;
+      // a hot reload, not a new revision: every running pod takes the settings now (router-pool.ts, reconfigure), and
+      // every revision's template too, so pods created later (scaling, a later rollout or a rollback) start with them
+      for (const [rev, template] of context.templates) {
+        if (template !== undefined) context.templates.set(rev, { ...template, ...settings });
+      }
+      const pods = [...context.pods.keys()];
+      note(context, self.id, `pool reconfigured in place on ${pods.length} pod(s): ${event.label}`);
+      for (const pod of pods)
+        context.platform.sim.send(self.id, pod, { type: 'RECONFIGURE', pool: event.pool } as { type: string }, { latencyMs: 0 });
     },
     scale: ({ context, event, self }) => {
       if (event.type !== 'SCALE' || event.replicas === context.desired) return;
-      note(context, self.id, `scale ${context.desired} → ${event.replicas}`);
+      note(context, self.id, `scale ${context.desired} → ${event.replicas}${event.label === undefined ? '' : `: ${event.label}`}`);
       context.desired = event.replicas;
       reconcile(context, self.id);
     },
@@ -232,6 +353,9 @@ export const deploymentController = setup({
     gateUntilMs: -1,
     gateBelowSinceMs: -1,
     rolloutInProgress: false,
+    paused: false,
+    sizedFor: input.replicas,
+    pausedSizes: undefined,
     log: [],
   }),
   entry: 'tick',
@@ -243,5 +367,9 @@ export const deploymentController = setup({
     ROLLBACK: { actions: 'rollback' },
     SCALE: { actions: 'scale' },
     KILL_PODS: { actions: 'kill' },
+    RESTART: { actions: 'restart' },
+    PAUSE: { actions: 'pause' },
+    RESUME: { actions: 'pause' },
+    RECONFIGURE: { actions: 'reconfigure' },
   },
 });

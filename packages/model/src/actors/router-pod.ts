@@ -301,6 +301,17 @@ export const routerPod = setup({
       send(event.manager, { type: 'SESSION_CLOSE', client: event.client });
       pump(context, self.id, send, portOf(self).random);
     },
+    reconfigure: ({ context, event, self }) => {
+      if (event.type !== 'RECONFIGURE') return;
+      context.pool.reconfigure(event.pool as Partial<PoolParams>);
+      const pool = context.pool.params;
+      portOf(self).log.info(
+        { maxConnections: pool.maxConnections, pendingAcquireTimeoutMs: pool.pendingAcquireTimeoutMs },
+        `pool reconfigured in place: ${pool.mode === 'fixed' ? `${pool.maxConnections} connections, ${context.pool.occupied} held` : 'elastic'}`,
+      );
+      // a raised limit serves the waiting acquires at once, oldest first; a lowered one evicts nothing
+      pump(context, self.id, sender(context, self), portOf(self).random);
+    },
     staleRelease: ({ context, event, self }) => {
       // a pod gone before the release released its stale slots with everything else (closeEverything): a
       // release still on its way finds none left, and must not count them again (the fleet's stale count went negative)
@@ -345,15 +356,16 @@ export const routerPod = setup({
   states: {
     starting: {
       after: { readiness: 'ready' },
-      on: { WS_OPEN: { actions: 'refuse' }, REST: { actions: 'refuse' }, TERMINATE: 'gone' },
+      on: { WS_OPEN: { actions: 'refuse' }, REST: { actions: 'refuse' }, TERMINATE: 'gone', RECONFIGURE: { actions: 'reconfigure' } },
     },
     ready: {
       entry: 'announceReady',
-      on: { WS_OPEN: { actions: 'open' }, REST: { actions: 'open' }, TERMINATE: 'draining' },
+      on: { WS_OPEN: { actions: 'open' }, REST: { actions: 'open' }, TERMINATE: 'draining', RECONFIGURE: { actions: 'reconfigure' } },
     },
     draining: {
       entry: 'leaveEndpoints',
-      on: { WS_OPEN: { actions: 'refuse' }, REST: { actions: 'refuse' } },
+      // a draining pod still serves what it holds and what waits: its pool takes a reload too
+      on: { WS_OPEN: { actions: 'refuse' }, REST: { actions: 'refuse' }, RECONFIGURE: { actions: 'reconfigure' } },
       after: { grace: 'gone' },
     },
     gone: { entry: ['leaveEndpoints', 'closeEverything'], on: { KILL: {}, TERMINATE: {} } },

@@ -56,11 +56,37 @@ export class RouterPool {
   pendingCount = 0;
   readonly requests = new Map<number, PoolRequest>();
 
+  /** the pool's settings: those of its pod's template, then of any reconfigure (never mutated: replaced) */
+  params: PoolParams;
+
   constructor(
-    readonly params: PoolParams,
+    params: PoolParams,
     private readonly platform: PlatformState,
   ) {
+    this.params = params;
     if (params.mode === 'fixed') platform.signals.slotCapacity.add(params.maxConnections);
+  }
+
+  /**
+   * A hot configuration reload (a `reconfigure` event): the pool takes `settings` at once, keeping every slot, socket
+   * and waiting acquire it has. Each setting is read where it acts, so it applies from now on:
+   * - `maxConnections` down below what is held: nothing is evicted; new acquires wait (or overflow) until occupancy
+   *   falls below the new limit. Up: the router pod hands the new room to waiting acquires at once, oldest first
+   *   (router-pod.ts, `pump`);
+   * - `pendingAcquireMaxCount` down below the queue: nothing waiting is failed; new acquires overflow until the queue
+   *   is shorter than the new count;
+   * - `pendingAcquireTimeout`: acquires that begin to wait from now on (those waiting keep the deadline they got);
+   * - `cancelAbandonedAcquires`: clients that go away from now on;
+   * - `staleConnectionRelease`, `connectionSetup`, `maxIdleTime`: connections that turn stale, are set up or are
+   *   pinned for a client that left from now on.
+   * `mode` is not a setting of a running pool: it is ignored here (the topology refuses it: a new kind of pool is a
+   * rollout).
+   */
+  reconfigure(settings: Partial<PoolParams>): void {
+    const before = this.params;
+    const { mode: _kind, ...changed } = settings;
+    this.params = { ...before, ...changed };
+    if (this.params.mode === 'fixed') this.platform.signals.slotCapacity.add(this.params.maxConnections - before.maxConnections);
   }
 
   /** Called once when the pod is gone: its capacity leaves the cluster's total. */

@@ -84,9 +84,18 @@ function poolMetricOnElasticPools(input: unknown): CrossFieldIssue[] {
   if ((valueAt(input, enabledPath) ?? D.autoscaling.enabled) !== true) return [];
   // with minReplicas = maxReplicas no metric can change the replica count (Prod4's own HPA, 4 and 4): harmless, so
   // allowed, and a worlds file may vary the metric over every run, an elastic baseline included
-  const min = valueAt(input, ['router', 'autoscaling', 'minReplicas']) ?? D.autoscaling.minReplicas;
-  const max = valueAt(input, ['router', 'autoscaling', 'maxReplicas']) ?? D.autoscaling.maxReplicas;
-  if (typeof min === 'number' && typeof max === 'number' && max <= min) return [];
+  let min = valueAt(input, ['router', 'autoscaling', 'minReplicas']) ?? D.autoscaling.minReplicas;
+  let max = valueAt(input, ['router', 'autoscaling', 'maxReplicas']) ?? D.autoscaling.maxReplicas;
+  let mayScale = typeof min !== 'number' || typeof max !== 'number' || max > min;
+  // and a timeline `scale` may open a range by patching the limits
+  const events = valueAt(input, ['timeline']);
+  const patches = (Array.isArray(events) ? events : []).filter((e) => isMapping(e) && e.scale === 'router');
+  for (const e of patches.sort((a, b) => (durationAt(a, ['at'], 0) ?? 0) - (durationAt(b, ['at'], 0) ?? 0))) {
+    min = valueAt(e, ['minReplicas']) ?? min;
+    max = valueAt(e, ['maxReplicas']) ?? max;
+    if (typeof min !== 'number' || typeof max !== 'number' || max > min) mayScale = true;
+  }
+  if (!mayScale) return [];
   const mode = valueAt(input, modePath) ?? D.pool.mode;
   if (mode !== 'elastic') return []; // fixed, or a bad mode that has its own issue
   const timeline = valueAt(input, ['timeline']);
@@ -192,8 +201,9 @@ export function crossFieldIssues(input: unknown): CrossFieldIssue[] {
     // per target, whether some rollout's `at` is invalid and the earliest rollout (by time, then position)
     const earliest = new Map<unknown, { invalid: boolean; atMs: number; i: number }>();
     for (const r of events) {
-      if (r.action !== 'rollout') continue;
-      const what = valueAt(r.raw, ['rollout']);
+      // a restart is a rollout too (a new revision): a rollback after it has a revision to go back to
+      if (r.action !== 'rollout' && r.action !== 'restart') continue;
+      const what = valueAt(r.raw, [r.action]);
       const cur = earliest.get(what) ?? { invalid: false, atMs: Number.POSITIVE_INFINITY, i: Number.POSITIVE_INFINITY };
       if (r.atMs === undefined || Number.isNaN(r.atMs)) cur.invalid = true;
       else if (r.atMs < cur.atMs || (r.atMs === cur.atMs && r.i < cur.i)) [cur.atMs, cur.i] = [r.atMs, r.i];
@@ -221,6 +231,127 @@ export function crossFieldIssues(input: unknown): CrossFieldIssue[] {
         });
       }
     }
+    issues.push(...pauseIssues(events), ...scaleIssues(input, events));
+  }
+  return issues;
+}
+
+interface TimelineEntry {
+  i: number;
+  raw: unknown;
+  atMs: number | undefined;
+  action: (typeof EVENT_ACTIONS)[number] | undefined;
+}
+
+const hasTime = (e: TimelineEntry): e is TimelineEntry & { atMs: number } => e.atMs !== undefined && !Number.isNaN(e.atMs);
+const byTime = (a: TimelineEntry & { atMs: number }, b: TimelineEntry & { atMs: number }) => a.atMs - b.atMs || a.i - b.i;
+
+/**
+ * What kubectl refuses about a paused deployment, per deployment in time order: pausing it again, resuming one that is
+ * not paused, restarting it and rolling it back (`resume it first`). A deployment whose pause or resume has a bad `at`
+ * is left out (its order cannot be told).
+ */
+function pauseIssues(events: TimelineEntry[]): CrossFieldIssue[] {
+  const issues: CrossFieldIssue[] = [];
+  for (const what of ['router', 'manager'] as const) {
+    const mine = events.filter((e) => e.action !== undefined && valueAt(e.raw, [e.action]) === what);
+    const toggles = mine.filter((e) => e.action === 'pause' || e.action === 'resume');
+    if (toggles.length === 0 || toggles.some((e) => !hasTime(e))) continue;
+    let pausedAt: number | undefined;
+    for (const e of mine.filter(hasTime).sort(byTime)) {
+      const at = (action: string) => ({ path: ['timeline', e.i, action], involves: [['timeline', e.i, action]] });
+      const paused = pausedAt === undefined ? '' : `the ${what} deployment paused at ${formatDuration(pausedAt)} and not resumed`;
+      if (e.action === 'pause') {
+        if (pausedAt !== undefined)
+          issues.push({
+            ...at('pause'),
+            message: `expected a deployment that is not paused, got ${paused}: kubectl refuses to pause it again`,
+          });
+        else pausedAt = e.atMs;
+      } else if (e.action === 'resume') {
+        if (pausedAt === undefined)
+          issues.push({
+            ...at('resume'),
+            message: `expected a ${what} pause before this resume (at or before ${formatDuration(e.atMs)}), got none: there is nothing to resume`,
+          });
+        pausedAt = undefined;
+      } else if ((e.action === 'restart' || e.action === 'rollback') && pausedAt !== undefined) {
+        const verb = e.action === 'restart' ? 'restart' : 'roll back';
+        issues.push({
+          ...at(e.action),
+          message: `expected a deployment that is not paused, got ${paused}: kubectl refuses to ${verb} a paused deployment (resume it first)`,
+        });
+      }
+    }
+  }
+  return issues;
+}
+
+/**
+ * A `scale` event's autoscaler limits (`kubectl patch hpa`): only the router has an autoscaler, only when it is enabled,
+ * and the API server keeps minReplicas ≤ maxReplicas, so each patch is compared with the limits in force when it
+ * applies (the topology's, then the patches before it in time order).
+ */
+function scaleIssues(input: unknown, events: TimelineEntry[]): CrossFieldIssue[] {
+  const issues: CrossFieldIssue[] = [];
+  const as = ['router', 'autoscaling'];
+  const enabled = valueAt(input, [...as, 'enabled']) ?? DEFAULTS.router.autoscaling.enabled;
+  const scales = events.filter((e) => e.action === 'scale');
+  for (const e of scales) {
+    for (const key of ['minReplicas', 'maxReplicas']) {
+      const v = valueAt(e.raw, [key]);
+      if (v === undefined) continue;
+      const path = ['timeline', e.i, key];
+      if (valueAt(e.raw, ['scale']) === 'manager')
+        issues.push({ path, involves: [path], message: expected(`no ${key} on a manager scale (only the router has an autoscaler)`, v) });
+      else if (enabled === false)
+        issues.push({
+          path,
+          involves: [path, [...as, 'enabled']],
+          message: expected(`no ${key} while router.autoscaling.enabled is false (there is no autoscaler to patch)`, v),
+        });
+    }
+  }
+  // the limits in force, and where each came from; a bad value anywhere leaves the rest of the comparisons out
+  let min = positiveIntAt(input, [...as, 'minReplicas'], DEFAULTS.router.autoscaling.minReplicas);
+  let max = positiveIntAt(input, [...as, 'maxReplicas'], DEFAULTS.router.autoscaling.maxReplicas);
+  const topologyNote = (key: string) => `router.autoscaling.${key}${valueAt(input, [...as, key]) === undefined ? ', the default' : ''}`;
+  let minFrom = topologyNote('minReplicas');
+  let maxFrom = topologyNote('maxReplicas');
+  const routerScales = scales.filter((e) => valueAt(e.raw, ['scale']) === 'router');
+  if (routerScales.some((e) => !hasTime(e))) return issues;
+  for (const e of routerScales.filter(hasTime).sort(byTime)) {
+    if (min === undefined || max === undefined) break;
+    const wroteMin = valueAt(e.raw, ['minReplicas']);
+    const wroteMax = valueAt(e.raw, ['maxReplicas']);
+    if (wroteMin === undefined && wroteMax === undefined) continue;
+    const newMin = wroteMin === undefined ? min : positiveIntAt(e.raw, ['minReplicas'], min);
+    const newMax = wroteMax === undefined ? max : positiveIntAt(e.raw, ['maxReplicas'], max);
+    if (newMin === undefined || newMax === undefined) break; // a bad value has its own issue
+    const involves: Path[] = [
+      ['timeline', e.i, 'minReplicas'],
+      ['timeline', e.i, 'maxReplicas'],
+      [...as, 'minReplicas'],
+      [...as, 'maxReplicas'],
+    ];
+    if (newMin > newMax) {
+      if (wroteMax !== undefined)
+        issues.push({
+          path: ['timeline', e.i, 'maxReplicas'],
+          involves,
+          message: expected(`at least minReplicas (${newMin}${wroteMin === undefined ? `, ${minFrom}` : ''})`, wroteMax),
+        });
+      else
+        issues.push({
+          path: ['timeline', e.i, 'minReplicas'],
+          involves,
+          message: expected(`at most maxReplicas (${newMax}, ${maxFrom})`, wroteMin),
+        });
+      continue; // the API server refuses the patch: the limits stay
+    }
+    const when = `set at ${formatDuration(e.atMs)}`;
+    if (wroteMin !== undefined) [min, minFrom] = [newMin, when];
+    if (wroteMax !== undefined) [max, maxFrom] = [newMax, when];
   }
   return issues;
 }

@@ -64,6 +64,8 @@ export interface FieldDoc {
   note?: string;
   /** the default in words, where it is not a parameter's value (timeline fields) */
   default?: string;
+  /** a key several timeline actions share (`pool`, `duration`): what differs for one action */
+  byVariant?: Record<string, Partial<Pick<FieldDoc, 'models' | 'note' | 'default'>>>;
 }
 
 const SERVICE = 'the time one request of this kind holds a manager worker';
@@ -351,6 +353,13 @@ export const FIELD_DOCS: Record<string, FieldDoc> = {
     models:
       'router rollouts only: the pool settings of the new pods (the keys of `router.pool`); keys left out keep the running pods’ values',
     default: 'the running pool',
+    byVariant: {
+      reconfigure: {
+        models:
+          'the pool settings the running router pods take at once (the keys of `router.pool` but `mode`), and the pods started later too (scaling, a later rollout or a rollback)',
+        note: 'nothing held is evicted: with `maxConnections` below the slots held, new acquires wait until occupancy falls below the new limit; raised, the waiting acquires are served at once, oldest first. `pendingAcquireMaxCount` below the queue fails nothing waiting; a new `pendingAcquireTimeout` applies to acquires that begin to wait from then on, and the other settings likewise to what happens from then on',
+      },
+    },
   },
   'timeline[].rollback': {
     models: 'roll `router` or `manager` back to the previous revision (a manual rollback)',
@@ -359,14 +368,68 @@ export const FIELD_DOCS: Record<string, FieldDoc> = {
   'timeline[].kill': { models: 'kill ready pods of `router` or `manager` at random' },
   'timeline[].count': { models: 'pods to kill', default: '1' },
   'timeline[].partition': { models: 'cut the network between delegates and routers (`delegates-routers`) for `duration`' },
-  'timeline[].duration': { models: 'how long a partition, latency spike or load spike lasts', default: 'required' },
+  'timeline[].duration': {
+    models: 'how long a partition, latency spike or load spike lasts',
+    default: 'required',
+    byVariant: {
+      admit: {
+        models:
+          'how long the admission limit stays in force; a later `admit` replaces it, and at the end of its duration there is no limit',
+        default: 'until the end of the run',
+      },
+    },
+  },
   'timeline[].latencySpike': { models: 'extra one-way latency on every message for `duration`' },
   'timeline[].loadSpike': { models: 'multiply the workload rates by this factor for `duration`' },
+  'timeline[].scale': {
+    models:
+      'scale the `router` or `manager` deployment by hand: `replicas` sets its spec.replicas (`kubectl scale`); for the router, `minReplicas` and `maxReplicas` patch its autoscaler’s limits (`kubectl patch hpa`), read at its next sync. At least one of the three',
+    note: 'the autoscaler starts its next sync (15 s) from the replicas set by hand: outside its limits it brings them straight back inside, and within them its recommendation decides; its scale-down window holds only its own recommendations, so a scale-up above what the metric asks for is undone unless `minReplicas` is raised with it. In the middle of a rollout the new count applies to the rollout’s next step; while the rollout is paused, to every revision in proportion',
+  },
+  'timeline[].replicas': {
+    models: 'the deployment’s new spec.replicas; 0 stops every pod (the autoscaler then leaves it alone, as Kubernetes does)',
+    default: 'unchanged',
+  },
+  'timeline[].minReplicas': {
+    models: 'router only: the autoscaler’s new minReplicas, at most its maxReplicas in force',
+    note: 'refused when `router.autoscaling.enabled` is false: there is no autoscaler to patch',
+    default: 'unchanged',
+  },
+  'timeline[].maxReplicas': {
+    models: 'router only: the autoscaler’s new maxReplicas, at least its minReplicas in force',
+    default: 'unchanged',
+  },
+  'timeline[].reconfigure': {
+    models:
+      'reload the `router` pool’s settings in place, as a hot configuration change: the running pods (starting, ready or draining) take `pool` at once, with no new revision and no pod replaced',
+    note: 'a later rollout starts from the reloaded settings, and a rollback keeps them (a reload is not part of the pod template)',
+  },
+  'timeline[].restart': {
+    models:
+      'restart every pod of `router` or `manager` (`kubectl rollout restart`): a new revision with the same pod template, rolled out by the deployment’s strategy',
+    note: 'every socket of a replaced pod reconnects, as in any rollout; refused while the deployment is paused, as kubectl refuses it',
+  },
+  'timeline[].pause': {
+    models:
+      'pause the `router` or `manager` deployment’s rollouts (`kubectl rollout pause`): the controller takes no rollout step (pods already starting finish) until a `resume`; scaling still applies. A rollout started while paused waits for the resume',
+    note: 'a paused deployment cannot be restarted or rolled back (kubectl refuses both): resume it first. The oracle’s trigger window closes on a rollout held by a pause that is never resumed',
+  },
+  'timeline[].resume': {
+    models: 'resume a paused deployment’s rollouts (`kubectl rollout resume`): the held rollout goes on from where it stopped',
+    note: 'needs a pause of the same deployment before it',
+  },
+  'timeline[].admit.reconnectsPerSecond': {
+    models:
+      'admission control at the edge: a fleet-wide token bucket in front of the routers lets at most this many WebSocket opens through per second (a burst of as many); the others fail at once, before any router, and the delegate retries with its reconnect policy. REST calls are not limited',
+    note: '0 lets no WebSocket open through',
+  },
 };
 
-/** The words for a field: its own path. */
-export function fieldDoc(path: string): FieldDoc | undefined {
-  return FIELD_DOCS[path];
+/** The words for a field: its own path's, with what differs for its variant (a timeline action) if anything does. */
+export function fieldDoc(path: string, variant?: string): FieldDoc | undefined {
+  const doc = FIELD_DOCS[path];
+  const own = variant === undefined ? undefined : doc?.byVariant?.[variant];
+  return own === undefined || doc === undefined ? doc : { ...doc, ...own };
 }
 
 function valueAt(root: unknown, dotted: string): unknown {
@@ -385,7 +448,7 @@ export function yamlValue(field: SchemaField, paramValue: unknown): string {
 
 /** The default of a field as a topology writes it; per policy for the reconnect settings. */
 export function fieldDefault(field: SchemaField): string {
-  const doc = fieldDoc(field.path);
+  const doc = fieldDoc(field.path, field.variant);
   if (doc?.default !== undefined) return doc.default;
   if (doc?.param === undefined) return '';
   if (field.path.startsWith('delegates.reconnect.') && field.variant !== undefined) {

@@ -83,4 +83,6 @@ export const RANGES = {
   eventDuration: r(1 * MS, MAX_RUN_MS, 'how long the event lasts, at most the longest run'),
   latencySpike: r(1 * MS, 1 * M, 'extra one-way latency'),
   loadSpike: r(0, 100, 'the factor on the workload rates; beyond 100 a second of the run holds millions of events'),
+  scaleReplicas: r(0, 1_000, 'pods of the deployment, one actor each; 0 stops them all'),
+  admitRate: r(0, 100_000, 'WebSocket opens the edge lets through per second; 0 lets none through'),
 } as const satisfies Record<string, Range>;

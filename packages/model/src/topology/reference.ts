@@ -14,7 +14,7 @@ function accepts(f: SchemaField): string {
 }
 
 function words(f: SchemaField): string {
-  const doc = fieldDoc(f.path);
+  const doc = fieldDoc(f.path, f.variant);
   if (doc === undefined) throw new Error(`topology reference: no words for ${f.path} (add it to FIELD_DOCS in fields.ts)`);
   return doc.note === undefined ? doc.models : `${doc.models}. **Watch:** ${doc.note}`;
 }

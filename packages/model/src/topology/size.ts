@@ -48,8 +48,15 @@ export function estimateRunSize(params: PlatformParams): RunSizeEstimate {
     if (e.kind === 'load-spike') loadSeconds += ((e.factor - 1) * Math.min(e.durationMs, params.durationMs)) / 1_000;
   }
   const tasksPerSecond = (w.pipelinesPerMinute / 60) * w.tasksPerPipeline;
-  const routers = Math.max(params.router.replicas, params.router.autoscaling.enabled ? params.router.autoscaling.maxReplicas : 0);
-  const pods = routers + params.manager.replicas;
+  // the most pods each deployment may run: its replicas, the autoscaler's limit, and what the timeline scales to
+  let routers = Math.max(params.router.replicas, params.router.autoscaling.enabled ? params.router.autoscaling.maxReplicas : 0);
+  let managers = params.manager.replicas;
+  for (const e of params.timeline) {
+    if (e.kind !== 'scale') continue;
+    if (e.target === 'manager') managers = Math.max(managers, e.replicas ?? 0);
+    else routers = Math.max(routers, e.replicas ?? 0, e.maxReplicas ?? 0);
+  }
+  const pods = routers + managers;
   const tasksTotal = tasksPerSecond * Math.max(0, loadSeconds);
   // tasks in flight: arrivals × how long a task lives (its run time, and at worst until its delegate is noticed gone)
   const taskLifeSeconds = (d.taskRunMedianMs * Math.exp((d.taskRunSigma * d.taskRunSigma) / 2) + params.manager.disconnectAfterMs) / 1_000;

@@ -164,7 +164,7 @@ describe('values', () => {
     [
       'timeline: [{ at: 1m }]',
       'timeline[0]',
-      'expected an event with one of rollout, rollback, kill, partition, latencySpike or loadSpike, got only at',
+      'expected an event with one of rollout, rollback, kill, partition, latencySpike, loadSpike, scale, reconfigure, restart, pause, resume or admit, got only at',
     ],
     ['timeline: [{ at: 1m, rollout: router, kill: router }]', 'timeline[0].kill', 'expected one action per event, got rollout and kill'],
     ['timeline: [{ rollout: router }]', 'timeline[0].at', 'expected a duration such as 15s, 5m or 250ms, got nothing'],
@@ -262,6 +262,110 @@ describe('cross-field checks', () => {
     expect(yamlIssues('timeline: [{ at: 10m, rollout: manager, pool: { mode: fixed } }]')).toEqual([
       { path: 'timeline[0].pool', message: 'expected no pool on a manager rollout (the pool is the router’s), got a mapping' },
     ]);
+  });
+
+  it('timeline, scale: something to scale to, limits only on the router autoscaler, min ≤ max against the limits in force', () => {
+    expect(yamlIssues('timeline: [{ at: 20m, scale: router }]')).toEqual([
+      {
+        path: 'timeline[0].scale',
+        message: 'expected replicas, minReplicas or maxReplicas beside scale: router (what to scale to), got none',
+      },
+    ]);
+    expect(yamlIssues('timeline: [{ at: 20m, scale: router, replicas: -1 }]')).toEqual([
+      {
+        path: 'timeline[0].replicas',
+        message: 'expected an integer from 0 to 1000 (pods of the deployment, one actor each; 0 stops them all), got -1',
+      },
+    ]);
+    expect(yamlIssues('timeline: [{ at: 20m, scale: manager, replicas: 8, maxReplicas: 8 }]')).toEqual([
+      { path: 'timeline[0].maxReplicas', message: 'expected no maxReplicas on a manager scale (only the router has an autoscaler), got 8' },
+    ]);
+    expect(yamlIssues('router: { autoscaling: { enabled: false } }\ntimeline: [{ at: 20m, scale: router, minReplicas: 2 }]')).toEqual([
+      {
+        path: 'timeline[0].minReplicas',
+        message: 'expected no minReplicas while router.autoscaling.enabled is false (there is no autoscaler to patch), got 2',
+      },
+    ]);
+    // in the event itself, and against the limits the topology (or an earlier patch) left in force
+    expect(yamlIssues('timeline: [{ at: 20m, scale: router, minReplicas: 8, maxReplicas: 6 }]')).toEqual([
+      { path: 'timeline[0].maxReplicas', message: 'expected at least minReplicas (8), got 6' },
+    ]);
+    expect(yamlIssues('timeline: [{ at: 20m, scale: router, minReplicas: 8 }]')).toEqual([
+      { path: 'timeline[0].minReplicas', message: 'expected at most maxReplicas (4, router.autoscaling.maxReplicas, the default), got 8' },
+    ]);
+    expect(
+      yamlIssues('timeline: [{ at: 30m, scale: router, maxReplicas: 6 }, { at: 20m, scale: router, minReplicas: 8, maxReplicas: 10 }]'),
+    ).toEqual([{ path: 'timeline[0].maxReplicas', message: 'expected at least minReplicas (8, set at 20m), got 6' }]);
+    expect(() =>
+      loadTopologyText('timeline: [{ at: 20m, scale: router, replicas: 8, minReplicas: 8, maxReplicas: 8 }]', 't.yaml'),
+    ).not.toThrow();
+    expect(() => loadTopologyText('timeline: [{ at: 20m, scale: manager, replicas: 0 }]', 't.yaml')).not.toThrow();
+  });
+
+  it('timeline, reconfigure: the router pool, some setting, and not its mode', () => {
+    expect(yamlIssues('timeline: [{ at: 20m, reconfigure: manager, pool: { maxConnections: 9 } }]')).toEqual([
+      { path: 'timeline[0].reconfigure', message: 'expected "router", got "manager"' },
+    ]);
+    expect(yamlIssues('timeline: [{ at: 20m, reconfigure: router }]')).toEqual([
+      { path: 'timeline[0].pool', message: 'expected a mapping, got nothing' },
+    ]);
+    expect(yamlIssues('timeline: [{ at: 20m, reconfigure: router, pool: {} }]')).toEqual([
+      {
+        path: 'timeline[0].pool',
+        message: 'expected at least one pool setting to reload, such as { maxConnections: 1118 }, got an empty mapping',
+      },
+    ]);
+    expect(yamlIssues('timeline: [{ at: 20m, reconfigure: router, pool: { mode: elastic } }]')[0]).toMatchObject({
+      path: 'timeline[0].pool.mode',
+      message: expect.stringMatching(/^expected no mode in a reconfigure .*roll it out.*, got "elastic"$/),
+    });
+    expect(yamlIssues('timeline: [{ at: 20m, reconfigure: router, pool: { maxConnections: 0 } }]')[0]?.path).toBe(
+      'timeline[0].pool.maxConnections',
+    );
+  });
+
+  it('timeline, pause and resume: what kubectl refuses of a paused deployment', () => {
+    expect(yamlIssues('timeline: [{ at: 20m, resume: router }]')).toEqual([
+      {
+        path: 'timeline[0].resume',
+        message: 'expected a router pause before this resume (at or before 20m), got none: there is nothing to resume',
+      },
+    ]);
+    const paused = 'expected a deployment that is not paused, got the router deployment paused at 12m and not resumed';
+    expect(yamlIssues('timeline: [{ at: 12m, pause: router }, { at: 14m, pause: router }]')).toEqual([
+      { path: 'timeline[1].pause', message: `${paused}: kubectl refuses to pause it again` },
+    ]);
+    expect(
+      yamlIssues(
+        'timeline: [{ at: 10m, rollout: router }, { at: 12m, pause: router }, { at: 14m, restart: router }, { at: 16m, rollback: router }]',
+      ),
+    ).toEqual([
+      { path: 'timeline[2].restart', message: `${paused}: kubectl refuses to restart a paused deployment (resume it first)` },
+      { path: 'timeline[3].rollback', message: `${paused}: kubectl refuses to roll back a paused deployment (resume it first)` },
+    ]);
+    // another deployment's pause does not count, and after a resume all is allowed again
+    expect(() =>
+      loadTopologyText(
+        'timeline: [{ at: 10m, rollout: router }, { at: 11m, pause: manager }, { at: 12m, pause: router }, { at: 13m, resume: router }, { at: 14m, restart: router }, { at: 15m, rollback: router }, { at: 16m, pause: router }]',
+        't.yaml',
+      ),
+    ).not.toThrow();
+    // a restart is a revision a rollback can go back from
+    expect(() => loadTopologyText('timeline: [{ at: 10m, restart: manager }, { at: 15m, rollback: manager }]', 't.yaml')).not.toThrow();
+  });
+
+  it('timeline, admit: a rate, and a duration or none', () => {
+    expect(yamlIssues('timeline: [{ at: 20m, admit: 50 }]')).toEqual([
+      { path: 'timeline[0].admit', message: 'expected a mapping, got 50' },
+    ]);
+    expect(yamlIssues('timeline: [{ at: 20m, admit: { reconnectsPerSecond: -1 } }]')[0]?.path).toBe(
+      'timeline[0].admit.reconnectsPerSecond',
+    );
+    expect(yamlIssues('timeline: [{ at: 20m, admit: { reconectsPerSecond: 5 } }]')).toContainEqual({
+      path: 'timeline[0].admit.reconectsPerSecond',
+      message: expect.stringContaining('did you mean "reconnectsPerSecond"'),
+    });
+    expect(() => loadTopologyText('timeline: [{ at: 20m, admit: { reconnectsPerSecond: 0 } }]', 't.yaml')).not.toThrow();
   });
 
   it('are reported together with field-level problems, in document order', () => {
