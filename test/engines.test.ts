@@ -113,6 +113,58 @@ const timelineEvent: fc.Arbitrary<TimelineEvent> = fc.oneof(
     durationMs: fc.integer({ min: 1_000, max: 30_000 }),
     label: fc.constant('load'),
   }),
+  // the responder verbs: scale (replicas and, for the router, the autoscaler's limits), reconfigure, restart,
+  // pause and resume (in any order: a resume of a running deployment or a second pause is ignored), admit
+  fc
+    .record({
+      atMs: fc.integer({ min: 0, max: 120_000 }),
+      target: fc.constantFrom('router' as const, 'manager' as const),
+      replicas: fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined }),
+      limits: fc.option(fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 3 })), { nil: undefined }),
+    })
+    .map(({ atMs, target, replicas, limits }): TimelineEvent => {
+      const hpa = target === 'router' && limits !== undefined ? { minReplicas: limits[0], maxReplicas: limits[0] + limits[1] } : {};
+      return {
+        atMs,
+        kind: 'scale',
+        target,
+        ...(replicas !== undefined || Object.keys(hpa).length === 0 ? { replicas: replicas ?? 2 } : {}),
+        ...hpa,
+        label: 'scale',
+      };
+    }),
+  fc.record({
+    atMs: fc.integer({ min: 0, max: 120_000 }),
+    kind: fc.constant('reconfigure' as const),
+    target: fc.constant('router' as const),
+    pool: fc.record(
+      {
+        maxConnections: fc.integer({ min: 1, max: 6 }),
+        pendingAcquireMaxCount: fc.integer({ min: 0, max: 3 }),
+        pendingAcquireTimeoutMs: fc.constantFrom(1_000, 4_000),
+      },
+      { requiredKeys: [] },
+    ),
+    label: fc.constant('reconfigure'),
+  }),
+  fc.record({
+    atMs: fc.integer({ min: 0, max: 120_000 }),
+    kind: fc.constantFrom('restart' as const, 'pause' as const, 'resume' as const),
+    target: fc.constantFrom('router' as const, 'manager' as const),
+    label: fc.constant('responder'),
+  }),
+  fc
+    .record({
+      atMs: fc.integer({ min: 0, max: 120_000 }),
+      kind: fc.constant('admit' as const),
+      reconnectsPerSecond: fc.integer({ min: 0, max: 5 }),
+      durationMs: fc.option(fc.integer({ min: 1_000, max: 30_000 }), { nil: undefined }),
+      label: fc.constant('admit'),
+    })
+    .map(
+      (e): TimelineEvent =>
+        e.durationMs === undefined ? { atMs: e.atMs, kind: 'admit', reconnectsPerSecond: e.reconnectsPerSecond, label: e.label } : e,
+    ),
 );
 
 const knobs = (delegates: fc.Arbitrary<number>): fc.Arbitrary<Knobs> =>
@@ -265,7 +317,11 @@ function concrete(sim: Simulation, platform: Platform, s: Spec): { from: string;
     from = ctxRouter || router;
     event = [
       { type: 'WS_ESTABLISHED', reqId: reqId(known), router: ctxRouter || router },
-      { type: 'WS_FAILED', reqId: reqId(known), reason: at(['overflow', 'acquire-timeout', 'upstream', 'router-gone'], s.b, 'overflow') },
+      {
+        type: 'WS_FAILED',
+        reqId: reqId(known),
+        reason: at(['overflow', 'acquire-timeout', 'upstream', 'router-gone', 'shed'], s.b, 'overflow'),
+      },
       { type: 'WS_CLOSED', router: ctxRouter },
       { type: 'REST_RESULT', reqId: reqId(known), ok: s.ok },
       {
@@ -299,7 +355,11 @@ function concrete(sim: Simulation, platform: Platform, s: Spec): { from: string;
       { type: 'READY' },
       { type: 'TERMINATE' },
       { type: 'KILL' },
-    ][s.kind % 15]!;
+      {
+        type: 'RECONFIGURE',
+        pool: s.ok ? { maxConnections: 1 + s.num } : { pendingAcquireMaxCount: s.num, pendingAcquireTimeoutMs: 1_000 },
+      },
+    ][s.kind % 16]!;
   } else if (to.startsWith('manager-')) {
     const known = keysOf(ctx.jobs);
     const sessions = ctx.sessions instanceof Map ? [...(ctx.sessions as Map<string, string>).entries()] : [];
@@ -350,7 +410,11 @@ function concrete(sim: Simulation, platform: Platform, s: Spec): { from: string;
       { type: 'ROLLBACK', label: 'injected rollback' },
       { type: 'SCALE', replicas: 1 + s.num },
       { type: 'KILL_PODS', count: s.num % 3 },
-    ][s.kind % 7]!;
+      { type: 'RESTART', label: 'injected restart' },
+      { type: 'PAUSE', label: 'injected pause' },
+      { type: 'RESUME', label: 'injected resume' },
+      { type: 'RECONFIGURE', pool: { maxConnections: 1 + s.num }, label: 'injected reconfigure' },
+    ][s.kind % 11]!;
   } else {
     event = { type: 'SYNC' }; // the autoscaler
   }
