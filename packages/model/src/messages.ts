@@ -20,7 +20,8 @@ export type RouterEvent =
   | { type: 'SETUP_DONE'; reqId: number }
   | { type: 'ACQUIRE_TIMEOUT'; reqId: number }
   | { type: 'STALE_RELEASE'; count: number }
-  | { type: 'ABANDONED_RELEASE'; manager: string; client: string }
+  /** maxIdleTime evicts an upstream socket pinned for a client that left (`pin`: which one, router-pod.ts) */
+  | { type: 'ABANDONED_RELEASE'; manager: string; client: string; pin?: number }
   /** a hot configuration reload: the pool takes these settings at once (router-pool.ts, reconfigure) */
   | { type: 'RECONFIGURE'; pool: Record<string, unknown> }
   | { type: 'READY' }

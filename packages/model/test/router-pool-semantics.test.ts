@@ -347,6 +347,30 @@ describe('the router pool follows reactor-pool', () => {
       expect(r.servedAt('c')).toBe(60 * SEC + 3); // b is done at the manager 30 s after it was served there
     });
 
+    it('a new maxIdleTime measures every socket pinned for a client that left from when it was pinned', () => {
+      // a and b give up during a 10 s upgrade: each socket is pinned, for nobody, when its upgrade is done
+      const r = rig({ maxConnections: 3, connectionSetupMs: 0 }, 10 * SEC);
+      r.socket('a', 0); // pinned at ≈ 10 s
+      r.abandon('a', 2 * SEC, 'WS_ABANDON');
+      r.socket('b', 40 * SEC); // pinned at ≈ 50 s
+      r.abandon('b', 42 * SEC, 'WS_ABANDON');
+      r.at(55 * SEC);
+      expect(r.pool().abandoned).toBe(2); // maxIdleTime 0 (never): both kept
+      reload(r, 60 * SEC, { maxIdleTimeMs: 30 * SEC });
+      r.at(61 * SEC);
+      expect(r.pool().abandoned).toBe(1); // a, idle for 50 s, goes at once; b, idle for 10 s, stays
+      r.at(79 * SEC);
+      expect(r.pool().abandoned).toBe(1);
+      r.at(81 * SEC);
+      expect(r.pool().abandoned).toBe(0); // b at 30 s after it was pinned
+      reload(r, 82 * SEC, { maxIdleTimeMs: 0 }); // back to never: nothing scheduled fires any more
+      r.socket('c', 90 * SEC);
+      r.abandon('c', 92 * SEC, 'WS_ABANDON');
+      r.at(300 * SEC);
+      expect(r.pool().abandoned).toBe(1);
+      expect(r.state.violations).toEqual([]);
+    });
+
     it('never changes the kind of pool: a mode in the settings is ignored', () => {
       const r = rig({ maxConnections: 1 }, 100 * SEC);
       reload(r, 0, { mode: 'elastic', maxConnections: 2 });

@@ -36,6 +36,12 @@ interface RouterContext {
   sessions: Map<string, PoolRequest>;
   /** upstream sockets opened for clients that left, per manager pod (they close with it) */
   abandonedByManager: Map<string, number>;
+  /**
+   * the same upstream sockets one by one, with when each was pinned and when maxIdleTime evicts it (undefined: never),
+   * so that a reload of maxIdleTime applies to those already pinned (an eviction sweep measures each one's idle time)
+   */
+  pins: Map<number, { manager: string; client: string; atMs: number; releaseAtMs: number | undefined }>;
+  nextPin: number;
   /** made on first use by sender() */
   send: Send | undefined;
 }
@@ -95,7 +101,10 @@ function finish(ctx: RouterContext, self: string, send: Send, req: PoolRequest, 
       pool.requests.delete(req.reqId);
       ctx.abandonedByManager.set(req.manager!, (ctx.abandonedByManager.get(req.manager!) ?? 0) + 1);
       const idleMs = pool.params.maxIdleTimeMs;
-      if (idleMs > 0) send(self, { type: 'ABANDONED_RELEASE', manager: req.manager!, client: req.client }, idleMs);
+      const pin = ++ctx.nextPin;
+      const now = ctx.platform.sim.now;
+      ctx.pins.set(pin, { manager: req.manager!, client: req.client, atMs: now, releaseAtMs: idleMs > 0 ? now + idleMs : undefined });
+      if (idleMs > 0) send(self, { type: 'ABANDONED_RELEASE', manager: req.manager!, client: req.client, pin }, idleMs);
       return;
     } else {
       pool.open(req);
@@ -272,6 +281,7 @@ export const routerPod = setup({
       const abandoned = context.abandonedByManager.get(event.manager) ?? 0;
       if (abandoned > 0) {
         context.abandonedByManager.delete(event.manager);
+        for (const [id, pin] of context.pins) if (pin.manager === event.manager) context.pins.delete(id);
         for (let i = 0; i < abandoned; i++) context.pool.releaseAbandoned();
         context.pool.addStale(abandoned);
         staled += abandoned;
@@ -295,6 +305,12 @@ export const routerPod = setup({
       if (event.type !== 'ABANDONED_RELEASE') return;
       const left = context.abandonedByManager.get(event.manager) ?? 0;
       if (left === 0) return; // already closed with its manager pod
+      if (event.pin !== undefined) {
+        const pin = context.pins.get(event.pin);
+        // gone with its manager pod, or evicted by another timer (a reload of maxIdleTime moved or cancelled this one)
+        if (pin === undefined || pin.releaseAtMs === undefined || context.platform.sim.now < pin.releaseAtMs - 1e-6) return;
+        context.pins.delete(event.pin);
+      }
       context.abandonedByManager.set(event.manager, left - 1);
       context.pool.releaseAbandoned();
       const send = sender(context, self);
@@ -303,7 +319,24 @@ export const routerPod = setup({
     },
     reconfigure: ({ context, event, self }) => {
       if (event.type !== 'RECONFIGURE') return;
-      context.pool.reconfigure(event.pool as Partial<PoolParams>);
+      const settings = event.pool as Partial<PoolParams>;
+      context.pool.reconfigure(settings);
+      if (settings.maxIdleTimeMs !== undefined) {
+        // idle eviction measures each pinned socket's idle time (since it was pinned: it carries nothing) against the
+        // new maxIdleTime: those idle longer go at once, the others when they reach it; 0 evicts none any more
+        const now = context.platform.sim.now;
+        const send = sender(context, self);
+        for (const [id, pin] of context.pins) {
+          pin.releaseAtMs = settings.maxIdleTimeMs > 0 ? pin.atMs + settings.maxIdleTimeMs : undefined;
+          if (pin.releaseAtMs !== undefined) {
+            send(
+              self.id,
+              { type: 'ABANDONED_RELEASE', manager: pin.manager, client: pin.client, pin: id },
+              Math.max(0, pin.releaseAtMs - now),
+            );
+          }
+        }
+      }
       const pool = context.pool.params;
       portOf(self).log.info(
         { maxConnections: pool.maxConnections, pendingAcquireTimeoutMs: pool.pendingAcquireTimeoutMs },
@@ -337,6 +370,7 @@ export const routerPod = setup({
       if (pool.stale > 0) pool.releaseStale(pool.stale);
       while (pool.abandoned > 0) pool.releaseAbandoned();
       context.abandonedByManager.clear();
+      context.pins.clear();
       pool.retire();
       context.platform.routerPools.delete(self.id);
       send(context.controller, { type: 'POD_GONE', pod: self.id });
@@ -350,6 +384,8 @@ export const routerPod = setup({
     pool: new RouterPool(input.pool, input.platform),
     sessions: new Map(),
     abandonedByManager: new Map(),
+    pins: new Map(),
+    nextPin: 0,
     send: undefined,
   }),
   initial: 'starting',

@@ -77,8 +77,9 @@ export class RouterPool {
    *   is shorter than the new count;
    * - `pendingAcquireTimeout`: acquires that begin to wait from now on (those waiting keep the deadline they got);
    * - `cancelAbandonedAcquires`: clients that go away from now on;
-   * - `staleConnectionRelease`, `connectionSetup`, `maxIdleTime`: connections that turn stale, are set up or are
-   *   pinned for a client that left from now on.
+   * - `staleConnectionRelease`, `connectionSetup`: connections that turn stale or are set up from now on;
+   * - `maxIdleTime`: every upstream socket pinned for a client that left, those pinned already included, measured from
+   *   when it was pinned (the router pod schedules the evictions: an idle-eviction sweep reads the new value).
    * `mode` is not a setting of a running pool: it is ignored here (the topology refuses it: a new kind of pool is a
    * rollout).
    */

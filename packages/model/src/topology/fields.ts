@@ -357,7 +357,7 @@ export const FIELD_DOCS: Record<string, FieldDoc> = {
       reconfigure: {
         models:
           'the pool settings the running router pods take at once (the keys of `router.pool` but `mode`), and the pods started later too (scaling, a later rollout or a rollback)',
-        note: 'nothing held is evicted: with `maxConnections` below the slots held, new acquires wait until occupancy falls below the new limit; raised, the waiting acquires are served at once, oldest first. `pendingAcquireMaxCount` below the queue fails nothing waiting; a new `pendingAcquireTimeout` applies to acquires that begin to wait from then on, and the other settings likewise to what happens from then on',
+        note: 'nothing held is evicted: with `maxConnections` below the slots held, new acquires wait until occupancy falls below the new limit; raised, the waiting acquires are served at once, oldest first. `pendingAcquireMaxCount` below the queue fails nothing waiting; a new `pendingAcquireTimeout` applies to acquires that begin to wait from then on; a new `maxIdleTime` evicts the connections pinned for clients that left by their idle time so far (those idle longer go at once); the other settings apply to what happens from then on',
       },
     },
   },
