@@ -65,10 +65,10 @@ function watch(p: PlatformParams, seed = 1) {
   const minutes: { desired: number; measuredOutsideEndpoints: string[] }[] = [];
   for (let t = MIN; t <= p.durationMs; t += MIN) {
     platform.sim.runUntil(t);
-    const ctx = (platform.sim.actors.get('autoscaler').getSnapshot() as { context: { desired: number } }).context;
     const inEndpoints = new Set(platform.state.readyRouters);
     minutes.push({
-      desired: ctx.desired,
+      // what the autoscaler asked for: the spec.replicas it wrote (nothing else scales the routers here)
+      desired: platform.state.specReplicas.router,
       measuredOutsideEndpoints: [...platform.state.routerPools.keys()].filter((id) => !inEndpoints.has(id)),
     });
   }
