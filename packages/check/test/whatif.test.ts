@@ -103,6 +103,11 @@ describe('the latest minute', () => {
     for (const p of r.probes) expect(p.ok).toBe(p.atMs <= 23.5 * MIN);
   });
 
+  it('says when acting earlier did worse, instead of bisecting a question with no single boundary', async () => {
+    const late = async (atMs: number) => ({ atMs, ok: atMs >= 30 * MIN, outcome: '' });
+    expect(await latestMinute(10 * MIN, 60 * MIN, 30_000, late)).toMatchObject({ latestMs: null, firstTooLateMs: null, notMonotone: true });
+  });
+
   it('says so when even the earliest minute is too late, or the latest still works', async () => {
     expect(await latestMinute(10 * MIN, 60 * MIN, 30_000, probeUntil(5 * MIN, []))).toMatchObject({
       latestMs: null,

@@ -20,7 +20,7 @@ import {
   type WhatifResult,
 } from '@stampede/check';
 import type { EngineName } from '@stampede/kernel';
-import { parseDuration, readTopologyYaml } from '@stampede/model';
+import { parseDuration, readTopologyYaml, STORM_CONNECTED_FRACTION_BELOW, stormStartOf } from '@stampede/model';
 import { branchVerdict, colorsFor, fmtDuration, formatWhatif, plural, safeText, whatifReportHtml } from '@stampede/report';
 import { DEFAULT_ENGINE } from './args.ts';
 import { progressIntervalMs } from './check-progress.ts';
@@ -84,14 +84,14 @@ export async function whatifCommand(file: string, opts: WhatifOptions, io: Io): 
   if (opts.latest !== undefined && withinMs !== undefined) {
     const times = asWritten.timeline.map((e) => e.atMs);
     if (times.length === 0) throw new UsageError(`--latest: ${file} has no timeline, so no storm to act on`);
-    const fromMs = Math.min(...times);
-    const toMs = Math.floor((asWritten.durationMs - withinMs - fromMs) / LATEST_RESOLUTION_MS) * LATEST_RESOLUTION_MS + fromMs;
-    if (toMs <= fromMs)
+    const triggerMs = Math.min(...times);
+    if (triggerMs + withinMs >= asWritten.durationMs)
       throw new UsageError(
-        `--within ${opts.within}: the run (${fmtDuration(asWritten.durationMs / 1000)}) has no room after its trigger at ${fmtDuration(fromMs / 1000)} for an action and ${fmtDuration(withinMs / 1000)} to recover; lower --within or lengthen the run`,
+        `--within ${opts.within}: the run (${fmtDuration(asWritten.durationMs / 1000)}) has no room after its trigger at ${fmtDuration(triggerMs / 1000)} for an action and ${fmtDuration(withinMs / 1000)} to recover; lower --within or lengthen the run`,
       );
-    asUsage(() => planWhatif(document, file, fromMs, [opts.latest!])); // the action's own problems, before anything runs
-    search = { action: opts.latest, withinMs, fromMs, toMs };
+    asUsage(() => planWhatif(document, file, triggerMs, [opts.latest!])); // the action's own problems, before anything runs
+    // the search starts at the storm (known once the run as written has run): before it there is nothing to end
+    search = { action: opts.latest, withinMs, fromMs: triggerMs, toMs: asWritten.durationMs - withinMs };
   }
 
   const intervalMs = progressIntervalMs(process.env.STAMPEDE_PROGRESS_SECONDS);
@@ -141,7 +141,20 @@ export async function whatifCommand(file: string, opts: WhatifOptions, io: Io): 
       progress.stop();
     }
     if (search !== undefined) {
-      const s = search;
+      const connected = asWrittenResult.run!.connected;
+      const stormMs = stormStartOf(connected, search.fromMs);
+      if (stormMs === undefined)
+        throw new UsageError(
+          `--latest: the run as written has no storm (connected never fell below ${STORM_CONNECTED_FRACTION_BELOW * 100}% after the trigger at ${fmtDuration(search.fromMs / 1000)}): nothing to end`,
+        );
+      // minutes on a 30 s grid from the storm's start, the last one leaving --within before the end of the run
+      const fromMs = Math.ceil(stormMs / LATEST_RESOLUTION_MS) * LATEST_RESOLUTION_MS;
+      const toMs = fromMs + Math.floor((search.toMs - fromMs) / LATEST_RESOLUTION_MS) * LATEST_RESOLUTION_MS;
+      if (toMs <= fromMs)
+        throw new UsageError(
+          `--within ${opts.within}: the storm starts at ${fmtDuration(stormMs / 1000)}, leaving no room for an action and ${fmtDuration(search.withinMs / 1000)} to recover before the end of the run; lower --within or lengthen the run`,
+        );
+      const s = { ...search, fromMs, toMs };
       latest = {
         action: s.action,
         withinMs: s.withinMs,

@@ -71,8 +71,11 @@ export function formatWhatif(result: WhatifResult, colors: Colors = plain): stri
   const l = result.latest;
   if (l !== null) {
     const within = fmtDuration(l.withinMs / 1000);
-    const head =
-      l.latestMs === null
+    const head = l.notMonotone
+      ? colors.yellow(
+          `${safeText(l.action)} is not monotone in time: taken at ${fmtClock(l.probes[0]!.atMs)} it does not bring the fleet back within ${within}, taken at ${fmtClock(l.probes[l.probes.length - 1]!.atMs)} it does; bisection cannot answer (try --at with several minutes)`,
+        )
+      : l.latestMs === null
         ? colors.red(`${safeText(l.action)} does not bring the fleet back within ${within} even at ${fmtClock(l.probes[0]!.atMs)}`)
         : l.firstTooLateMs === null
           ? colors.green(

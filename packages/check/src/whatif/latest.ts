@@ -23,6 +23,8 @@ export interface LatestResult {
   firstTooLateMs: number | null;
   /** every minute tried, in time order */
   probes: LatestProbe[];
+  /** the earliest minute failed while the latest worked: acting earlier did worse, so bisection cannot answer */
+  notMonotone: boolean;
 }
 
 /**
@@ -41,12 +43,14 @@ export async function latestMinute(
     probes.push(p);
     return p.ok;
   };
-  const done = (latestMs: number | null, firstTooLateMs: number | null): LatestResult => ({
+  const done = (latestMs: number | null, firstTooLateMs: number | null, notMonotone = false): LatestResult => ({
     latestMs,
     firstTooLateMs,
     probes: [...probes].sort((a, b) => a.atMs - b.atMs),
+    notMonotone,
   });
   const [first, last] = await Promise.all([tryAt(fromMs), tryAt(toMs)]);
+  if (!first && last) return done(null, null, true);
   if (!first) return done(null, fromMs);
   if (last) return done(toMs, null);
   let good = fromMs;
