@@ -19,8 +19,9 @@
  * The metric (`router.autoscaling.metric`), per pod, in the integers Kubernetes would see:
  * - `cpu` (a Resource metric, target averageUtilization): millicores used over the last sync period against the pod's
  *   CPU request. Two terms, both work the pod does: each request it handled (got an upstream connection and sent
- *   upstream: the UPGRADE or CALL it sent to a manager pod) costs `cpuPerRequestMs`; each delegate WebSocket it holds
- *   costs `cpuPerSocketPerSecondMs` per second (heartbeats and task offers it carries). Nothing else costs CPU here:
+ *   upstream: the UPGRADE or CALL it sent to a manager pod, counted by its pool as `handled`) costs
+ *   `cpuPerRequestMs`; each delegate WebSocket it holds costs `cpuPerSocketPerSecondMs` per second (heartbeats and
+ *   task offers it carries). Nothing else costs CPU here:
  *   an acquire waiting for a slot, timing out or rejected sends nothing upstream, so a pod whose pool is full and
  *   whose acquires wait is idle (waiting is not work); stale and abandoned slots carry no traffic. metrics-server
  *   reports nanocores and the HPA reads MilliValue(), which rounds up: usage is ceil(nanocores / 10⁶).
@@ -35,7 +36,6 @@
  * are missing; for `cpu`, a pod whose sample's window began before it was ready is unready (the controller's CPU
  * initialization rule); pods the deployment should have that are not ready yet are unready.
  */
-import type { Envelope } from '@stampede/kernel';
 import { portOf } from '@stampede/kernel';
 import { setup } from 'xstate';
 import { createHpaState, type HpaSpec, type HpaState, hpaReconcile } from '../kube/hpa.ts';
@@ -60,25 +60,10 @@ interface AutoscalerContext {
   hpa: HpaState;
   /** [time ms, samples by pod], oldest first, for the metric lag */
   history: [number, Map<string, PodSample>][];
-  /** metric cpu: requests each router pod handled since the last sample (counted off the network) */
-  handled: Map<string, number>;
   /** pods sampled before, so that a pod's first sample is known to be partial */
   seen: Set<string>;
   /** time of the last sample; undefined before the first */
   lastSampleMs: number | undefined;
-}
-
-/**
- * metric cpu: counts the requests router pods send upstream, the work the CPU term is made of. Observing the network
- * changes nothing in the run (run.ts, onBuild): no event, no random draw, the same trace hash.
- */
-function countHandledRequests(platform: PlatformState, handled: Map<string, number>): void {
-  platform.sim.network.sent$.subscribe((env: Envelope) => {
-    const type = env.event.type;
-    if ((type === 'UPGRADE' || type === 'CALL') && platform.routerPools.has(env.from)) {
-      handled.set(env.from, (handled.get(env.from) ?? 0) + 1);
-    }
-  });
 }
 
 function sample(context: AutoscalerContext, a: AutoscalingParams, nowMs: number): Map<string, PodSample> {
@@ -92,13 +77,13 @@ function sample(context: AutoscalerContext, a: AutoscalingParams, nowMs: number)
       samples.set(pod, { milli, partial });
     } else if (windowMs > 0) {
       // CPU seconds per second: the requests of the window, spread over it, plus the sockets held now.
-      const cores = ((context.handled.get(pod) ?? 0) * a.cpuPerRequestMs) / windowMs + (pool.websocket * a.cpuPerSocketPerSecondMs) / 1000;
+      const cores = (pool.handled * a.cpuPerRequestMs) / windowMs + (pool.websocket * a.cpuPerSocketPerSecondMs) / 1000;
       const nanocores = Math.round(cores * 1e9);
       samples.set(pod, { milli: Math.floor((nanocores + 999_999) / 1_000_000), partial });
     }
   }
   for (const pod of context.seen) if (!context.platform.routerPools.has(pod)) context.seen.delete(pod);
-  context.handled.clear();
+  for (const pool of context.platform.routerPools.values()) pool.handled = 0;
   context.lastSampleMs = nowMs;
   return samples;
 }
@@ -168,25 +153,14 @@ export const autoscaler = setup({
   },
 }).createMachine({
   id: 'autoscaler',
-  context: ({ input }) => {
-    const handled = new Map<string, number>();
-    const a = input.platform.params.router.autoscaling;
-    // With minReplicas = maxReplicas (the default) no metric can change the count: the observer, which costs about 5%
-    // of a run, is left out and the CPU samples hold the socket term only; kept when a timeline patch may open a range.
-    const patched = input.platform.params.timeline.some(
-      (e) => e.kind === 'scale' && e.target === 'router' && (e.minReplicas !== undefined || e.maxReplicas !== undefined),
-    );
-    if (a.metric === 'cpu' && (a.maxReplicas > a.minReplicas || patched)) countHandledRequests(input.platform, handled);
-    return {
-      platform: input.platform,
-      target: input.target,
-      hpa: createHpaState(),
-      history: [],
-      handled,
-      seen: new Set(),
-      lastSampleMs: undefined,
-    };
-  },
+  context: ({ input }) => ({
+    platform: input.platform,
+    target: input.target,
+    hpa: createHpaState(),
+    history: [],
+    seen: new Set(),
+    lastSampleMs: undefined,
+  }),
   entry: 'sync',
   on: { SYNC: { actions: 'sync' } },
 });

@@ -83,6 +83,8 @@ function forwardUpstream(ctx: RouterContext, self: string, send: Send, req: Pool
   }
   req.manager = manager;
   req.stage = 'upstream';
+  // work for the autoscaler's CPU metric, counted while the pod is measured (ready, not yet draining)
+  if (ctx.platform.routerPools.has(self)) ctx.pool.handled++;
   if (req.kind === 'ws') send(manager, { type: 'UPGRADE', reqId: req.reqId, router: self, client: req.client });
   else send(manager, { type: 'CALL', reqId: req.reqId, router: self, client: req.client, op: req.op! });
 }

@@ -44,6 +44,11 @@ export interface PoolRequest {
 }
 
 export class RouterPool {
+  /**
+   * requests sent upstream (UPGRADE or CALL) while the pod is measured (in `routerPools`), since the autoscaler last
+   * sampled it: the work its CPU metric is made of
+   */
+  handled = 0;
   websocket = 0;
   rest = 0;
   stale = 0;
