@@ -1,9 +1,11 @@
 /**
  * The port through which an actor acts on the world: send through the
- * network, read virtual time, draw from its own random stream, log. Actors
+ * network, read virtual time, draw from its own random stream, log, and
+ * create or stop actors (a controller's pods). Actors
  * never reach around it to a timer, a clock or a random source, so ordering
  * and replay belong to the kernel alone.
  */
+import type { AnyActorLogic } from 'xstate';
 import type { EventQueue } from './event-queue.ts';
 import type { Logger } from './logger.ts';
 import type { Network } from './network.ts';
@@ -23,6 +25,13 @@ export interface ActorPort {
    * Generic so a message literal may carry any fields beside its type (no excess-property error).
    */
   send<E extends { type: string }>(to: string, event: E, options?: { latencyMs?: number }): void;
+  /**
+   * Creates an actor right after the current event, at the same instant (an actor created inside an action would run
+   * its first transition nested in the caller's): what a controller does to start a pod.
+   */
+  spawn(logic: AnyActorLogic, options: { id: string; input?: unknown }): void;
+  /** Stops an actor at once (its pending timers and messages are dropped): what a controller does to remove a pod. */
+  stop(id: string): void;
 }
 
 /** @internal what a port needs from the simulation */
@@ -32,6 +41,8 @@ export interface PortWorld {
   /** the stream actors' streams are forked from */
   readonly random: RandomStream;
   readonly logger: Logger;
+  spawn(logic: AnyActorLogic, options: { id: string; input?: unknown }): unknown;
+  stop(id: string): void;
 }
 
 /** @internal one port per actor incarnation; the random stream and the logger are made on first use */
@@ -56,5 +67,11 @@ export class PortImpl implements ActorPort {
   }
   send<E extends { type: string }>(to: string, event: E, options?: { latencyMs?: number }): void {
     this.world.network.send(this.id, to, event, this.random, options?.latencyMs, this.idHash);
+  }
+  spawn(logic: AnyActorLogic, options: { id: string; input?: unknown }): void {
+    this.world.queue.schedule(0, () => this.world.spawn(logic, options));
+  }
+  stop(id: string): void {
+    this.world.stop(id);
   }
 }

@@ -22,7 +22,7 @@
  * (the topology refuses them in its timeline; the validation gate's automatic
  * rollback is refused and logged).
  */
-import { portOf, type Simulation } from '@stampede/kernel';
+import { type ActorPort, portOf } from '@stampede/kernel';
 import { type AnyActorLogic, setup } from 'xstate';
 import { planRollingStep, proportionalScale, resolveRollingUpdate } from '../kube/rolling-update.ts';
 import type { ControllerEvent } from '../messages.ts';
@@ -79,9 +79,9 @@ const available = (ctx: ControllerContext, pod: Pod, nowMs: number) =>
   pod.readyAtMs !== undefined && nowMs - pod.readyAtMs >= ctx.strategy.minReadyMs;
 
 /** A rollout log entry: kept for the run summary, and logged at info (both stamped with virtual time). */
-function note(ctx: ControllerContext, selfId: string, text: string): void {
-  ctx.log.push([ctx.platform.sim.now, text]);
-  ctx.platform.sim.logger.info({ actor: selfId }, text);
+function note(ctx: ControllerContext, port: ActorPort, text: string): void {
+  ctx.log.push([port.now, text]);
+  port.log.info(text);
 }
 
 /** What the controller publishes about its rollout in the platform state (the oracle reads it). */
@@ -91,20 +91,20 @@ function publish(ctx: ControllerContext): void {
   status.paused = ctx.paused;
 }
 
-function create(ctx: ControllerContext, sim: Simulation, selfId: string, rev = ctx.rev): void {
+function create(ctx: ControllerContext, port: ActorPort, rev = ctx.rev): void {
   const id = `${ctx.deployment}-r${rev}-${ctx.seq++}`;
-  sim.logger.info({ actor: selfId, pod: id }, `create pod ${id} (revision ${rev})`);
+  port.log.info({ pod: id }, `create pod ${id} (revision ${rev})`);
   ctx.pods.set(id, { rev, readyAtMs: undefined, terminating: false });
   // Created by the kernel right after this event, at the same instant: spawning inside an
   // action would run the pod's initial transition nested in ours (xstate warns about it).
-  const input = { platform: ctx.platform, controller: selfId, pool: ctx.templates.get(rev) };
-  sim.queue.schedule(0, () => sim.spawn(ctx.podLogic, { id, input }));
+  const input = { platform: ctx.platform, controller: port.id, pool: ctx.templates.get(rev) };
+  port.spawn(ctx.podLogic, { id, input });
 }
 
-function terminate(ctx: ControllerContext, selfId: string, podId: string, pod: Pod, kind: 'TERMINATE' | 'KILL'): void {
+function terminate(ctx: ControllerContext, port: ActorPort, podId: string, pod: Pod, kind: 'TERMINATE' | 'KILL'): void {
   pod.terminating = true;
-  ctx.platform.sim.logger.info({ actor: selfId, pod: podId }, `${kind === 'KILL' ? 'kill' : 'terminate'} pod ${podId}`);
-  ctx.platform.sim.send(selfId, podId, { type: kind }, { latencyMs: 0 });
+  port.log.info({ pod: podId }, `${kind === 'KILL' ? 'kill' : 'terminate'} pod ${podId}`);
+  port.send(podId, { type: kind }, { latencyMs: 0 });
 }
 
 /** Pods to remove first: not ready before ready, then newest first (Kubernetes' ranking, simplified). */
@@ -117,15 +117,14 @@ function victims(pods: [string, Pod][], count: number): [string, Pod][] {
     .slice(0, count);
 }
 
-function reconcile(ctx: ControllerContext, selfId: string): void {
-  const sim = ctx.platform.sim;
-  const now = sim.now;
+function reconcile(ctx: ControllerContext, port: ActorPort): void {
+  const now = port.now;
   const live = [...ctx.pods].filter(([, p]) => !p.terminating);
   const current = live.filter(([, p]) => p.rev === ctx.rev);
   const old = live.filter(([, p]) => p.rev !== ctx.rev);
   if (ctx.paused && old.length > 0) {
     // paused in the middle of a rollout: no rollout step (syncPaused)
-    syncPaused(ctx, selfId, live, now);
+    syncPaused(ctx, port, live, now);
   } else if (old.length > 0) {
     const limits = resolveRollingUpdate(ctx.desired, ctx.strategy);
     const step = planRollingStep(
@@ -138,12 +137,12 @@ function reconcile(ctx: ControllerContext, selfId: string): void {
       },
       limits,
     );
-    for (let i = 0; i < step.createNew; i++) create(ctx, sim, selfId);
-    for (const [id, pod] of victims(old, step.terminateOld)) terminate(ctx, selfId, id, pod, 'TERMINATE');
+    for (let i = 0; i < step.createNew; i++) create(ctx, port);
+    for (const [id, pod] of victims(old, step.terminateOld)) terminate(ctx, port, id, pod, 'TERMINATE');
   } else if (current.length < ctx.desired) {
-    for (let i = current.length; i < ctx.desired; i++) create(ctx, sim, selfId);
+    for (let i = current.length; i < ctx.desired; i++) create(ctx, port);
   } else if (current.length > ctx.desired) {
-    for (const [id, pod] of victims(current, current.length - ctx.desired)) terminate(ctx, selfId, id, pod, 'TERMINATE');
+    for (const [id, pod] of victims(current, current.length - ctx.desired)) terminate(ctx, port, id, pod, 'TERMINATE');
   }
   ctx.sizedFor = ctx.desired;
   if (!(ctx.paused && old.length > 0)) ctx.pausedSizes = undefined;
@@ -152,11 +151,11 @@ function reconcile(ctx: ControllerContext, selfId: string): void {
   const rolling = old.length > 0 || current.some(([, p]) => !available(ctx, p, now));
   if (ctx.rolloutInProgress && !rolling && current.length === ctx.desired) {
     ctx.rolloutInProgress = false;
-    note(ctx, selfId, `rollout to revision ${ctx.rev} complete: ${ctx.desired} pods available`);
+    note(ctx, port, `rollout to revision ${ctx.rev} complete: ${ctx.desired} pods available`);
     ctx.platform.rolloutsCompletedAtMs.push(now);
   }
   publish(ctx);
-  checkGate(ctx, selfId, rolling);
+  checkGate(ctx, port, rolling);
 }
 
 /**
@@ -164,7 +163,7 @@ function reconcile(ctx: ControllerContext, selfId: string): void {
  * ReplicaSet's size (a killed pod is replaced within its own revision); a new spec.replicas resizes every revision in
  * proportion (kube/rolling-update.ts, proportionalScale).
  */
-function syncPaused(ctx: ControllerContext, selfId: string, live: [string, Pod][], now: number): void {
+function syncPaused(ctx: ControllerContext, port: ActorPort, live: [string, Pod][], now: number): void {
   if (ctx.pausedSizes === undefined) {
     // the ReplicaSets' sizes as the pause found them: the pods of each revision that are not terminating
     ctx.pausedSizes = new Map([[ctx.rev, 0]]);
@@ -183,7 +182,7 @@ function syncPaused(ctx: ControllerContext, selfId: string, live: [string, Pod][
     );
     note(
       ctx,
-      selfId,
+      port,
       `paused: scale ${ctx.sizedFor} → ${ctx.desired} in proportion (revision: pods ${revs.map((r, i) => `${r}: ${before[i]} → ${after[i]}`).join(', ')})`,
     );
     for (const [i, rev] of revs.entries()) ctx.pausedSizes.set(rev, after[i]!);
@@ -191,16 +190,16 @@ function syncPaused(ctx: ControllerContext, selfId: string, live: [string, Pod][
   for (const rev of revs) {
     const pods = live.filter(([, p]) => p.rev === rev);
     const size = ctx.pausedSizes.get(rev)!;
-    for (let n = pods.length; n < size; n++) create(ctx, ctx.platform.sim, selfId, rev);
-    if (pods.length > size) for (const [id, pod] of victims(pods, pods.length - size)) terminate(ctx, selfId, id, pod, 'TERMINATE');
+    for (let n = pods.length; n < size; n++) create(ctx, port, rev);
+    if (pods.length > size) for (const [id, pod] of victims(pods, pods.length - size)) terminate(ctx, port, id, pod, 'TERMINATE');
   }
 }
 
-function checkGate(ctx: ControllerContext, selfId: string, rolling: boolean): void {
+function checkGate(ctx: ControllerContext, port: ActorPort, rolling: boolean): void {
   if (ctx.gateUntilMs < 0) return;
   const p = ctx.platform;
   const gate = p.params.validationGate;
-  const now = p.sim.now;
+  const now = port.now;
   const fraction = p.connectedList.length / p.params.delegates.count;
   if (fraction >= gate.minConnectedFraction) ctx.gateBelowSinceMs = -1;
   else if (ctx.gateBelowSinceMs < 0) ctx.gateBelowSinceMs = now;
@@ -209,34 +208,34 @@ function checkGate(ctx: ControllerContext, selfId: string, rolling: boolean): vo
     ctx.gateBelowSinceMs = -1;
     note(
       ctx,
-      selfId,
+      port,
       `validation gate: connected fraction ${fraction.toFixed(3)} below ${gate.minConnectedFraction} for ${gate.breachForMs / 1000} s: automatic rollback`,
     );
-    rollback(ctx, selfId);
+    rollback(ctx, port);
     return;
   }
   if (rolling) ctx.gateUntilMs = Math.max(ctx.gateUntilMs, now + gate.windowMs);
   else if (now >= ctx.gateUntilMs) {
     ctx.gateUntilMs = -1;
-    note(ctx, selfId, 'validation gate: passed, promoted');
+    note(ctx, port, 'validation gate: passed, promoted');
   }
 }
 
 /** A new revision of `template`, rolled out by the strategy (a rollout, a restart or a rollback). */
-function startRevision(ctx: ControllerContext, selfId: string, template: PoolParams | undefined): void {
+function startRevision(ctx: ControllerContext, port: ActorPort, template: PoolParams | undefined): void {
   ctx.rev++;
   ctx.rolloutInProgress = true;
   ctx.templates.set(ctx.rev, template);
-  reconcile(ctx, selfId);
+  reconcile(ctx, port);
 }
 
-function rollback(ctx: ControllerContext, selfId: string): void {
+function rollback(ctx: ControllerContext, port: ActorPort): void {
   if (ctx.paused) {
     // kubectl rollout undo: "you cannot rollback a paused deployment; resume it first"
-    note(ctx, selfId, 'rollback refused: the deployment is paused (resume it first)');
+    note(ctx, port, 'rollback refused: the deployment is paused (resume it first)');
     return;
   }
-  startRevision(ctx, selfId, ctx.templates.get(ctx.rev - 1));
+  startRevision(ctx, port, ctx.templates.get(ctx.rev - 1));
 }
 
 export const deploymentController = setup({
@@ -244,51 +243,52 @@ export const deploymentController = setup({
   actions: {
     tick: ({ context, self }) => {
       portOf(self).send(self.id, { type: 'TICK' }, { latencyMs: CONTROLLER_TICK_MS });
-      reconcile(context, self.id);
+      reconcile(context, portOf(self));
     },
     podReady: ({ context, event, self }) => {
       if (event.type !== 'POD_READY') return;
       const pod = context.pods.get(event.pod);
-      if (pod !== undefined) pod.readyAtMs = context.platform.sim.now;
-      reconcile(context, self.id);
+      if (pod !== undefined) pod.readyAtMs = portOf(self).now;
+      reconcile(context, portOf(self));
     },
     podGone: ({ context, event, self }) => {
       if (event.type !== 'POD_GONE') return;
       context.pods.delete(event.pod);
-      context.platform.sim.actors.stop(event.pod);
-      reconcile(context, self.id);
+      portOf(self).stop(event.pod);
+      reconcile(context, portOf(self));
     },
     rollout: ({ context, event, self }) => {
       if (event.type !== 'ROLLOUT') return;
-      const now = context.platform.sim.now;
+      const now = portOf(self).now;
       const base = context.templates.get(context.rev);
       context.rev++;
       context.rolloutInProgress = true;
       context.templates.set(context.rev, base === undefined ? undefined : ({ ...base, ...(event.pool ?? {}) } as PoolParams));
-      note(context, self.id, `rollout to revision ${context.rev}: ${event.label}`);
+      note(context, portOf(self), `rollout to revision ${context.rev}: ${event.label}`);
       if (context.deployment === 'router' && context.platform.params.validationGate.enabled) {
         context.gateUntilMs = now + context.platform.params.validationGate.windowMs;
       }
-      reconcile(context, self.id);
+      reconcile(context, portOf(self));
     },
     rollback: ({ context, event, self }) => {
       if (event.type !== 'ROLLBACK') return;
       context.gateUntilMs = -1;
-      if (!context.paused) note(context, self.id, `rollback to the previous pod template (revision ${context.rev + 1}): ${event.label}`);
-      rollback(context, self.id);
+      if (!context.paused)
+        note(context, portOf(self), `rollback to the previous pod template (revision ${context.rev + 1}): ${event.label}`);
+      rollback(context, portOf(self));
     },
     restart: ({ context, event, self }) => {
       if (event.type !== 'RESTART') return;
       if (context.paused) {
         // kubectl rollout restart: "can't restart paused deployment (run rollout resume first)"
-        note(context, self.id, `restart refused: the deployment is paused (resume it first): ${event.label}`);
+        note(context, portOf(self), `restart refused: the deployment is paused (resume it first): ${event.label}`);
         return;
       }
-      note(context, self.id, `restart: rollout to revision ${context.rev + 1} with the same pod template: ${event.label}`);
+      note(context, portOf(self), `restart: rollout to revision ${context.rev + 1} with the same pod template: ${event.label}`);
       if (context.deployment === 'router' && context.platform.params.validationGate.enabled) {
-        context.gateUntilMs = context.platform.sim.now + context.platform.params.validationGate.windowMs;
+        context.gateUntilMs = portOf(self).now + context.platform.params.validationGate.windowMs;
       }
-      startRevision(context, self.id, context.templates.get(context.rev));
+      startRevision(context, portOf(self), context.templates.get(context.rev));
     },
     pause: ({ context, event, self }) => {
       if (event.type !== 'PAUSE' && event.type !== 'RESUME') return;
@@ -296,7 +296,7 @@ export const deploymentController = setup({
       if (context.paused === pausing) {
         note(
           context,
-          self.id,
+          portOf(self),
           `${pausing ? 'pause' : 'resume'} ignored: the deployment is ${pausing ? 'already' : 'not'} paused: ${event.label}`,
         );
         return;
@@ -305,8 +305,8 @@ export const deploymentController = setup({
       const live = [...context.pods.values()].filter((p) => !p.terminating);
       const newPods = live.filter((p) => p.rev === context.rev).length;
       const state = context.rolloutInProgress ? `revision ${context.rev} at ${newPods} of ${live.length} pods` : 'no rollout in progress';
-      note(context, self.id, `${pausing ? 'paused' : 'resumed'} (${state}): ${event.label}`);
-      reconcile(context, self.id);
+      note(context, portOf(self), `${pausing ? 'paused' : 'resumed'} (${state}): ${event.label}`);
+      reconcile(context, portOf(self));
     },
     reconfigure: ({ context, event, self }) => {
       if (event.type !== 'RECONFIGURE') return;
@@ -317,15 +317,14 @@ export const deploymentController = setup({
         if (template !== undefined) context.templates.set(rev, { ...template, ...settings });
       }
       const pods = [...context.pods.keys()];
-      note(context, self.id, `pool reconfigured in place on ${pods.length} pod(s): ${event.label}`);
-      for (const pod of pods)
-        context.platform.sim.send(self.id, pod, { type: 'RECONFIGURE', pool: event.pool } as { type: string }, { latencyMs: 0 });
+      note(context, portOf(self), `pool reconfigured in place on ${pods.length} pod(s): ${event.label}`);
+      for (const pod of pods) portOf(self).send(pod, { type: 'RECONFIGURE', pool: event.pool }, { latencyMs: 0 });
     },
     scale: ({ context, event, self }) => {
       if (event.type !== 'SCALE' || event.replicas === context.desired) return;
-      note(context, self.id, `scale ${context.desired} → ${event.replicas}${event.label === undefined ? '' : `: ${event.label}`}`);
+      note(context, portOf(self), `scale ${context.desired} → ${event.replicas}${event.label === undefined ? '' : `: ${event.label}`}`);
       context.desired = event.replicas;
-      reconcile(context, self.id);
+      reconcile(context, portOf(self));
     },
     kill: ({ context, event, self }) => {
       if (event.type !== 'KILL_PODS') return;
@@ -333,9 +332,9 @@ export const deploymentController = setup({
       const port = portOf(self);
       for (let i = 0; i < event.count && ready.length > 0; i++) {
         const [id, pod] = ready.splice(Math.floor(port.random.next() * ready.length), 1)[0]!;
-        terminate(context, self.id, id, pod, 'KILL');
+        terminate(context, portOf(self), id, pod, 'KILL');
       }
-      note(context, self.id, `killed ${Math.min(event.count, ready.length + event.count)} pod(s)`);
+      note(context, portOf(self), `killed ${Math.min(event.count, ready.length + event.count)} pod(s)`);
     },
   },
 }).createMachine({
