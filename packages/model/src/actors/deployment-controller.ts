@@ -101,7 +101,7 @@ function create(ctx: ControllerContext, port: ActorPort, rev = ctx.rev): void {
   port.spawn(ctx.podLogic, { id, input });
 }
 
-function terminate(ctx: ControllerContext, port: ActorPort, podId: string, pod: Pod, kind: 'TERMINATE' | 'KILL'): void {
+function terminate(port: ActorPort, podId: string, pod: Pod, kind: 'TERMINATE' | 'KILL'): void {
   pod.terminating = true;
   port.log.info({ pod: podId }, `${kind === 'KILL' ? 'kill' : 'terminate'} pod ${podId}`);
   port.send(podId, { type: kind }, { latencyMs: 0 });
@@ -138,11 +138,11 @@ function reconcile(ctx: ControllerContext, port: ActorPort): void {
       limits,
     );
     for (let i = 0; i < step.createNew; i++) create(ctx, port);
-    for (const [id, pod] of victims(old, step.terminateOld)) terminate(ctx, port, id, pod, 'TERMINATE');
+    for (const [id, pod] of victims(old, step.terminateOld)) terminate(port, id, pod, 'TERMINATE');
   } else if (current.length < ctx.desired) {
     for (let i = current.length; i < ctx.desired; i++) create(ctx, port);
   } else if (current.length > ctx.desired) {
-    for (const [id, pod] of victims(current, current.length - ctx.desired)) terminate(ctx, port, id, pod, 'TERMINATE');
+    for (const [id, pod] of victims(current, current.length - ctx.desired)) terminate(port, id, pod, 'TERMINATE');
   }
   ctx.sizedFor = ctx.desired;
   if (!(ctx.paused && old.length > 0)) ctx.pausedSizes = undefined;
@@ -191,7 +191,7 @@ function syncPaused(ctx: ControllerContext, port: ActorPort, live: [string, Pod]
     const pods = live.filter(([, p]) => p.rev === rev);
     const size = ctx.pausedSizes.get(rev)!;
     for (let n = pods.length; n < size; n++) create(ctx, port, rev);
-    if (pods.length > size) for (const [id, pod] of victims(pods, pods.length - size)) terminate(ctx, port, id, pod, 'TERMINATE');
+    if (pods.length > size) for (const [id, pod] of victims(pods, pods.length - size)) terminate(port, id, pod, 'TERMINATE');
   }
 }
 
@@ -332,7 +332,7 @@ export const deploymentController = setup({
       const port = portOf(self);
       for (let i = 0; i < event.count && ready.length > 0; i++) {
         const [id, pod] = ready.splice(Math.floor(port.random.next() * ready.length), 1)[0]!;
-        terminate(context, portOf(self), id, pod, 'KILL');
+        terminate(portOf(self), id, pod, 'KILL');
       }
       note(context, portOf(self), `killed ${Math.min(event.count, ready.length + event.count)} pod(s)`);
     },
