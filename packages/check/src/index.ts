@@ -116,4 +116,5 @@ export {
   WORLDS_SHARD_FORMAT_VERSION,
   type WorldsShard,
   worldsShardFileName,
+  worldsTextSha256,
 } from './worlds/worlds-shard.ts';

@@ -167,17 +167,27 @@ function goodputOf(series: Series[]): (fromMs: number, toMs: number) => number {
 
 const amplification = (now: number, base: number) => (base > 0 ? now / base : now > 0 ? Number.POSITIVE_INFINITY : 0);
 
+/**
+ * Why the oracle cannot judge `params` (without 'judge: '), or undefined when it can: a judgement needs a trigger (a
+ * timeline event other than a left-out rollback) with 5 minutes of steady state before it, for the baseline. Commands
+ * call this before they start long work, so a topology that cannot be judged is refused up front.
+ */
+export function unjudgeable(params: PlatformParams, keepRollbacks = false): string | undefined {
+  const timeline = keepRollbacks ? params.timeline : params.timeline.filter((e: TimelineEvent) => e.kind !== 'rollback');
+  if (timeline.length === 0) return `topology '${params.name}' has no trigger (no timeline event but rollbacks): nothing to judge`;
+  const triggerAtMs = Math.min(...timeline.map((e) => e.atMs));
+  if (triggerAtMs < 5 * 60_000)
+    return `the first timeline event is at ${triggerAtMs / 1000} s; the baseline needs 5 minutes of steady state before it`;
+  return undefined;
+}
+
 export function judge(params: PlatformParams, seed: number, options: OracleOptions = {}): Verdict {
   const o = resolveOracleOptions(options);
+  const problem = unjudgeable(params, o.keepRollbacks);
+  if (problem !== undefined) throw new StampedeInputError(`judge: ${problem}`);
   const p: PlatformParams = structuredClone(params);
   if (!o.keepRollbacks) p.timeline = p.timeline.filter((e: TimelineEvent) => e.kind !== 'rollback');
-  if (p.timeline.length === 0)
-    throw new StampedeInputError(`judge: topology '${params.name}' has no trigger (no timeline event but rollbacks): nothing to judge`);
   const triggerAtMs = Math.min(...p.timeline.map((e) => e.atMs));
-  if (triggerAtMs < 5 * 60_000)
-    throw new StampedeInputError(
-      `judge: the first timeline event is at ${triggerAtMs / 1000} s; the baseline needs 5 minutes of steady state before it`,
-    );
 
   const platform = buildPlatform(p, seed, { engine: o.engine });
   const { sim, state } = platform;

@@ -45,6 +45,9 @@ export function parsePath(text: string): PathSegment[] | undefined {
     const m = token.exec(text);
     if (m === null || (at === 0 && m[0].startsWith('.'))) return undefined; // `^` only matches at 0: later keys need their dot
     const seg = m[1] ?? m[2]!;
+    // keys that reach an object's prototype instead of a field: never a topology field, and setting one would change
+    // every object in the process
+    if (seg === '__proto__' || seg === 'constructor' || seg === 'prototype') return undefined;
     segments.push(/^\d+$/.test(seg) ? Number(seg) : seg);
     at = token.lastIndex;
   }

@@ -22,6 +22,7 @@ import {
   WORLDS_SHARD_FORMAT_VERSION,
   WorldsError,
   type WorldsSpec,
+  worldsTextSha256,
 } from '../src/index.ts';
 import { calibrate } from '../src/worlds/calibration.ts';
 import { checkConnected, type RunFacts } from '../src/worlds/observation.ts';
@@ -108,6 +109,11 @@ describe('a worlds file', () => {
       /"router\.\.pool" is not a topology path/,
     ],
     [
+      'a path into the prototype',
+      (t: string) => t.replace('set: router.pool.staleConnectionRelease', 'set: __proto__.polluted'),
+      /"__proto__\.polluted" is not a topology path/,
+    ],
+    [
       'overlapping assumptions',
       (t: string) => t.replace('set: router.pool.staleConnectionRelease', 'set: router.pool'),
       /overlaps assumption "cancel-on-give-up"/,
@@ -162,6 +168,13 @@ describe('worlds', () => {
     const spec = edited((t) => t.replace('values: [30s, 2m]', 'values: [30s, soon]'));
     expect(() => planWorlds(spec, documents(spec))).toThrow(
       /in world w2 \(cancel-on-give-up=false, stale-release=soon\), .*prod4-incident-small\.yaml does not resolve: .*staleConnectionRelease.*check the values of assumption "stale-release"/,
+    );
+  });
+
+  it('refuse an action the oracle cannot judge, before anything runs', () => {
+    const spec = edited((t) => t.replace('  longer timeout: timeout-small.yaml', '  steady: steady-small.yaml'));
+    expect(() => planWorlds(spec, documents(spec))).toThrow(
+      /the oracle cannot judge steady-small\.yaml \("steady"\) in world w1: topology 'steady-small' has no trigger/,
     );
   });
 
@@ -340,7 +353,11 @@ describe('the robust scoreboard', () => {
   it('merges shards into the result of one run, and refuses a missing or repeated shard', () => {
     const { worlds, observed, judged } = synthetic(spec, () => 'metastable');
     const whole = assembleWorlds({ spec, worlds }, { observed, judged }, 'compiled');
-    const shard = (index: number) => {
+    const text = smallText.replace(
+      'values: [30s, 2m]',
+      'values: [30s, 2m]\n  - name: idle\n    set: router.pool.maxIdleTime\n    values: [0s, 60s]',
+    );
+    const shard = (index: number, worldsText = text) => {
       const mine = worlds.filter((w) => w.index % 2 === index - 1).map((w) => w.index);
       return {
         format: WORLDS_SHARD_FORMAT,
@@ -349,10 +366,8 @@ describe('the robust scoreboard', () => {
         fingerprint: 'sha256:x',
         engine: 'compiled',
         source: SMALL,
-        worldsText: smallText.replace(
-          'values: [30s, 2m]',
-          'values: [30s, 2m]\n  - name: idle\n    set: router.pool.maxIdleTime\n    values: [0s, 60s]',
-        ),
+        worldsTextSha256: worldsTextSha256(text),
+        worldsText,
         worlds: mine,
         runs: { observed: observed.filter((r) => mine.includes(r.world)), judged: judged.filter((r) => mine.includes(r.world)) },
       };
@@ -372,5 +387,12 @@ describe('the robust scoreboard', () => {
     expect(() => mergeWorldsShards([{ name: 'bad', data: { ...shard(1), runs: { observed: 'x', judged: [] } } }])).toThrow(
       /bad: not a worlds shard file/,
     );
+    // a worlds text edited after the run (a threshold changed) no longer matches its checksum
+    expect(() =>
+      mergeWorldsShards([
+        { name: 'edited', data: shard(1, text.replace('below: 0.5', 'below: 0.01')) },
+        { name: 's2', data: shard(2) },
+      ]),
+    ).toThrow(/edited: its worlds file text does not match the checksum/);
   });
 });

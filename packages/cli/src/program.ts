@@ -220,8 +220,11 @@ Each branch is the run as written with the action added to its timeline at T: th
 storm until T, and every event of the file stays. The verdict is the oracle's on the branch without the file's
 own manual rollbacks (a tried rollback stays): does the storm end by itself after the action? "storm ends
 after the action" is from T to the oracle's recovery; impact avoided is against the run as written (manual
-rollback included). --latest bisects the minutes from the trigger (the first timeline event) to the end of the
-run minus --within, to 30 s, assuming acting earlier never does worse (every minute tried is listed).
+rollback included). --latest bisects the minutes from the storm's start (the first sample below 90% connected
+after the trigger) to the end of the run minus --within, to 30 s, assuming acting earlier never does worse; every
+minute tried is listed, and a search whose earliest minute fails while its latest works says so instead.
+After a tried rollback or restart, the file's own later rollbacks of that deployment are left out of the branch
+(they would roll back to the wrong revision), and the output says so.
 Every branch re-runs the minutes before T (forking one run from a snapshot is not built yet).
 
 Examples:

@@ -17,6 +17,7 @@ import {
   planWhatif,
   runBounded,
   siblingModule,
+  WhatifError,
   type WhatifResult,
 } from '@stampede/check';
 import type { EngineName } from '@stampede/kernel';
@@ -159,7 +160,15 @@ export async function whatifCommand(file: string, opts: WhatifOptions, io: Io): 
         action: s.action,
         withinMs: s.withinMs,
         ...(await latestMinute(s.fromMs, s.toMs, LATEST_RESOLUTION_MS, async (t) => {
-          const branch = planWhatif(document, file, t, [s.action]).branches[0]!;
+          let branch: ReturnType<typeof planWhatif>['branches'][number];
+          try {
+            branch = planWhatif(document, file, t, [s.action]).branches[0]!;
+          } catch (err) {
+            // the topology refuses the action at this minute (e.g. a rollback while the file pauses the rollout)
+            if (!(err instanceof WhatifError)) throw err;
+            if (chatty) io.stderr.write(`stampede whatif --latest: at ${fmtDuration(t / 1000)}: not possible (${err.message})\n`);
+            return { atMs: t, ok: false, outcome: `not possible: ${err.message}` };
+          }
           const r = await pool.run({
             index: 0,
             params: branch.params,

@@ -30,6 +30,7 @@ import {
   type WorldsResult,
   type WorldsShard,
   worldsShardFileName,
+  worldsTextSha256,
 } from '@stampede/check';
 import type { EngineName } from '@stampede/kernel';
 import { readTopologyYaml } from '@stampede/model';
@@ -183,6 +184,7 @@ export async function worldsCommand(file: string, opts: WorldsOptions, io: Io): 
       engine,
       source: file,
       worldsText,
+      worldsTextSha256: worldsTextSha256(worldsText),
       worlds: selected,
       runs,
     };

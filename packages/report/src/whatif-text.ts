@@ -66,6 +66,12 @@ export function formatWhatif(result: WhatifResult, colors: Colors = plain): stri
       colors.bold(`branches at ${fmtClock(result.atMs)}`) +
         ': each the run as written with the action added at that minute (same seed, same storm until then); the verdict leaves out the file’s own manual rollbacks (a tried rollback stays); impact avoided is against the run as written, manual rollback included',
       ...table.toString().split('\n'),
+      ...result.branches
+        .filter((b) => b.dropped.length > 0)
+        .map(
+          (b) =>
+            `  ${safeText(b.action)}: the file's ${b.dropped.map(safeText).join(', ')} is left out of this branch (after the tried action it would roll back to the wrong revision)`,
+        ),
     );
   }
   const l = result.latest;

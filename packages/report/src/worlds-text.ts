@@ -30,7 +30,9 @@ export function findingText(row: RobustRow, colors: Colors = plain): string {
   if (row.finding === 'robust-helps') return colors.green('robust: helps');
   if (row.finding === 'robust-fails') return colors.red('robust: does not help');
   if (row.finding === 'none') return 'no consistent world';
-  return colors.yellow(flipText(row) || 'mixed: the seed decides');
+  if (row.flip !== undefined) return colors.yellow(flipText(row));
+  if (row.helps === 0 && row.fails === 0) return colors.yellow('mixed in every world: the seed decides, not the assumptions');
+  return colors.yellow('differs between consistent worlds that differ in several assumptions at once: no single one flips it');
 }
 
 function helpsText(row: RobustRow): string {

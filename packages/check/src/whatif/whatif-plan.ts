@@ -18,6 +18,7 @@
 import { formatDuration, type PlatformParams, parseTopology, readTopologyYaml, TopologyError } from '@stampede/model';
 import { copyDocument } from '../document-edit.ts';
 import { isMapping } from '../file-values.ts';
+import { unjudgeable } from '../oracle.ts';
 import { WhatifError } from './whatif-error.ts';
 
 export interface Branch {
@@ -29,6 +30,8 @@ export interface Branch {
   params: PlatformParams;
   /** what the oracle judges: the run without the file's own rollbacks (a tried rollback stays) */
   judged: PlatformParams;
+  /** the file's later rollbacks of the deployment a tried rollback or restart acted on, left out of the branch */
+  dropped: string[];
 }
 
 export interface WhatifPlan {
@@ -92,6 +95,8 @@ export function planWhatif(document: unknown, source: string, atMs: number, trie
   if (tries.length === 0) throw new WhatifError(`nothing to try: give one or more actions, ${EXAMPLE}`);
   if (tries.length > MAX_TRIES) throw new WhatifError(`--try: at most ${MAX_TRIES} actions at once, got ${tries.length}`);
   const asWritten = resolve(document, source, 'the topology');
+  const problem = unjudgeable(asWritten);
+  if (problem !== undefined) throw new WhatifError(`${source}: the oracle cannot judge the run as written: ${problem}`);
   if (!(atMs > 0 && atMs < asWritten.durationMs))
     throw new WhatifError(
       `--at ${formatDuration(atMs)}: the action must come after the start and before the end of the run (${formatDuration(asWritten.durationMs)})`,
@@ -103,11 +108,21 @@ export function planWhatif(document: unknown, source: string, atMs: number, trie
     const timeline = Array.isArray(doc.timeline) ? doc.timeline : [];
     doc.timeline = [...timeline, event];
     const params = resolve(doc, source, `--try ${JSON.stringify(action)}`, timeline.length);
-    const judged = structuredClone(params);
-    // the file's own rollbacks are left out of the judgement; the tried action (the last event) stays
     const tried = params.timeline.findIndex((e) => e.label === event.label && e.atMs === atMs);
-    judged.timeline = params.timeline.filter((e, j) => j === tried || e.kind !== 'rollback');
-    return { action, event, params, judged };
+    const t = params.timeline[tried]!;
+    // a tried rollback or restart replaces the revision the file's later rollbacks of that deployment were written
+    // against: kept, they would roll back to the bad revision (or to the restart's). Such a branch leaves them out.
+    const undone = (e: (typeof params.timeline)[number], j: number) =>
+      j !== tried && e.kind === 'rollback' && e.atMs >= atMs && (t.kind === 'rollback' || t.kind === 'restart') && e.target === t.target;
+    const dropped = params.timeline.filter(undone).map((e) => `${e.kind} ${'target' in e ? e.target : ''} at ${formatDuration(e.atMs)}`);
+    params.timeline = params.timeline.filter((e, j) => !undone(e, j));
+    const judged = structuredClone(params);
+    // the file's own rollbacks are left out of the judgement; the tried action stays
+    judged.timeline = params.timeline.filter((e) => e.label === event.label || e.kind !== 'rollback');
+    const problem = unjudgeable(judged, true);
+    if (problem !== undefined)
+      throw new WhatifError(`--try ${JSON.stringify(action)} at ${formatDuration(atMs)}: the oracle cannot judge the branch: ${problem}`);
+    return { action, event, params, judged, dropped };
   });
   return { name: asWritten.name, atMs, asWritten, branches };
 }

@@ -18,6 +18,8 @@ export interface WhatifBranch {
   /** the timeline event added, as a topology file writes it */
   event: Record<string, unknown>;
   result: BranchResult;
+  /** the file's later rollbacks this branch leaves out: after a tried rollback or restart they would undo it */
+  dropped: string[];
   /** the run as written's impact minus this branch's: positive is avoided */
   impactAvoided: Impact;
 }
@@ -70,6 +72,7 @@ export function assembleWhatif(
         action: b.action,
         event: b.event,
         result,
+        dropped: b.dropped,
         impactAvoided: base !== undefined && impact !== undefined ? impactAvoided(base, impact) : impactAvoided(zero(), zero()),
       };
     }),

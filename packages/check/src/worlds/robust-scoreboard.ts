@@ -146,7 +146,13 @@ function findFlip(spec: WorldsSpec, worlds: readonly World[], cells: readonly Ro
       decides: ordered && flipped === pairs,
       byValue,
     };
-    if (best === undefined || candidate.flippedPairs > best.flippedPairs) best = candidate;
+    // most flipped pairs wins; on a tie, an assumption that decides beats one that does not
+    if (
+      best === undefined ||
+      candidate.flippedPairs > best.flippedPairs ||
+      (candidate.flippedPairs === best.flippedPairs && candidate.decides && !best.decides)
+    )
+      best = candidate;
   });
   return best;
 }

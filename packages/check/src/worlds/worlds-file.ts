@@ -249,7 +249,7 @@ export function parseWorldsFile(text: string, source: string): WorldsSpec {
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc))
     throw new WorldsError(`${source}: a worlds file is a YAML mapping with name, seeds, topologies, actions, assumptions and observations`);
-  const parsed = fileSchema.safeParse(doc);
+  const parsed = fileSchema.safeParse(doc, { reportInput: true });
   if (!parsed.success) throw zodIssues(source, parsed.error);
   const f = parsed.data;
   const dir = dirname(source);
@@ -258,7 +258,7 @@ export function parseWorldsFile(text: string, source: string): WorldsSpec {
   const problems: string[] = [];
   const topologyNames = new Set([...Object.keys(f.topologies), ...Object.keys(f.actions)]);
   for (const n of Object.keys(f.actions))
-    if (n in f.topologies) problems.push(`actions.${n}: the name is also under topologies; give the action its own name`);
+    if (Object.hasOwn(f.topologies, n)) problems.push(`actions.${n}: the name is also under topologies; give the action its own name`);
   if (new Set(f.seeds).size !== f.seeds.length) problems.push('seeds: a seed is listed twice');
 
   const assumptions: Assumption[] = [];

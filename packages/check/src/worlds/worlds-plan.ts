@@ -11,6 +11,7 @@
 import { type PlatformParams, parseTopology, TopologyError } from '@stampede/model';
 import { copyDocument, rolloutPoolOverrides, setPath } from '../document-edit.ts';
 import { isMapping } from '../file-values.ts';
+import { unjudgeable } from '../oracle.ts';
 import { formatPathSegments } from '../sweep-axis.ts';
 import { WorldsError } from './worlds-error.ts';
 import { specTopologies, type WorldsSpec, type WorldsTopology } from './worlds-file.ts';
@@ -87,6 +88,13 @@ export function planWorlds(spec: WorldsSpec, documents: Record<string, unknown>)
         );
       }
     }
+    for (const name of judgedRuns(spec)) {
+      const problem = unjudgeable(out[name]!);
+      if (problem !== undefined)
+        throw new WorldsError(
+          `${spec.source}: the oracle cannot judge ${specTopologies(spec).find((t) => t.name === name)!.written} (${name === spec.incident.name ? 'the incident' : `"${name}"`}) in world ${world.id}: ${problem}`,
+        );
+    }
     return out;
   });
   return { spec, worlds, params };
@@ -114,6 +122,13 @@ function checkPaths(spec: WorldsSpec, topologies: readonly WorldsTopology[], doc
         } else v = isMapping(v) ? v[seg] : undefined;
       }
     }
+}
+
+/** The runs the oracle judges: the incident and every action (the scoreboard), and those a verdict observation names. */
+function judgedRuns(spec: WorldsSpec): string[] {
+  const names = [spec.incident.name, ...spec.actions.map((a) => a.name)];
+  for (const o of spec.observations) if (o.criterion.kind === 'verdict' && !names.includes(o.run)) names.push(o.run);
+  return names;
 }
 
 function checkOverrides(spec: WorldsSpec, topologies: readonly WorldsTopology[], documents: Record<string, unknown>): void {

@@ -7,6 +7,7 @@
  * they share a fingerprint and cover every world exactly once, and builds
  * the same result as one unsharded run.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { VERDICT_KINDS } from '../oracle.ts';
 import type { ShardSpec } from '../sweep-shard.ts';
@@ -27,6 +28,8 @@ export interface WorldsShard {
   /** the worlds file as given, and its text */
   source: string;
   worldsText: string;
+  /** sha256 of worldsText, so that merge refuses a worlds text edited after the run */
+  worldsTextSha256: string;
   /** the world indices this shard ran */
   worlds: number[];
   runs: WorldsRuns;
@@ -37,6 +40,11 @@ export function shardWorldIndices(count: number, shard: ShardSpec): number[] {
   if (shard.count > count)
     throw new WorldsError(`--shard ${shard.index}/${shard.count}: the worlds file has only ${count} worlds; use at most ${count} shards`);
   return Array.from({ length: count }, (_, i) => i).filter((i) => i % shard.count === shard.index - 1);
+}
+
+/** The checksum a shard keeps of the worlds file's text. */
+export function worldsTextSha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 export const worldsShardFileName = (shard: ShardSpec): string => `worlds-shard-${shard.index}-of-${shard.count}.json`;
@@ -55,6 +63,7 @@ const shardSchema = z.strictObject({
   engine: z.enum(['compiled', 'xstate']),
   source: text,
   worldsText: z.string().max(262_144),
+  worldsTextSha256: z.string().regex(/^[0-9a-f]{64}$/),
   worlds: z.array(int).max(10_000),
   runs: z.strictObject({
     observed: z
@@ -111,6 +120,12 @@ export function mergeWorldsShards(files: readonly { name: string; data: unknown 
       throw new WorldsError(
         `${s.name} and ${first.name} are shards of different runs (another worlds file, topology, engine, stampede version or shard count); merge the shards of one run`,
       );
+  }
+  for (const s of shards) {
+    if (worldsTextSha256(s.shard.worldsText) !== s.shard.worldsTextSha256)
+      throw new WorldsError(`${s.name}: its worlds file text does not match the checksum written with it; the file was edited or damaged`);
+    if (s.shard.worldsText !== first.shard.worldsText)
+      throw new WorldsError(`${s.name} and ${first.name} carry different worlds files; merge the shards of one run`);
   }
   const spec = parseWorldsFile(first.shard.worldsText, first.shard.source);
   const worlds = enumerateWorlds(spec);
