@@ -171,10 +171,9 @@ export function createPlatformState(params: PlatformParams, sim: Simulation, sig
  * the edge's and fleet-wide: no router sees a refused open. A token bucket of `perSecond` tokens, refilled continuously
  * at `perSecond` a second; an open takes one token or is refused. REST calls are not limited.
  */
-export function admitWebSocket(platform: PlatformState): boolean {
+export function admitWebSocket(platform: PlatformState, now: number): boolean {
   const a = platform.admission;
   if (a === undefined) return true;
-  const now = platform.sim.now;
   a.milliTokens = Math.min(a.perSecond * 1000, a.milliTokens + (now - a.refilledAtMs) * a.perSecond);
   a.refilledAtMs = now;
   if (a.milliTokens < 1000) return false;

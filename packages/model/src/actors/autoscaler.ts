@@ -114,7 +114,7 @@ export const autoscaler = setup({
       const p = context.platform;
       const a = p.params.router.autoscaling;
       portOf(self).send(self.id, { type: 'SYNC' }, { latencyMs: a.syncPeriodMs });
-      const now = p.sim.now;
+      const now = portOf(self).now;
       context.history.push([now, sample(context, a, now)]);
       while (context.history.length > 1 && context.history[1]![0] <= now - a.metricLagMs) context.history.shift();
       const lagged = context.history[0]![1];

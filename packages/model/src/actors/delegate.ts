@@ -116,7 +116,7 @@ export const delegate = setup({
       platform.attemptsInFlight++;
       const reqId = platform.nextReqId++;
       context.wsReq = reqId;
-      if (!admitWebSocket(platform)) {
+      if (!admitWebSocket(platform, port.now)) {
         // refused at the edge by the admission control, before any router: it fails at once
         context.router = undefined;
         port.send(self.id, { type: 'WS_FAILED', reqId, reason: 'shed' }, { latencyMs: 0 });
@@ -195,7 +195,7 @@ export const delegate = setup({
       const port = portOf(self);
       if (task.stage === 'acquire') {
         if (event.ok) {
-          if (p.sim.now - task.offeredAtMs <= TASK_ACQUIRE_SLA_MS) p.signals.tasksAcquiredInSla.add();
+          if (port.now - task.offeredAtMs <= TASK_ACQUIRE_SLA_MS) p.signals.tasksAcquiredInSla.add();
           task.stage = 'run';
           port.send(self.id, { type: 'TASK_RUN_DONE', taskId }, { latencyMs: port.random.lognormal(d.taskRunMedianMs, d.taskRunSigma) });
         } else if (task.attempts < d.taskAcquireAttempts) {

@@ -89,7 +89,7 @@ function offer(ctx: WorkloadContext, self: Self, taskId: number): void {
   let set = ctx.byDelegate.get(delegate);
   if (set === undefined) ctx.byDelegate.set(delegate, (set = new Set()));
   set.add(taskId);
-  port.send(delegate, { type: 'TASK_OFFER', taskId, offeredAtMs: ctx.platform.sim.now });
+  port.send(delegate, { type: 'TASK_OFFER', taskId, offeredAtMs: port.now });
 }
 
 export const workload = setup({
