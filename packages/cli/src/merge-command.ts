@@ -8,11 +8,11 @@
  * Shards of different sweeps, a missing shard, one given twice or a damaged
  * file are usage errors naming the files, and nothing is written.
  */
-import { readFileSync } from 'node:fs';
 import { assembleWorlds, CHECK_SHARD_FORMAT, mergeShards, mergeWorldsShards, WORLDS_SHARD_FORMAT } from '@stampede/check';
 import { colorsFor, safeText } from '@stampede/report';
 import { UsageError } from './errors.ts';
 import { checkOutDir } from './output-path.ts';
+import { readUserText } from './read-text.ts';
 import { checkReportPath, sweepReportHtml, writeReport } from './report/index.ts';
 import type { Io } from './run-command.ts';
 import { asUsage, defaultSweepDir, formatSweepReport, writeSweepOutputs } from './sweep-command.ts';
@@ -32,14 +32,7 @@ const HINT =
   'pass the shard files that stampede sweep --shard I/N (shard-I-of-N.json) or stampede check --shard I/N (check-shard-I-of-N.json) or stampede demo --worlds FILE --shard I/N (worlds-shard-I-of-N.json) wrote';
 
 function readShardFile(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : (e.code ?? e.message);
-    throw new UsageError(`cannot read shard file '${file}': ${why}; ${HINT}`);
-  }
+  const text = readUserText(file, 'shard file', HINT);
   try {
     return JSON.parse(text);
   } catch (err) {

@@ -81,7 +81,8 @@ export async function whatifCommand(file: string, opts: WhatifOptions, io: Io): 
   const asWritten = loadTopology(file); // the file's own problems first, with their line numbers
   const document = readTopologyYaml(readFileSync(file, 'utf8'), file);
   const plan = atMs === undefined ? undefined : asUsage(() => planWhatif(document, file, atMs, tries));
-  let search: { action: string; withinMs: number; fromMs: number; toMs: number } | undefined;
+  /** the search's bounds as the file gives them: the trigger, and the last minute that leaves --within before the end */
+  let search: { action: string; withinMs: number; triggerMs: number; lastMs: number } | undefined;
   if (opts.latest !== undefined && withinMs !== undefined) {
     const times = asWritten.timeline.map((e) => e.atMs);
     if (times.length === 0) throw new UsageError(`--latest: ${file} has no timeline, so no storm to act on`);
@@ -92,7 +93,7 @@ export async function whatifCommand(file: string, opts: WhatifOptions, io: Io): 
       );
     asUsage(() => planWhatif(document, file, triggerMs, [opts.latest!])); // the action's own problems, before anything runs
     // the search starts at the storm (known once the run as written has run): before it there is nothing to end
-    search = { action: opts.latest, withinMs, fromMs: triggerMs, toMs: asWritten.durationMs - withinMs };
+    search = { action: opts.latest, withinMs, triggerMs, lastMs: asWritten.durationMs - withinMs };
   }
 
   const intervalMs = progressIntervalMs(process.env.STAMPEDE_PROGRESS_SECONDS);
@@ -143,14 +144,14 @@ export async function whatifCommand(file: string, opts: WhatifOptions, io: Io): 
     }
     if (search !== undefined) {
       const connected = asWrittenResult.run!.connected;
-      const stormMs = stormStartOf(connected, search.fromMs);
+      const stormMs = stormStartOf(connected, search.triggerMs);
       if (stormMs === undefined)
         throw new UsageError(
-          `--latest: the run as written has no storm (connected never fell below ${STORM_CONNECTED_FRACTION_BELOW * 100}% after the trigger at ${fmtDuration(search.fromMs / 1000)}): nothing to end`,
+          `--latest: the run as written has no storm (connected never fell below ${STORM_CONNECTED_FRACTION_BELOW * 100}% after the trigger at ${fmtDuration(search.triggerMs / 1000)}): nothing to end`,
         );
       // minutes on a 30 s grid from the storm's start, the last one leaving --within before the end of the run
       const fromMs = Math.ceil(stormMs / LATEST_RESOLUTION_MS) * LATEST_RESOLUTION_MS;
-      const toMs = fromMs + Math.floor((search.toMs - fromMs) / LATEST_RESOLUTION_MS) * LATEST_RESOLUTION_MS;
+      const toMs = fromMs + Math.floor((search.lastMs - fromMs) / LATEST_RESOLUTION_MS) * LATEST_RESOLUTION_MS;
       if (toMs <= fromMs)
         throw new UsageError(
           `--within ${opts.within}: the storm starts at ${fmtDuration(stormMs / 1000)}, leaving no room for an action and ${fmtDuration(search.withinMs / 1000)} to recover before the end of the run; lower --within or lengthen the run`,

@@ -8,7 +8,6 @@
  * for `stampede merge`.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import {
@@ -44,6 +43,7 @@ import { noteKept, setInterruptNote } from './interrupt.ts';
 import { checkOutDir } from './output-path.ts';
 import { PACKAGE_VERSION } from './package-files.ts';
 import { countProgress } from './progress.ts';
+import { readUserText } from './read-text.ts';
 import { checkReportPath, writeReport } from './report/report-file.ts';
 import type { Io } from './run-command.ts';
 import { prepareOutDir } from './series-export.ts';
@@ -57,16 +57,6 @@ export interface WorldsOptions {
   report?: string | undefined;
   shard?: string | undefined;
   out?: string | undefined;
-}
-
-function readText(file: string, what: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : (e.code ?? e.message);
-    throw new UsageError(`cannot read ${what} '${file}': ${why}`);
-  }
 }
 
 /** What makes two runs the same: the worlds file, every topology's text, the engine and the tool's version. */
@@ -83,11 +73,11 @@ export function defaultWorldsDir(name: string): string {
 export async function worldsCommand(file: string, opts: WorldsOptions, io: Io): Promise<number> {
   const engine = opts.engine ?? DEFAULT_ENGINE;
   const intervalMs = progressIntervalMs(process.env.STAMPEDE_PROGRESS_SECONDS);
-  const worldsText = readText(file, 'worlds file');
+  const worldsText = readUserText(file, 'worlds file');
   const spec = asUsage(() => parseWorldsFile(worldsText, file));
   const topologies = specTopologies(spec);
   const texts = topologies.map((t) =>
-    readText(t.file, `topology "${t.name}" (${t.written} in ${file}, relative to ${displayPath(dirname(resolve(file)))}/)`),
+    readUserText(t.file, `topology "${t.name}" (${t.written} in ${file}, relative to ${displayPath(dirname(resolve(file)))}/)`),
   );
   const documents = Object.fromEntries(topologies.map((t, i) => [t.name, asUsage(() => readTopologyYaml(texts[i]!, t.written))]));
   const plan = asUsage(() => planWorlds(spec, documents));

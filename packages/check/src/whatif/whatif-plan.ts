@@ -19,6 +19,7 @@ import { formatDuration, type PlatformParams, parseTopology, readTopologyYaml, T
 import { copyDocument } from '../document-edit.ts';
 import { isMapping } from '../file-values.ts';
 import { unjudgeable } from '../oracle.ts';
+import { valueLabel } from '../worlds/worlds-file.ts';
 import { WhatifError } from './whatif-error.ts';
 
 export interface Branch {
@@ -65,16 +66,10 @@ export function parseAction(text: string): Record<string, unknown> {
 
 /** The short name of an action for tables and charts: `rollback router`, `kill router ×2`. */
 export function actionName(event: Record<string, unknown>): string {
-  const parts = Object.entries(event)
+  return Object.entries(event)
     .filter(([k]) => k !== 'at' && k !== 'label')
-    .map(([k, v]) =>
-      isMapping(v)
-        ? `${k} {${Object.entries(v)
-            .map(([a, b]) => `${a}: ${String(b)}`)
-            .join(', ')}}`
-        : `${k} ${String(v)}`,
-    );
-  return parts.join(', ');
+    .map(([k, v]) => `${k} ${valueLabel(v)}`)
+    .join(', ');
 }
 
 /** Resolves `doc`; the issues of an added event (timeline[`added`]) are named as the action's, not by an index the user never wrote. */

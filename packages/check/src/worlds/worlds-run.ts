@@ -22,9 +22,6 @@ import { type RobustScoreboard, robustScoreboard } from './robust-scoreboard.ts'
 import { describeCriterion, specTopologies } from './worlds-file.ts';
 import { describeWorld, type WorldsPlan } from './worlds-plan.ts';
 
-/** Recovered at or above this connected fraction: what every command uses. */
-const RECOVERED_FRACTION = 0.99;
-
 export type WorldsJob =
   | {
       kind: 'observe';
@@ -43,7 +40,7 @@ export type WorldsJobResult = { kind: 'observe'; run: ObservedRun } | { kind: 'j
 /** Does one job in this thread (a worker thread calls this). */
 export function runWorldsJob(job: WorldsJob): WorldsJobResult {
   if (job.kind === 'observe') {
-    const r = runPlatform(job.params, { seed: job.seed, engine: job.engine, recoveredFraction: RECOVERED_FRACTION });
+    const r = runPlatform(job.params, { seed: job.seed, engine: job.engine });
     const facts = runFacts(job.params, r.connected, r.summary.stormStartMs);
     return {
       kind: 'observe',
