@@ -26,6 +26,7 @@ import { type ActorPort, PortImpl } from './actor-port.ts';
 import { type CompiledHost, CompiledIncarnation } from './compiled-incarnation.ts';
 import { ActorFailedError, checkId, KernelInputError } from './errors.ts';
 import type { EventQueue, ScheduledEvent } from './event-queue.ts';
+import { bindForFork, FORK_RESETS } from './fork-graph.ts';
 import type { EngineName, Incarnation } from './incarnation.ts';
 import type { Logger } from './logger.ts';
 import { compileMachine } from './machine-compiler.ts';
@@ -71,20 +72,46 @@ interface TimerArg {
   rec: Hosted | undefined;
 }
 
+/** @internal which host runs an xstate system: `portOf(self)` for an actor on xstate finds its host by its system */
+export const hostOfSystem = new WeakMap<object, ActorHost>();
+
+/** What a compiled actor needs from its host: a class, not an object literal, so that a fork copies it as data. */
+class CompiledHostOf implements CompiledHost {
+  inspecting = false;
+  readonly fireTimer: CompiledHost['fireTimer'];
+  constructor(
+    readonly queue: EventQueue,
+    private readonly host: ActorHost,
+  ) {
+    this.fireTimer = bindForFork(fireCompiledTimer, undefined, host);
+  }
+  get system(): CompiledHost['system'] {
+    return this.host.xstateRoot.system as unknown as CompiledHost['system'];
+  }
+}
+
+function fireCompiledTimer(host: ActorHost, actor: CompiledIncarnation, handle: ScheduledEvent): void {
+  host.compiledTimerFired(actor, handle);
+}
+
 export class ActorHost {
   private readonly actors = new Map<string, Hosted>();
-  private readonly root: RootActor;
+  /**
+   * xstate's root actor, made on first use: its system is what actions get as `system`, and what actors on xstate run
+   * in. A fork makes its own (FORK_RESETS): it holds no actor's state while every actor is compiled.
+   */
+  private root: RootActor | undefined = undefined;
   /** The actor whose event is being processed (timers it sets belong to it). */
   private current: Hosted | undefined;
-  private readonly fireTimerFn = (t: TimerArg) => this.fireTimer(t);
+  private readonly fireTimerFn = bindForFork(ActorHost.prototype.fireTimer, this) as (t: TimerArg) => void;
   // pino's isLevelEnabled costs ~60 ns: asked per delivery and per state change, it is read once and
   // again only when the level changes
   private logsDebug = false;
   private logsTrace = false;
-  private readonly compiledHost: CompiledHost;
+  private readonly compiledHost: CompiledHostOf;
   private inspectors = 0;
   /** logic already reported (at debug) as running on xstate, so the line comes once, not per actor */
-  private readonly explained = new WeakSet<object>();
+  private readonly explained = new Set<object>();
 
   constructor(
     readonly queue: EventQueue,
@@ -95,7 +122,30 @@ export class ActorHost {
     /** which engine runs machines: 'compiled' (the default; xstate for what does not compile) or 'xstate' */
     readonly engine: EngineName = 'compiled',
   ) {
-    this.root = createActor(rootLogic, {
+    this.compiledHost = new CompiledHostOf(queue, this);
+    this.watchLogLevels();
+  }
+
+  /** @internal reads the logger's levels now and whenever they change (a fork calls it for its own logger) */
+  watchLogLevels(): void {
+    const logger = this.logger;
+    const levels = () => {
+      this.logsDebug = logger.isLevelEnabled('debug');
+      this.logsTrace = logger.isLevelEnabled('trace');
+    };
+    levels();
+    logger.on('level-change', levels);
+  }
+
+  /** @internal whether someone subscribes to inspection events (a fork cannot copy a subscriber) */
+  get inspected(): boolean {
+    return this.inspectors > 0;
+  }
+
+  /** @internal xstate's root actor, made on first use: its system is shared by every actor on xstate */
+  get xstateRoot(): RootActor {
+    if (this.root !== undefined) return this.root;
+    const root = createActor(rootLogic, {
       clock: {
         setTimeout: (fn: () => void, ms: number): ScheduledEvent => {
           if (!(ms >= 0) || ms === Infinity) {
@@ -115,12 +165,14 @@ export class ActorHost {
       },
       logger: (...args: unknown[]) => this.logger.info({ xstate: args }, 'xstate log'),
     });
-    this.root.start();
+    this.root = root;
+    root.start();
+    hostOfSystem.set(root.system, this);
     // A timer belongs to the actor that sets it, also when that actor was driven by a direct
     // actor.send from outside a delivery (no current actor then): xstate's scheduler names its
     // source, so the clock learns the owner from there and the timer's step is folded as on the
     // compiled engine.
-    const scheduler = this.root.system.scheduler as { schedule: (source: AnyActorRef, ...rest: unknown[]) => void };
+    const scheduler = root.system.scheduler as { schedule: (source: AnyActorRef, ...rest: unknown[]) => void };
     const schedule = scheduler.schedule;
     scheduler.schedule = (source, ...rest) => {
       const prev = this.current;
@@ -132,28 +184,15 @@ export class ActorHost {
         this.current = prev;
       }
     };
-    this.compiledHost = {
-      queue,
-      system: this.root.system as unknown as CompiledHost['system'],
-      inspecting: false,
-      fireTimer: (actor: CompiledIncarnation, handle: ScheduledEvent) => {
-        const rec = actor.owner as Hosted;
-        if (rec.inc !== actor) return;
-        actor.timerFired(handle);
-        this.afterStep(rec, 'a timer');
-      },
-    };
-    const levels = () => {
-      this.logsDebug = logger.isLevelEnabled('debug');
-      this.logsTrace = logger.isLevelEnabled('trace');
-    };
-    levels();
-    logger.on('level-change', levels);
+    return root;
   }
 
-  /** @internal the shared xstate system, used to find the host from `self` */
-  get rootSystem(): object {
-    return this.root.system;
+  /** @internal a compiled actor's after-timer fired: run it and fold the step */
+  compiledTimerFired(actor: CompiledIncarnation, handle: ScheduledEvent): void {
+    const rec = actor.owner as Hosted;
+    if (rec.inc !== actor) return;
+    actor.timerFired(handle);
+    this.afterStep(rec, 'a timer');
   }
 
   /** Ids of the running actors, in spawn order. */
@@ -270,7 +309,7 @@ export class ActorHost {
   /** xstate inspection events of every hosted actor (about 20% slower while subscribed). */
   get inspection$(): Observable<InspectionEvent> {
     return new Observable((sub) => {
-      const s = this.root.system.inspect((ev: InspectionEvent) => sub.next(ev));
+      const s = this.xstateRoot.system.inspect((ev: InspectionEvent) => sub.next(ev));
       this.compiledHost.inspecting = ++this.inspectors > 0;
       return () => {
         s.unsubscribe();
@@ -384,7 +423,7 @@ export class ActorHost {
         if (this.logsDebug) this.logger.debug({ actor: rec.id, engine: 'xstate', reason: cm }, `runs on xstate, not compiled: ${cm}`);
       }
     }
-    return new XstateIncarnation(rec.logic, this.root, rec.id, rec.input);
+    return new XstateIncarnation(rec.logic, this.xstateRoot, rec.id, rec.input);
   }
 
   private halt(rec: Hosted): void {
@@ -414,3 +453,4 @@ export class ActorHost {
     return ids.length === 0 ? 'none' : ids.slice(0, 5).join(', ') + (ids.length > 5 ? `, … ${ids.length - 5} more` : '');
   }
 }
+(ActorHost.prototype as unknown as Record<symbol, readonly string[]>)[FORK_RESETS] = ['root'];

@@ -7,6 +7,7 @@
  */
 import type { AnyActorLogic } from 'xstate';
 import type { EventQueue } from './event-queue.ts';
+import { FORK_RESETS, forkSafe } from './fork-graph.ts';
 import type { Logger } from './logger.ts';
 import type { Network } from './network.ts';
 import type { RandomStream } from './random.ts';
@@ -45,6 +46,11 @@ export interface PortWorld {
   stop(id: string): void;
 }
 
+/** a spawn asked for by a port, run as its own event (data in the queue, so that a fork copies it) */
+const spawnNow = forkSafe((a: { world: PortWorld; logic: AnyActorLogic; options: { id: string; input?: unknown } }): void => {
+  a.world.spawn(a.logic, a.options);
+});
+
 /** @internal one port per actor incarnation; the random stream and the logger are made on first use */
 export class PortImpl implements ActorPort {
   private rng: RandomStream | undefined;
@@ -69,9 +75,11 @@ export class PortImpl implements ActorPort {
     this.world.network.send(this.id, to, event, this.random, options?.latencyMs, this.idHash);
   }
   spawn(logic: AnyActorLogic, options: { id: string; input?: unknown }): void {
-    this.world.queue.schedule(0, () => this.world.spawn(logic, options));
+    this.world.queue.schedule(0, spawnNow, { world: this.world, logic, options });
   }
   stop(id: string): void {
     this.world.stop(id);
   }
 }
+// the child logger is made again on first use in a fork, from the fork's own logger
+(PortImpl.prototype as unknown as Record<symbol, readonly string[]>)[FORK_RESETS] = ['logger'];

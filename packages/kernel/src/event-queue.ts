@@ -101,7 +101,7 @@ export class EventQueue {
    */
   schedule<A>(delayMs: number, fn: (arg: A, handle: ScheduledEvent) => void, arg?: A, owner?: string): ScheduledEvent {
     if (!(delayMs >= 0) || delayMs === Infinity) checkNonNegative('EventQueue.schedule', 'delayMs', delayMs);
-    return this.push(this.nowMs + delayMs, fn, arg, owner ?? this.currentOwner);
+    return this.push(this.nowMs + delayMs, this.seq++, fn, arg, owner ?? this.currentOwner);
   }
 
   /** Schedules `fn(arg)` at absolute virtual time `timeMs` (>= now). */
@@ -109,7 +109,30 @@ export class EventQueue {
     if (!(timeMs >= this.nowMs) || timeMs === Infinity) {
       throw new KernelInputError('EventQueue.scheduleAt', 'timeMs', timeMs, `a finite time >= now (${this.nowMs} ms)`);
     }
-    return this.push(timeMs, fn, arg, owner ?? this.currentOwner);
+    return this.push(timeMs, this.seq++, fn, arg, owner ?? this.currentOwner);
+  }
+
+  /**
+   * @internal Schedules `fn(arg)` at `timeMs` with the given place among the events of that instant: what a fork uses to
+   * put an event exactly where a run from scratch would have scheduled it (a fractional `seq` between two scheduled
+   * events). The place must be one no event fired yet holds.
+   */
+  scheduleAtPlace<A>(timeMs: number, seq: number, fn: (arg: A, handle: ScheduledEvent) => void, arg?: A, owner?: string): ScheduledEvent {
+    if (!(timeMs >= this.nowMs) || timeMs === Infinity || !Number.isFinite(seq)) {
+      throw new KernelInputError('EventQueue.scheduleAtPlace', 'timeMs', timeMs, `a finite time >= now (${this.nowMs} ms)`);
+    }
+    return this.push(timeMs, seq, fn, arg, owner);
+  }
+
+  /** @internal the sequence number the next scheduled event gets (events at one instant fire in this order) */
+  get nextSeq(): number {
+    return this.seq;
+  }
+
+  /** Whether `event` is still to fire (not fired, not cancelled). */
+  isPending(event: ScheduledEvent): boolean {
+    const slot = event % SLOT_SPACE;
+    return this.sGen[slot] === (event - slot) / SLOT_SPACE && this.sFn[slot] != null;
   }
 
   /** Cancels a pending event. Cancelling a fired or cancelled event does nothing. */
@@ -126,6 +149,20 @@ export class EventQueue {
     if (!this.dropCancelledTop()) return false;
     this.fireTop();
     return true;
+  }
+
+  /**
+   * Fires every event with time < `timeMs` and leaves the clock at the last one fired: nothing at `timeMs` has
+   * happened yet, so a fork taken now can add an event at `timeMs` in any place among that instant's events.
+   * Returns the number of events fired.
+   */
+  runBefore(timeMs: number): number {
+    if (!(timeMs >= this.nowMs) || timeMs === Infinity) {
+      throw new KernelInputError('EventQueue.runBefore', 'timeMs', timeMs, `a finite time >= now (${this.nowMs} ms)`);
+    }
+    const start = this.fired;
+    while (this.dropCancelledTop() && this.hTime[0]! < timeMs) this.fireTop();
+    return this.fired - start;
   }
 
   /**
@@ -155,7 +192,13 @@ export class EventQueue {
     return this.dropCancelledTop() ? this.hTime[0] : undefined;
   }
 
-  private push(timeMs: number, fn: (arg: any, handle: ScheduledEvent) => void, arg: unknown, owner: string | undefined): ScheduledEvent {
+  private push(
+    timeMs: number,
+    seq: number,
+    fn: (arg: any, handle: ScheduledEvent) => void,
+    arg: unknown,
+    owner: string | undefined,
+  ): ScheduledEvent {
     let slot: number;
     if (this.freeTop > 0) slot = this.freeSlots[--this.freeTop]!;
     else {
@@ -173,7 +216,6 @@ export class EventQueue {
     this.sOwner[slot] = owner;
     this.live++;
     if (this.n === this.hTime.length) this.grow();
-    const seq = this.seq++;
     const time = this.hTime;
     const seqs = this.hSeq;
     const slots = this.hSlot;

@@ -18,6 +18,15 @@ export {
 } from './chrome-trace.ts';
 export { KernelInputError, LivelockError, StampedeError, StampedeInputError, StampedeRunError } from './errors.ts';
 export { EventQueue, type EventQueueOptions, type ScheduledEvent } from './event-queue.ts';
+export {
+  bindForFork,
+  FORK_RESETS,
+  forkSafe,
+  forkSimulation,
+  NotForkableError,
+  shareAcrossForks,
+  whyNotForkable,
+} from './fork.ts';
 export type { EngineName } from './incarnation.ts';
 export type { Logger, LoggingOptions, LogLevel } from './logger.ts';
 export { whyNotCompiled } from './machine-compiler.ts';

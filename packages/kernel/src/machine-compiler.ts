@@ -26,7 +26,9 @@
  * enqueueActions, emit, log, cancel of your own ids); logic that is not a
  * state machine at all (fromTransition, fromCallback, ...).
  */
+
 import type { AnyActorLogic, AnyStateMachine } from 'xstate';
+import { shareAcrossForks } from './fork-graph.ts';
 import { hashString } from './random.ts';
 import { stateValueString } from './state-value.ts';
 
@@ -159,6 +161,7 @@ export function compileMachine(logic: AnyActorLogic): CompiledMachine | string {
     if (!(err instanceof Unsupported)) throw err;
     result = err.message;
   }
+  if (typeof result !== 'string') shareAcrossForks(result);
   compiled.set(logic, result);
   return result;
 }
@@ -420,7 +423,8 @@ function makeLeaf(node: XNode): Leaf {
   let value: unknown = path.length === 0 ? {} : path[path.length - 1];
   for (let i = path.length - 2; i >= 0; i--) value = { [path[i]!]: value };
   const text = stateValueString(value);
-  return { node, value, text, textHash: hashString(text), plans: new Map() };
+  // shared by forks: a leaf's plan cache depends on the machine alone, as it is shared by every simulation already
+  return shareAcrossForks({ node, value, text, textHash: hashString(text), plans: new Map() });
 }
 
 function* ancestorsAndSelf(node: XNode): Generator<XNode> {

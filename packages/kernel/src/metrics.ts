@@ -9,6 +9,7 @@
  */
 import { checkId, checkInteger, checkPositive, KernelInputError } from './errors.ts';
 import type { EventQueue } from './event-queue.ts';
+import { bindForFork } from './fork-graph.ts';
 
 export interface MetricsOptions {
   /** Time between samples, in virtual ms. @defaultValue 1000 */
@@ -112,6 +113,11 @@ class HistogramImpl implements Histogram {
   }
 }
 
+// a column's reader, bound to its instrument (bindForFork: a fork reads its own copy)
+const readValue = (m: { value: number }): number => m.value;
+const windowQuantileOf = (h: HistogramImpl, q: number): number => h.windowQuantile(q);
+const windowCountOf = (h: HistogramImpl): number => h.windowCount;
+
 interface Column {
   name: string;
   kind: Series['kind'];
@@ -141,15 +147,18 @@ export class Metrics {
     this.maxSamples = max;
     this.startMs = queue.now;
     this.nextSampleMs = queue.now + this.intervalMs;
-    queue.onAdvance((_from, toMs) => {
-      while (this.nextSampleMs <= toMs) this.sample();
-    });
+    queue.onAdvance(bindForFork(Metrics.prototype.sampleUpTo, this));
+  }
+
+  /** the queue's advance hook: every sample due by `toMs` (bound for forks: a fork samples its own metrics) */
+  private sampleUpTo(_fromMs: number, toMs: number): void {
+    while (this.nextSampleMs <= toMs) this.sample();
   }
 
   counter(name: string): Counter {
     return this.getOrCreate(name, 'counter', () => {
       const c = new CounterImpl(name);
-      this.addColumn(name, 'counter', () => c.value, 'last');
+      this.addColumn(name, 'counter', bindForFork(readValue, undefined, c), 'last');
       return c;
     }) as Counter;
   }
@@ -157,7 +166,7 @@ export class Metrics {
   gauge(name: string): Gauge {
     return this.getOrCreate(name, 'gauge', () => {
       const g = new GaugeImpl(name);
-      this.addColumn(name, 'gauge', () => g.value, 'mean');
+      this.addColumn(name, 'gauge', bindForFork(readValue, undefined, g), 'mean');
       return g;
     }) as Gauge;
   }
@@ -166,9 +175,9 @@ export class Metrics {
     return this.getOrCreate(name, 'histogram', () => {
       const h = new HistogramImpl(name);
       this.histograms.push(h);
-      this.addColumn(`${name}.p50`, 'histogram-p50', () => h.windowQuantile(0.5), 'max');
-      this.addColumn(`${name}.p99`, 'histogram-p99', () => h.windowQuantile(0.99), 'max');
-      this.addColumn(`${name}.count`, 'histogram-count', () => h.windowCount, 'sum');
+      this.addColumn(`${name}.p50`, 'histogram-p50', bindForFork(windowQuantileOf, undefined, h, 0.5), 'max');
+      this.addColumn(`${name}.p99`, 'histogram-p99', bindForFork(windowQuantileOf, undefined, h, 0.99), 'max');
+      this.addColumn(`${name}.count`, 'histogram-count', bindForFork(windowCountOf, undefined, h), 'sum');
       return h;
     }) as Histogram;
   }

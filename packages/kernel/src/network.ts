@@ -11,6 +11,7 @@
 import { type Observable, Subject } from 'rxjs';
 import { checkNonNegative, checkProbability, KernelInputError } from './errors.ts';
 import type { EventQueue } from './event-queue.ts';
+import { bindForFork } from './fork-graph.ts';
 import type { RandomStream } from './random.ts';
 import type { DropReason } from './trace.ts';
 
@@ -52,12 +53,12 @@ interface Link {
 
 function toPredicate(fn: string, arg: string, sel: ActorSelector): (id: string) => boolean {
   if (typeof sel === 'function') return sel;
-  if (Array.isArray(sel)) {
-    const set = new Set(sel);
-    return (id) => set.has(id);
-  }
+  // bound, not a closure over the set: a fork copies the set with the rest of the network
+  if (Array.isArray(sel)) return bindForFork(isIn, undefined, new Set(sel));
   throw new KernelInputError(fn, arg, sel, 'an array of actor ids or a function (id) => boolean');
 }
+
+const isIn = (set: ReadonlySet<string>, id: string): boolean => set.has(id);
 
 const matches = (links: Link[], from: string, to: string): boolean => {
   for (let i = 0; i < links.length; i++) {
@@ -112,7 +113,7 @@ export class Network {
     this.minLatencyMs = min;
     this.spanLatencyMs = max - min;
     this.lossProbability = checkProbability('createSimulation', 'network.lossProbability', options.lossProbability ?? 0);
-    this.deliverFn = (env) => this.arrive(env);
+    this.deliverFn = bindForFork(Network.prototype.arrive, this);
   }
 
   /**

@@ -7,9 +7,10 @@
  */
 import type { SchedulerLike } from 'rxjs';
 import type { AnyActorLogic, AnyActorRef } from 'xstate';
-import { ActorHost, type ActorPort, type Actors, type SpawnOptions } from './actor-host.ts';
+import { ActorHost, type ActorPort, type Actors, hostOfSystem, type SpawnOptions } from './actor-host.ts';
 import { checkInteger, checkNonNegative, KernelInputError } from './errors.ts';
 import { EventQueue } from './event-queue.ts';
+import { bindForFork, FORK_RESETS } from './fork-graph.ts';
 import type { EngineName } from './incarnation.ts';
 import { createLogger, type Logger, type LoggingOptions } from './logger.ts';
 import { Metrics, type MetricsOptions } from './metrics.ts';
@@ -70,7 +71,57 @@ export interface Simulation {
   runUntilIdle(maxEvents?: number): number;
 }
 
-const simulations = new WeakMap<object, ActorHost>();
+/**
+ * The simulation: a class, not an object literal, so that a fork copies it as data (fork.ts). The RxJS scheduler and
+ * the xstate clock are adapters over the queue, made on first use (a fork makes its own).
+ */
+class SimulationImpl implements Simulation {
+  private schedulerCache: SchedulerLike | undefined = undefined;
+  private clockCache: Clock | undefined = undefined;
+  constructor(
+    readonly seed: number,
+    readonly engine: EngineName,
+    readonly queue: EventQueue,
+    readonly random: RandomStream,
+    readonly network: Network,
+    readonly metrics: Metrics,
+    readonly trace: Trace,
+    readonly logger: Logger,
+    readonly actors: ActorHost,
+  ) {}
+  get now(): number {
+    return this.queue.now;
+  }
+  get scheduler(): SchedulerLike {
+    return (this.schedulerCache ??= createRxScheduler(this.queue));
+  }
+  get clock(): Clock {
+    return (this.clockCache ??= createXstateClock(this.queue));
+  }
+  spawn<TLogic extends AnyActorLogic>(logic: TLogic, options: SpawnOptions<TLogic>) {
+    return this.actors.spawn(logic, options);
+  }
+  send(from: string, to: string, event: { type: string }, options?: { latencyMs?: number }): void {
+    if (!event || typeof event.type !== 'string') {
+      throw new KernelInputError('send', 'event', event, 'an event object with a string `type`');
+    }
+    this.network.send(from, to, event, undefined, options?.latencyMs);
+  }
+  runFor(durationMs: number): number {
+    checkNonNegative('runFor', 'durationMs', durationMs);
+    return this.queue.runUntil(this.queue.now + durationMs);
+  }
+  runUntil(timeMs: number): number {
+    return this.queue.runUntil(timeMs);
+  }
+  runUntilIdle(maxEvents?: number): number {
+    return this.queue.runUntilIdle(maxEvents);
+  }
+}
+(SimulationImpl.prototype as unknown as Record<symbol, readonly string[]>)[FORK_RESETS] = ['schedulerCache', 'clockCache'];
+
+/** @internal how a simulation's logger was made, so that a fork makes its own the same way */
+export const loggingOf = new WeakMap<Simulation, LoggingOptions>();
 
 export function createSimulation(options: SimulationOptions): Simulation {
   if (options === null || typeof options !== 'object') {
@@ -90,39 +141,10 @@ export function createSimulation(options: SimulationOptions): Simulation {
   const target = { deliver: undefined as unknown as ActorHost['deliver'], dropped: undefined as unknown as ActorHost['dropped'] };
   const network = new Network(queue, random.fork('network'), target, options.network);
   const host = new ActorHost(queue, network, random.fork('actors'), trace, logger, engine);
-  target.deliver = host.deliver.bind(host);
-  target.dropped = host.dropped.bind(host);
-  simulations.set(host.rootSystem, host);
-
-  const sim: Simulation = {
-    seed,
-    engine,
-    get now() {
-      return queue.now;
-    },
-    queue,
-    random,
-    network,
-    metrics,
-    trace,
-    logger,
-    scheduler: createRxScheduler(queue),
-    clock: createXstateClock(queue),
-    actors: host,
-    spawn: (logic, spawnOptions) => host.spawn(logic, spawnOptions),
-    send(from, to, event, sendOptions) {
-      if (!event || typeof event.type !== 'string') {
-        throw new KernelInputError('send', 'event', event, 'an event object with a string `type`');
-      }
-      network.send(from, to, event, undefined, sendOptions?.latencyMs);
-    },
-    runFor(durationMs) {
-      checkNonNegative('runFor', 'durationMs', durationMs);
-      return queue.runUntil(queue.now + durationMs);
-    },
-    runUntil: (timeMs) => queue.runUntil(timeMs),
-    runUntilIdle: (maxEvents) => queue.runUntilIdle(maxEvents),
-  };
+  target.deliver = bindForFork(ActorHost.prototype.deliver, host);
+  target.dropped = bindForFork(ActorHost.prototype.dropped, host);
+  const sim = new SimulationImpl(seed, engine, queue, random, network, metrics, trace, logger, host);
+  loggingOf.set(sim, options.logging ?? {});
   return sim;
 }
 
@@ -138,7 +160,7 @@ export function portOf(self: AnyActorRef): ActorPort {
   // a compiled actor carries its port: no lookup on the hot path
   const port = (self as { _port?: ActorPort } | undefined)?._port;
   if (port !== undefined) return port;
-  const host = simulations.get((self as { system?: object })?.system ?? {});
+  const host = hostOfSystem.get((self as { system?: object })?.system ?? {});
   if (host === undefined) {
     throw new KernelInputError('portOf', 'self', (self as { id?: string })?.id ?? self, 'an actor spawned with sim.spawn(...)');
   }

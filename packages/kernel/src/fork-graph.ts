@@ -1,0 +1,184 @@
+/**
+ * Copying a running simulation's object graph, for a fork: every actor's
+ * state, every pending event and message, the random streams, the trace and
+ * the metrics, copied once so that the copy runs on from the same instant
+ * without touching the original.
+ *
+ * The graph is copied generically (prototypes kept, shared references kept
+ * shared, cycles kept), which works because a run holds data, not closures.
+ * A function in the graph is the one thing a copy cannot see into, so every
+ * function must say how a fork gets it:
+ *
+ * - `forkSafe(fn)`: a module-level function holding no run state; the fork
+ *   uses the same function.
+ * - `bindForFork(fn, self, ...args)`: `fn.bind(self, ...args)`, re-bound in the
+ *   fork to the fork's copies of `self` and `args` (the timer callbacks, the
+ *   metrics' readers, the network's delivery).
+ *
+ * Any other function stops the fork with a `NotForkableError` naming where it
+ * sits in the graph, so a snapshot is complete by construction or refused.
+ * Immutable definitions (compiled machine tables, xstate machines, frozen
+ * parameters) are shared by the fork and its parent, never copied.
+ */
+import { StateMachine } from 'xstate';
+
+/** The fork cannot copy the simulation; `path` says where the state it cannot copy sits. */
+export class NotForkableError extends Error {
+  override readonly name = 'NotForkableError';
+}
+
+interface Binding {
+  readonly fn: (...args: any[]) => unknown;
+  readonly self: unknown;
+  readonly args: readonly unknown[];
+}
+
+const bindings = new WeakMap<object, Binding>();
+const safeFunctions = new WeakSet<object>();
+const sharedObjects = new WeakSet<object>();
+
+/** Marks a module-level function that holds no run state: a fork uses it as it is. Returns `fn`. */
+export function forkSafe<F extends (...args: any[]) => unknown>(fn: F): F {
+  safeFunctions.add(fn);
+  return fn;
+}
+
+/**
+ * `fn.bind(self, ...args)`, which a fork re-binds to its own copies of `self` and `args`. `fn` itself must hold no run
+ * state (a module-level function or a class's method): what it needs comes through `self` and `args`.
+ */
+export function bindForFork<F extends (...args: any[]) => any>(fn: (...args: any[]) => unknown, self: unknown, ...args: unknown[]): F {
+  const bound = fn.bind(self, ...args);
+  bindings.set(bound, { fn, self, args });
+  return bound as F;
+}
+
+/** Marks an object that never changes once made (a compiled machine's tables): forks share it instead of copying it. */
+export function shareAcrossForks<T extends object>(obj: T): T {
+  sharedObjects.add(obj);
+  return obj;
+}
+
+/**
+ * On a class's prototype: the own fields a fork leaves unset, caches the copy rebuilds on first use (a pino child
+ * logger, an adapter over the queue).
+ */
+export const FORK_RESETS: unique symbol = Symbol('stampede.forkResets');
+
+function isShared(obj: object): boolean {
+  return sharedObjects.has(obj) || Object.isFrozen(obj) || obj instanceof StateMachine;
+}
+
+function resetsOf(obj: object): readonly string[] | undefined {
+  return (obj as { [FORK_RESETS]?: readonly string[] })[FORK_RESETS];
+}
+
+/**
+ * Copies the graph reachable from `root`. `memo` maps objects to what the copy uses instead (a fork's own logger, say)
+ * and receives every copy made. Throws NotForkableError (without a path: `findUnforkable` says where) at a function
+ * neither forkSafe nor bound for forks, a WeakMap, a WeakSet or a Promise.
+ */
+export function copyGraph<T>(root: T, memo: Map<unknown, unknown>): T {
+  // pairs (source, copy) whose fields are still to fill: a worklist, not recursion, so that a deep graph
+  // (a queue holding envelopes holding events) cannot overflow the stack
+  const work: object[] = [];
+  const copy = (v: unknown): unknown => {
+    if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return v;
+    const known = memo.get(v);
+    if (known !== undefined || memo.has(v)) return known;
+    if (typeof v === 'function') {
+      const b = bindings.get(v);
+      if (b !== undefined) {
+        const rebound = bindForFork(b.fn, copy(b.self), ...b.args.map(copy));
+        memo.set(v, rebound);
+        return rebound;
+      }
+      if (safeFunctions.has(v)) return v;
+      throw new NotForkableError(`function ${v.name || '(anonymous)'} is neither forkSafe nor bound with bindForFork`);
+    }
+    const obj = v as object;
+    if (isShared(obj)) return obj;
+    let out: object;
+    if (Array.isArray(obj)) out = new Array(obj.length);
+    else if (obj instanceof Map) out = new Map();
+    else if (obj instanceof Set) out = new Set();
+    else if (ArrayBuffer.isView(obj)) {
+      if (obj instanceof DataView) throw new NotForkableError('a DataView');
+      out = (obj as unknown as { slice(): object }).slice();
+      memo.set(obj, out);
+      return out;
+    } else if (obj instanceof WeakMap || obj instanceof WeakSet || obj instanceof WeakRef || obj instanceof Promise) {
+      throw new NotForkableError(`a ${obj.constructor.name} (its contents cannot be read, so they cannot be copied)`);
+    } else out = Object.create(Object.getPrototypeOf(obj)) as object;
+    memo.set(obj, out);
+    work.push(obj, out);
+    return out;
+  };
+  const result = copy(root) as T;
+  while (work.length > 0) {
+    const dst = work.pop() as any;
+    const src = work.pop() as any;
+    if (Array.isArray(src)) {
+      for (let i = 0; i < src.length; i++) dst[i] = copy(src[i]);
+    } else if (src instanceof Map) {
+      for (const [k, v] of src) dst.set(copy(k), copy(v));
+    } else if (src instanceof Set) {
+      for (const k of src) dst.add(copy(k));
+    } else {
+      const resets = resetsOf(src);
+      for (const k of Object.keys(src)) dst[k] = resets?.includes(k) ? undefined : copy(src[k]);
+    }
+  }
+  return result;
+}
+
+/**
+ * Where the graph from `root` holds what a fork cannot copy, as a path from the root (`root.actors.actors.get("a").inc.
+ * context.fn: function fn is …`), or undefined when it can be copied. Breadth-first, so the path is a shortest one.
+ * Also finds accessors defined on an object itself (`{ get x() {…} }`): the copy would read them as values.
+ */
+export function findUnforkable(root: unknown, rootName: string, skip: ReadonlySet<unknown> = new Set()): string | undefined {
+  const seen = new Set<unknown>(skip);
+  const queue: [unknown, string][] = [[root, rootName]];
+  const visit = (v: unknown, path: string): string | undefined => {
+    if (v === null || (typeof v !== 'object' && typeof v !== 'function') || seen.has(v)) return undefined;
+    seen.add(v);
+    if (typeof v === 'function') {
+      const b = bindings.get(v);
+      if (b !== undefined) {
+        queue.push([b.self, `${path}(bound this)`]);
+        for (let i = 0; i < b.args.length; i++) queue.push([b.args[i], `${path}(bound argument ${i})`]);
+        return undefined;
+      }
+      if (safeFunctions.has(v)) return undefined;
+      return `${path}: function ${v.name || '(anonymous)'} holds state a fork cannot copy (mark a module-level function forkSafe, or bind it with bindForFork)`;
+    }
+    const obj = v as object;
+    if (isShared(obj)) return undefined;
+    if (obj instanceof WeakMap || obj instanceof WeakSet || obj instanceof WeakRef || obj instanceof Promise || obj instanceof DataView) {
+      return `${path}: a ${obj.constructor.name}, whose contents a fork cannot copy`;
+    }
+    if (ArrayBuffer.isView(obj)) return undefined;
+    if (Array.isArray(obj)) for (let i = 0; i < obj.length; i++) queue.push([obj[i], `${path}[${i}]`]);
+    else if (obj instanceof Map)
+      for (const [k, x] of obj) queue.push([k, `${path}.keys()`], [x, `${path}.get(${JSON.stringify(k) ?? String(k)})`]);
+    else if (obj instanceof Set) for (const k of obj) queue.push([k, `${path}.values()`]);
+    else {
+      const resets = resetsOf(obj);
+      for (const k of Object.keys(obj)) {
+        if (resets?.includes(k)) continue;
+        const d = Object.getOwnPropertyDescriptor(obj, k)!;
+        if (d.get !== undefined || d.set !== undefined)
+          return `${path}.${k}: an accessor on the object itself, which a copy would read as a value`;
+        queue.push([d.value, `${path}.${k}`]);
+      }
+    }
+    return undefined;
+  };
+  for (let i = 0; i < queue.length; i++) {
+    const [v, path] = queue[i]!;
+    const found = visit(v, path);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { assign, setup } from 'xstate';
+import { createSimulation, forkSimulation, NotForkableError, portOf, whyNotForkable } from '../src/index.ts';
+
+// a ping-pong pair with random latency and an after-timer: exercises the queue, the network, ports and random streams
+const pinger = setup({
+  types: { context: {} as { peer: string; count: number }, input: {} as { peer: string } },
+  actions: {
+    ping: ({ context, self }) => portOf(self).send(context.peer, { type: 'PING' }),
+    count: assign({ count: ({ context }) => context.count + 1 }),
+  },
+  delays: { jitter: ({ self }) => 10 + portOf(self).random.int(0, 50) },
+}).createMachine({
+  context: ({ input }) => ({ peer: input.peer, count: 0 }),
+  initial: 'idle',
+  states: {
+    idle: { after: { jitter: { target: 'busy', actions: 'ping' } }, on: { PING: { actions: ['count', 'ping'] } } },
+    busy: { after: { jitter: { target: 'idle' } }, on: { PING: { actions: 'count' } } },
+  },
+});
+
+function pair(seed: number) {
+  const sim = createSimulation({ seed, network: { minLatencyMs: 1, maxLatencyMs: 20 } });
+  sim.spawn(pinger, { id: 'a', input: { peer: 'b' } });
+  sim.spawn(pinger, { id: 'b', input: { peer: 'a' } });
+  sim.metrics.gauge('g').set(3);
+  return sim;
+}
+
+describe('forkSimulation', () => {
+  it('a fork runs on to the trace hash of the original run, and leaves the original where it was', () => {
+    const whole = pair(7);
+    whole.runUntil(60_000);
+    const parent = pair(7);
+    parent.runUntil(20_000);
+    const atFork = parent.trace.hash;
+    const { sim: fork } = forkSimulation(parent);
+    expect(fork.now).toBe(parent.now);
+    expect(fork.trace.hash).toBe(atFork);
+    fork.runUntil(60_000);
+    expect(fork.trace.hash).toBe(whole.trace.hash);
+    expect(fork.metrics.series()).toEqual(whole.metrics.series());
+    expect(parent.trace.hash).toBe(atFork);
+    expect(parent.now).toBe(20_000);
+    // and the original, run on, ends where the fork did: they share nothing
+    parent.runUntil(60_000);
+    expect(parent.trace.hash).toBe(whole.trace.hash);
+  });
+
+  it('two forks and their parent, interleaved, do not disturb each other', () => {
+    const whole = pair(3);
+    whole.runUntil(30_000);
+    const parent = pair(3);
+    parent.runUntil(10_000);
+    const one = forkSimulation(parent).sim;
+    const two = forkSimulation(parent).sim;
+    for (let t = 11_000; t <= 30_000; t += 1_000) {
+      two.runUntil(t);
+      parent.runUntil(t);
+      one.runUntil(t);
+    }
+    expect([one.trace.hash, two.trace.hash, parent.trace.hash]).toEqual([whole.trace.hash, whole.trace.hash, whole.trace.hash]);
+  });
+
+  it('a fork that diverges (a message only it gets) leaves the original untouched', () => {
+    const parent = pair(5);
+    parent.runUntil(5_000);
+    const control = pair(5);
+    control.runUntil(20_000);
+    const fork = forkSimulation(parent).sim;
+    fork.send('ops', 'a', { type: 'PING' });
+    fork.runUntil(20_000);
+    parent.runUntil(20_000);
+    expect(fork.trace.hash).not.toBe(control.trace.hash);
+    expect(parent.trace.hash).toBe(control.trace.hash);
+  });
+
+  it('refuses a simulation on the xstate engine, saying why', () => {
+    const sim = createSimulation({ seed: 1, engine: 'xstate' });
+    sim.spawn(pinger, { id: 'a', input: { peer: 'b' } });
+    expect(whyNotForkable(sim)).toMatch(/engine: 'xstate'/);
+    expect(() => forkSimulation(sim)).toThrow(NotForkableError);
+  });
+
+  it('names a closure in the state and where it sits', () => {
+    const sim = pair(1);
+    let n = 0;
+    sim.queue.schedule(1_000, () => n++);
+    expect(whyNotForkable(sim)).toMatch(/^sim\.queue\.sFn\[\d+\]: function .* holds state a fork cannot copy/);
+    expect(() => forkSimulation(sim)).toThrow(/cannot fork: fork\.sim\.queue\.sFn\[\d+\]/);
+    expect(n).toBe(0);
+  });
+
+  it('a simulation as built is forkable', () => {
+    const sim = pair(2);
+    sim.runUntil(1_000);
+    expect(whyNotForkable(sim)).toBeUndefined();
+  });
+});
