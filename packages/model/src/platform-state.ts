@@ -101,6 +101,8 @@ export interface PlatformState {
   attemptsInFlight: number;
   /** violations of the conservation laws found while running (empty when all held) */
   violations: string[];
+  /** the timeline events as they happened: [virtual ms, what] */
+  timelineLog: [number, string][];
 }
 
 export function createSignals(sim: Simulation): Signals {
@@ -162,6 +164,7 @@ export function createPlatformState(params: PlatformParams, sim: Simulation, sig
     admission: undefined,
     attemptsInFlight: 0,
     violations: [],
+    timelineLog: [],
   };
 }
 

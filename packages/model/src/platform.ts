@@ -6,7 +6,16 @@
  * as kernel events that message the controllers, the network and the
  * workload. Everything random comes from the seed.
  */
-import { createSimulation, type EngineName, type LoggingOptions, type Series, type Simulation } from '@stampede/kernel';
+import {
+  bindForFork,
+  createSimulation,
+  type EngineName,
+  forkSafe,
+  type LoggingOptions,
+  type ScheduledEvent,
+  type Series,
+  type Simulation,
+} from '@stampede/kernel';
 import { autoscaler } from './actors/autoscaler.ts';
 import { delegate } from './actors/delegate.ts';
 import { deploymentController } from './actors/deployment-controller.ts';
@@ -22,11 +31,62 @@ export const MANAGER_CONTROLLER = 'deploy-manager';
 export interface Platform {
   readonly sim: Simulation;
   readonly state: PlatformState;
+  /**
+   * @internal the timeline as scheduled at build: each event, its handle in the queue, and its place among the events
+   * of its instant (a fork adds or cancels events at their places: platform-fork.ts)
+   */
+  readonly timeline: readonly { readonly event: TimelineEvent; readonly handle: ScheduledEvent; readonly seq: number }[];
+  /** @internal the place the first timeline event has (or would have) among the events of its instant */
+  readonly timelineStartSeq: number;
   /** rollout and timeline log: [virtual ms, what happened] */
   log(): [number, string][];
   /** delegates connected right now, as a fraction of the fleet (what the validation gate and the oracle watch) */
   connectedFraction(): number;
 }
+
+/** @internal A class, not an object literal with closures, so that a fork copies it with the simulation. */
+export class PlatformImpl implements Platform {
+  constructor(
+    readonly sim: Simulation,
+    readonly state: PlatformState,
+    readonly timeline: Platform['timeline'],
+    readonly timelineStartSeq: number,
+  ) {}
+  connectedFraction(): number {
+    return this.state.connectedList.length / this.state.params.delegates.count;
+  }
+  log(): [number, string][] {
+    const controllerLog = (id: string) =>
+      (this.sim.actors.get(id).getSnapshot().context as { log: [number, string][] }).log.map(
+        ([t, s]) => [t, `${id}: ${s}`] as [number, string],
+      );
+    return [...this.state.timelineLog, ...controllerLog(ROUTER_CONTROLLER), ...controllerLog(MANAGER_CONTROLLER)].sort(
+      (a, b) => a[0] - b[0],
+    );
+  }
+}
+
+/** @internal what one timeline event does when its time comes (data in the queue: a fork copies it) */
+export const fireTimelineEvent = forkSafe((t: { state: PlatformState; event: TimelineEvent }): void => {
+  const { state, event } = t;
+  state.timelineLog.push([state.sim.now, describeEvent(event)]);
+  state.sim.logger.info({ actor: 'timeline' }, describeEvent(event));
+  apply(state, event);
+});
+
+const updateReadyGauges = (state: PlatformState): void => {
+  state.signals.routerReady.set(state.readyRouters.length);
+  state.signals.managerReady.set(state.readyManagers.length);
+};
+const isDelegate = forkSafe((id: string) => id.startsWith('delegate-'));
+const isRouter = forkSafe((id: string) => id.startsWith('router-'));
+const healNetwork = forkSafe((sim: Simulation) => sim.network.heal());
+const endLoadSpike = forkSafe((sim: Simulation) =>
+  sim.send('timeline', 'workload', { type: 'LOAD_FACTOR', factor: 1 } as never, { latencyMs: 0 }),
+);
+const endAdmission = forkSafe((a: { state: PlatformState; bucket: PlatformState['admission'] }) => {
+  if (a.state.admission === a.bucket) a.state.admission = undefined;
+});
 
 export interface BuildOptions {
   /** pino logging on virtual time. @defaultValue silent */
@@ -45,7 +105,6 @@ export function buildPlatform(params: PlatformParams, seed: number, options: Bui
     ...(logging ? { logging } : {}),
   });
   const state: PlatformState = createPlatformState(params, sim);
-  const timelineLog: [number, string][] = [];
 
   sim.spawn(deploymentController, {
     id: MANAGER_CONTROLLER,
@@ -77,32 +136,13 @@ export function buildPlatform(params: PlatformParams, seed: number, options: Bui
     sim.spawn(delegate, { id: `delegate-${i}`, input: { platform: state, startAtMs: spread.uniform(0, d.startSpreadMs) } });
   }
 
-  for (const event of params.timeline) {
-    sim.queue.schedule(event.atMs, () => {
-      timelineLog.push([sim.now, describeEvent(event)]);
-      sim.logger.info({ actor: 'timeline' }, describeEvent(event));
-      apply(state, event);
-    });
-  }
-
-  const readyGauges = () => {
-    state.signals.routerReady.set(state.readyRouters.length);
-    state.signals.managerReady.set(state.readyManagers.length);
-  };
-  sim.queue.onAdvance(readyGauges);
-
-  return {
-    sim,
-    state,
-    connectedFraction: () => state.connectedList.length / params.delegates.count,
-    log: () => {
-      const controllerLog = (id: string) =>
-        (sim.actors.get(id).getSnapshot().context as { log: [number, string][] }).log.map(
-          ([t, s]) => [t, `${id}: ${s}`] as [number, string],
-        );
-      return [...timelineLog, ...controllerLog(ROUTER_CONTROLLER), ...controllerLog(MANAGER_CONTROLLER)].sort((a, b) => a[0] - b[0]);
-    },
-  };
+  const timelineStartSeq = sim.queue.nextSeq;
+  const timeline = params.timeline.map((event) => {
+    const seq = sim.queue.nextSeq;
+    return { event, seq, handle: sim.queue.schedule(event.atMs, fireTimelineEvent, { state, event }) };
+  });
+  sim.queue.onAdvance(bindForFork(updateReadyGauges, undefined, state));
+  return new PlatformImpl(sim, state, timeline, timelineStartSeq);
 }
 
 function controllerOf(target: 'router' | 'manager'): string {
@@ -123,22 +163,17 @@ function apply(state: PlatformState, event: TimelineEvent): void {
     case 'kill-pod':
       sim.send('timeline', controllerOf(event.target), { type: 'KILL_PODS', count: event.count } as never, { latencyMs: 0 });
       return;
-    case 'partition': {
+    case 'partition':
       // delegates lose their path to the routers (both ways) for the duration
-      const isDelegate = (id: string) => id.startsWith('delegate-');
-      const isRouter = (id: string) => id.startsWith('router-');
       sim.network.partition(isDelegate, isRouter);
-      sim.queue.schedule(event.durationMs, () => sim.network.heal());
+      sim.queue.schedule(event.durationMs, healNetwork, sim);
       return;
-    }
     case 'latency-spike':
       sim.network.latencySpike({ extraLatencyMs: event.extraLatencyMs, durationMs: event.durationMs });
       return;
     case 'load-spike':
       sim.send('timeline', 'workload', { type: 'LOAD_FACTOR', factor: event.factor } as never, { latencyMs: 0 });
-      sim.queue.schedule(event.durationMs, () =>
-        sim.send('timeline', 'workload', { type: 'LOAD_FACTOR', factor: 1 } as never, { latencyMs: 0 }),
-      );
+      sim.queue.schedule(event.durationMs, endLoadSpike, sim);
       return;
     case 'scale': {
       // kubectl patch hpa, then kubectl scale, both written to the API server now: the autoscaler reads them at its
@@ -171,9 +206,7 @@ function apply(state: PlatformState, event: TimelineEvent): void {
       const bucket = { perSecond, milliTokens: perSecond * 1000, refilledAtMs: sim.now };
       state.admission = bucket;
       if (event.durationMs !== undefined) {
-        sim.queue.schedule(event.durationMs, () => {
-          if (state.admission === bucket) state.admission = undefined;
-        });
+        sim.queue.schedule(event.durationMs, endAdmission, { state, bucket });
       }
       return;
     }

@@ -89,15 +89,26 @@ export interface RunResult {
 
 export function runPlatform(params: PlatformParams, options: RunOptions): RunResult {
   const platform = buildPlatform(params, options.seed, { logging: options.logging, engine: options.engine });
-  const { sim, state } = platform;
   options.onBuild?.(platform);
+  return continueRun(platform, options);
+}
+
+/**
+ * Runs a built platform on from where it is to the end of its run and summarises it, as runPlatform does from the
+ * start: what a branch forked part-way (forkPlatform) runs. `options.seed` is the seed the platform was built with
+ * (for the summary); `onBuild`, `logging` and `engine` do not apply.
+ */
+export function continueRun(platform: Platform, options: RunOptions): RunResult {
+  const { sim, state } = platform;
+  const params = state.params;
   const step = options.progressEveryMs ?? Math.max(params.sampleIntervalMs, params.durationMs / 100);
-  let events = 0;
-  for (let t = Math.min(step, params.durationMs); ; t = Math.min(t + step, params.durationMs)) {
-    events += sim.runUntil(t);
+  // progress on a grid from 0, so that a run picked up part-way reports the same steps as one from the start
+  for (let t = Math.min((Math.floor(sim.now / step) + 1) * step, params.durationMs); ; t = Math.min(t + step, params.durationMs)) {
+    sim.runUntil(t);
     options.onProgress?.(t, params.durationMs);
     if (t >= params.durationMs) break;
   }
+  const events = sim.queue.fired;
   const series = sim.metrics.series();
   const connected = connectedFraction(series, params.delegates.count);
   const threshold = options.recoveredFraction ?? 0.99;

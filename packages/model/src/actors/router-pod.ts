@@ -14,7 +14,7 @@
  * Lifecycle: starting → ready (in the Service endpoints) → draining (out of
  * the endpoints, serving what it has) → gone (closes every socket).
  */
-import { portOf, type RandomStream } from '@stampede/kernel';
+import { type ActorPort, bindForFork, portOf, type RandomStream } from '@stampede/kernel';
 import { setup } from 'xstate';
 import type { ControllerEvent, DelegateEvent, ManagerEvent, RouterEvent, WorkloadEvent } from '../messages.ts';
 import type { PoolParams } from '../params.ts';
@@ -48,12 +48,15 @@ interface RouterContext {
 
 type Send = (to: string, event: RouterEvent | ManagerEvent | DelegateEvent | WorkloadEvent | ControllerEvent, latencyMs?: number) => void;
 
-/** The pod's send function, made once per pod (not per action). */
+const sendThrough = (port: ActorPort, to: string, event: { type: string }, latencyMs?: number): void =>
+  port.send(to, event, latencyMs === undefined ? undefined : { latencyMs });
+
+/** The pod's send function, made once per pod (not per action); bound to the port, so that a fork re-binds it to its copy. */
 function sender(ctx: RouterContext, self: Parameters<typeof portOf>[0]): Send {
   let send = ctx.send;
   if (send === undefined) {
     const port = portOf(self);
-    send = ctx.send = (to, event, latencyMs) => port.send(to, event, latencyMs === undefined ? undefined : { latencyMs });
+    send = ctx.send = bindForFork(sendThrough, undefined, port) as Send;
   }
   return send;
 }
