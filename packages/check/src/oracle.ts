@@ -26,6 +26,7 @@
 import { type EngineName, type Series, StampedeInputError } from '@stampede/kernel';
 import type { Platform, PlatformParams, TimelineEvent } from '@stampede/model';
 import { buildPlatform, eventEndMs, STORM_CONNECTED_FRACTION_BELOW, settledConfiguration, stormStartOf } from '@stampede/model';
+import type { ControlRuns } from './control-runs.ts';
 import { type OracleOptions, resolveOracleOptions } from './options.ts';
 import { placementOf, type RouterSlots, readyRouterSlots } from './placement.ts';
 import { counterAt, ratePerSec, type Sampled, seriesByName, slopePerMin, windowMean, windowMin } from './series-math.ts';
@@ -181,16 +182,32 @@ export function unjudgeable(params: PlatformParams, keepRollbacks = false): stri
   return undefined;
 }
 
-export function judge(params: PlatformParams, seed: number, options: OracleOptions = {}): Verdict {
+export function judge(params: PlatformParams, seed: number, options: OracleOptions = {}, controls?: ControlRuns): Verdict {
   const o = resolveOracleOptions(options);
   const problem = unjudgeable(params, o.keepRollbacks);
   if (problem !== undefined) throw new StampedeInputError(`judge: ${problem}`);
   const p: PlatformParams = structuredClone(params);
   if (!o.keepRollbacks) p.timeline = p.timeline.filter((e: TimelineEvent) => e.kind !== 'rollback');
-  const triggerAtMs = Math.min(...p.timeline.map((e) => e.atMs));
+  return judgeRun(buildPlatform(p, seed, { engine: o.engine }), seed, o, controls);
+}
 
-  const platform = buildPlatform(p, seed, { engine: o.engine });
+/**
+ * Judges a platform already built, as it is (its timeline as it stands, rollbacks included): a branch forked part-way
+ * through a run (forkPlatform) by `stampede whatif`. Same verdict as `judge` of its parameters with keepRollbacks.
+ * `seed` is the one the platform was built with (for the control run); `options.engine` is the platform's own.
+ * `controls`: control runs kept from earlier judgements in this thread, to reuse (control-runs.ts).
+ */
+export function judgePlatform(platform: Platform, seed: number, options: OracleOptions = {}, controls?: ControlRuns): Verdict {
+  const o = resolveOracleOptions({ ...options, keepRollbacks: true, engine: platform.sim.engine });
+  const problem = unjudgeable(platform.state.params, true);
+  if (problem !== undefined) throw new StampedeInputError(`judge: ${problem}`);
+  return judgeRun(platform, seed, o, controls);
+}
+
+function judgeRun(platform: Platform, seed: number, o: ReturnType<typeof resolveOracleOptions>, controls?: ControlRuns): Verdict {
   const { sim, state } = platform;
+  const p = state.params;
+  const triggerAtMs = Math.min(...p.timeline.map((e) => e.atMs));
   const lastEvent = Math.max(...p.timeline.map((e) => e.atMs));
   let t1: number | undefined;
   for (let t = lastEvent; t1 === undefined && t <= lastEvent + o.maxTriggerWindowMs; t += SAMPLE_STEP_MS) {
@@ -309,10 +326,14 @@ export function judge(params: PlatformParams, seed: number, options: OracleOptio
     // reconfigured, the replicas and autoscaler limits scaled to, an admission limit left in force; no rollout or fault
     const quiet = settledConfiguration(p);
     quiet.durationMs = endMs;
-    const c = buildPlatform(quiet, seed, { engine: o.engine });
-    c.sim.runUntil(endMs);
+    let cseries: Series[];
+    if (controls !== undefined) cseries = controls.seriesTo(quiet, seed, sim.engine, endMs);
+    else {
+      const c = buildPlatform(quiet, seed, { engine: sim.engine });
+      c.sim.runUntil(endMs);
+      cseries = c.sim.metrics.series();
+    }
     // the same recovery conditions, over the control run's last hold window
-    const cseries = c.sim.metrics.series();
     const cs = seriesByName(cseries, 'delegates.connected');
     const from = endMs - o.holdMs;
     const fraction = windowMin({ timesMs: cs.timesMs, values: cs.values.map((v) => v / delegates) }, from, endMs + 1);
