@@ -17,9 +17,19 @@ export {
   mergeCheckShards,
   shardCaseIndices,
 } from './check-shard.ts';
+export { ControlRuns } from './control-runs.ts';
 export { applyFaults, describeFault, describeFaults, type Fault, type FaultScheduleOptions, faultSchedule } from './faults.ts';
 export { type OracleOptions, resolveOracleOptions } from './options.ts';
-export { judge, type Severity, SUSTAINING_LOOPS, type SustainingLoop, VERDICT_KINDS, type Verdict, type VerdictKind } from './oracle.ts';
+export {
+  judge,
+  judgePlatform,
+  type Severity,
+  SUSTAINING_LOOPS,
+  type SustainingLoop,
+  VERDICT_KINDS,
+  type Verdict,
+  type VerdictKind,
+} from './oracle.ts';
 export type { CaseVerdict } from './parallel/check-worker.ts';
 export { createJudgePool, type JudgePool } from './parallel/judge-pool.ts';
 export { createThreadPool, serveJobs, type ThreadPool } from './parallel/thread-pool.ts';
@@ -63,6 +73,7 @@ export {
   topologyVariation,
 } from './topologies.ts';
 export { type LatestProbe, type LatestResult, latestMinute } from './whatif/latest.ts';
+export { MAX_SNAPSHOTS_PER_TRUNK, Trunks } from './whatif/trunks.ts';
 export { WhatifError } from './whatif/whatif-error.ts';
 export { actionName, type Branch, MAX_TRIES, parseAction, planWhatif, type WhatifPlan } from './whatif/whatif-plan.ts';
 export {

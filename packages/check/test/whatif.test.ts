@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadTopologyText, readTopologyYaml, runPlatform } from '@stampede/model';
 import { describe, expect, it } from 'vitest';
-import { latestMinute, planWhatif, runBranch, WhatifError } from '../src/index.ts';
+import { ControlRuns, latestMinute, planWhatif, runBranch, Trunks, WhatifError } from '../src/index.ts';
 
 const SMALL = fileURLToPath(new URL('../../../examples/topologies/prod4-incident-small.yaml', import.meta.url));
 const text = readFileSync(SMALL, 'utf8');
@@ -76,6 +76,71 @@ describe('a what-if branch', () => {
     expect(tried.afterActionSec).toBeGreaterThan(0);
     expect(tried.afterActionSec).toBeLessThan(10 * 60);
     expect(tried.run!.impact.blockedPipelines).toBeLessThan(none.run!.impact.blockedPipelines);
+  });
+
+  it('forked from the run as written, every verb gives what the branch run from scratch gives (verdict, trace hashes, impact, chart)', () => {
+    const actions = [
+      '{rollback: router}',
+      '{restart: router}',
+      '{reconfigure: router, pool: {maxIdleTime: 1m}}',
+      '{scale: router, replicas: 6, minReplicas: 6, maxReplicas: 6}',
+      '{pause: manager}',
+      '{admit: {reconnectsPerSecond: 20}, duration: 5m}',
+    ];
+    const plan = planWhatif(doc, SMALL, 15 * MIN, actions);
+    const trunks = new Trunks();
+    const controls = new ControlRuns();
+    plan.branches.forEach((b, i) => {
+      const job = { index: i, params: b.params, judged: b.judged, atMs: 15 * MIN, seed: 2, engine: 'compiled' as const, withRun: true };
+      const forked = runBranch({ ...job, trunk: plan.asWritten }, trunks, controls);
+      expect(forked.reranBecause).toBeUndefined();
+      expect(forked, b.action).toEqual(runBranch(job));
+    });
+    // one past (the run the oracle judges) to 15:00, a fork per branch; each branch's run as written goes on from its
+    // judged run (the file's own rollback at 52:00 comes after the judgement ends), so the as-written trunk is not needed
+    expect(trunks.counts).toEqual({ trunksBuilt: 1, snapshotsTaken: 1, branchesForked: actions.length });
+    // branches that leave the same configuration behind and do not recover share one control run
+    expect(controls.counts).toEqual({ built: 2, reused: 2 });
+  });
+
+  it('a later minute starts from the latest snapshot before it; an earlier one from the start', () => {
+    const trunks = new Trunks();
+    const at = (m: number) => planWhatif(doc, SMALL, m * MIN, ['{rollback: router}']).branches[0]!;
+    for (const m of [20, 30, 12]) {
+      const b = at(m);
+      runBranch(
+        { index: 0, params: b.params, judged: b.judged, atMs: m * MIN, seed: 1, engine: 'compiled', withRun: false, trunk: b.params },
+        trunks,
+      );
+    }
+    expect(trunks.counts).toEqual({ trunksBuilt: 1, snapshotsTaken: 3, branchesForked: 3 });
+  });
+
+  it('the run as written, forked from its trunk at 0 and run on from its judgement, is the same as from scratch', () => {
+    const plan = planWhatif(doc, SMALL, 15 * MIN, ['{rollback: router}']);
+    const job = {
+      index: -1,
+      params: plan.asWritten,
+      judged: plan.asWritten,
+      atMs: undefined,
+      seed: 4,
+      engine: 'compiled' as const,
+      withRun: true,
+    };
+    const trunks = new Trunks();
+    expect(runBranch({ ...job, trunk: plan.asWritten }, trunks)).toEqual(runBranch(job));
+    expect(trunks.counts).toEqual({ trunksBuilt: 1, snapshotsTaken: 0, branchesForked: 1 });
+  });
+
+  it('on the xstate engine a branch re-runs its prefix and says why', () => {
+    const plan = planWhatif(doc, SMALL, 15 * MIN, ['{rollback: router}']);
+    const b = plan.branches[0]!;
+    const r = runBranch(
+      { index: 0, params: b.params, judged: b.judged, atMs: 15 * MIN, seed: 1, engine: 'xstate', withRun: false, trunk: plan.asWritten },
+      new Trunks(),
+    );
+    expect(r.reranBecause).toMatch(/engine 'xstate'.*closures/);
+    expect(r.verdict).toBe('recovered');
   });
 
   it.each([

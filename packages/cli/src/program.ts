@@ -225,7 +225,8 @@ after the trigger) to the end of the run minus --within, to 30 s, assuming actin
 minute tried is listed, and a search whose earliest minute fails while its latest works says so instead.
 After a tried rollback or restart, the file's own later rollbacks of that deployment are left out of the branch
 (they would roll back to the wrong revision), and the output says so.
-Every branch re-runs the minutes before T (forking one run from a snapshot is not built yet).
+Each worker thread runs the past once and forks every branch from it (a branch is the run from scratch with the
+action in its timeline, same trace hash); with --engine xstate every branch re-runs the past instead, and says so.
 
 Examples:
   stampede whatif examples/topologies/prod4-incident.yaml --at 15m --try '{rollback: router}' --try '{kill: router, count: 2}'

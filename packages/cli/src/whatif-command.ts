@@ -116,11 +116,21 @@ export async function whatifCommand(file: string, opts: WhatifOptions, io: Io): 
   let asWrittenResult: BranchResult;
   let branchResults: BranchResult[] = [];
   let latest: WhatifResult['latest'] = null;
+  let reranBecause: string | undefined;
   try {
     const jobs: BranchJob[] = [
-      { index: -1, params: asWritten, judged: asWritten, atMs: undefined, seed: opts.seed, engine, withRun: true },
+      { index: -1, params: asWritten, judged: asWritten, atMs: undefined, seed: opts.seed, engine, withRun: true, trunk: asWritten },
       ...(plan?.branches ?? []).map(
-        (b, i): BranchJob => ({ index: i, params: b.params, judged: b.judged, atMs: plan!.atMs, seed: opts.seed, engine, withRun: true }),
+        (b, i): BranchJob => ({
+          index: i,
+          params: b.params,
+          judged: b.judged,
+          atMs: plan!.atMs,
+          seed: opts.seed,
+          engine,
+          withRun: true,
+          trunk: asWritten,
+        }),
       ),
     ];
     const progress = countProgress(io.stdout, jobs.length, 0, chatty && io.stdout.isTTY === true, io.stderr, intervalMs, {
@@ -132,6 +142,7 @@ export async function whatifCommand(file: string, opts: WhatifOptions, io: Io): 
     try {
       const results = await runBounded(jobs, threads, async (job) => {
         const r = await pool.run(job);
+        reranBecause ??= r.reranBecause;
         done++;
         note = `after ${done} of ${plural(jobs.length, 'branch')}`;
         progress.increment();
@@ -178,7 +189,9 @@ export async function whatifCommand(file: string, opts: WhatifOptions, io: Io): 
             seed: opts.seed,
             engine,
             withRun: false,
+            trunk: asWritten,
           });
+          reranBecause ??= r.reranBecause;
           const ok = r.afterActionSec !== null && r.afterActionSec * 1000 <= s.withinMs;
           const outcome =
             r.afterActionSec !== null
@@ -192,7 +205,7 @@ export async function whatifCommand(file: string, opts: WhatifOptions, io: Io): 
   } finally {
     await pool.close();
   }
-  const result = assembleWhatif(plan, file, asWritten.name, opts.seed, engine, asWrittenResult, branchResults, latest);
+  const result = assembleWhatif(plan, file, asWritten.name, opts.seed, engine, asWrittenResult, branchResults, latest, reranBecause);
   if (opts.report !== undefined) await writeReport(opts.report, whatifReportHtml(result, asWritten.durationMs));
   if (opts.json) io.stdout.write(`${JSON.stringify(result)}\n`);
   else {

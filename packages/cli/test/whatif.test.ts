@@ -22,7 +22,7 @@ describe('stampede whatif', { timeout: 300_000 }, () => {
     const r = await stampede([...BRANCHES, '--json']);
     expect(r.code, r.stderr).toBe(0);
     const w = JSON.parse(r.stdout) as WhatifResult;
-    expect([w.atMs, w.branching, w.asWritten.verdict]).toEqual([15 * 60_000, 're-run', 'metastable']);
+    expect([w.atMs, w.branching, w.asWritten.verdict]).toEqual([15 * 60_000, { mode: 'forked', reason: null }, 'metastable']);
     const [rollback, kill] = w.branches;
     expect([rollback!.action, rollback!.result.verdict]).toEqual(['{rollback: router}', 'recovered']);
     expect(rollback!.result.afterActionSec).toBeGreaterThan(0);
@@ -40,7 +40,7 @@ describe('stampede whatif', { timeout: 300_000 }, () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/as written \(no action\)\s+│ metastable \(abandoned-acquires\)\s+│ not by itself/);
     expect(r.stdout).toMatch(/\{rollback: router\}\s+│ recovered\s+│ \d+ min( \d+ s)?\s+│/);
-    expect(r.stdout).toContain('every branch re-runs the minutes before its action');
+    expect(r.stdout).toContain('every branch is forked from one run of the minutes before its action');
     const page = readFileSync(report, 'utf8');
     for (const label of ['as written', '{rollback: router}', '{kill: router, count: 2}'])
       expect(page).toContain(JSON.stringify(label).slice(1, -1));

@@ -99,7 +99,9 @@ export function formatWhatif(result: WhatifResult, colors: Colors = plain): stri
   out.push(
     '',
     colors.dim(
-      'every branch re-runs the minutes before its action (forking one run from a snapshot is not built yet); a branch is exactly the run from scratch with the action in its timeline',
+      result.branching.mode === 'forked'
+        ? 'every branch is forked from one run of the minutes before its action (per worker thread); a branch is exactly the run from scratch with the action in its timeline'
+        : `every branch re-ran the minutes before its action: ${safeText(result.branching.reason ?? '')}; a branch is exactly the run from scratch with the action in its timeline`,
     ),
   );
   return out;

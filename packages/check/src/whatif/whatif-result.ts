@@ -11,7 +11,7 @@ import type { WhatifPlan } from './whatif-plan.ts';
 import type { BranchResult } from './whatif-run.ts';
 
 export const WHATIF_FORMAT = 'stampede-whatif';
-export const WHATIF_FORMAT_VERSION = 1;
+export const WHATIF_FORMAT_VERSION = 2;
 
 export interface WhatifBranch {
   action: string;
@@ -32,8 +32,11 @@ export interface WhatifResult {
   engine: EngineName;
   /** undefined when only --latest was asked */
   atMs: number | null;
-  /** how the branches were made: every branch re-runs the prefix (see whatif-run.ts) */
-  branching: 're-run';
+  /**
+   * how the branches were made: forked from one run of the past per worker thread, or re-running it per branch, and
+   * why (the machines run on xstate) — the results are the same either way
+   */
+  branching: { mode: 'forked' | 're-run'; reason: string | null };
   asWritten: BranchResult;
   branches: WhatifBranch[];
   latest: ({ action: string; withinMs: number } & LatestResult) | null;
@@ -54,6 +57,8 @@ export function assembleWhatif(
   asWritten: BranchResult,
   branches: readonly BranchResult[],
   latest: WhatifResult['latest'],
+  /** why branches re-ran their prefix instead of forking it; undefined when they forked */
+  reranBecause: string | undefined,
 ): WhatifResult {
   const base = asWritten.run?.impact;
   return {
@@ -63,7 +68,7 @@ export function assembleWhatif(
     seed,
     engine,
     atMs: plan?.atMs ?? null,
-    branching: 're-run',
+    branching: reranBecause === undefined ? { mode: 'forked', reason: null } : { mode: 're-run', reason: reranBecause },
     asWritten,
     branches: (plan?.branches ?? []).map((b, i) => {
       const result = branches[i]!;

@@ -4,15 +4,20 @@
  * out, a tried rollback kept), and the branch run as written for what it cost
  * (impact) and its connected fraction (the chart).
  *
- * Every branch re-runs the prefix up to T: forking one run at T from a
- * snapshot needs every actor's state to be data the kernel owns, which the
- * platform actors do not yet allow (they reach the simulation through
- * PlatformState). The result is exact either way: a branch is the run from
- * scratch with the action in its timeline.
+ * A branch at T is forked from this thread's run of the topology up to T (its
+ * trunk: trunks.ts), so the past is simulated once per thread, not once per
+ * branch; where the trunk cannot be forked (machines on xstate) the branch
+ * re-runs its prefix and says why. Either way the result is exact: a branch
+ * is the run from scratch with the action in its timeline. The branch's run as
+ * written goes on from its judged run when the file's own rollbacks come after
+ * the judgement's end, and control runs that several branches share (the same
+ * configuration left behind) are run once per thread.
  */
 import type { EngineName } from '@stampede/kernel';
-import { type Impact, type PlatformParams, runPlatform } from '@stampede/model';
-import { judge, type SustainingLoop, type VerdictKind } from '../oracle.ts';
+import { continueRun, forkPlatform, type Impact, type PlatformParams, type RunResult, runPlatform } from '@stampede/model';
+import { ControlRuns } from '../control-runs.ts';
+import { judge, judgePlatform, type SustainingLoop, type Verdict, type VerdictKind } from '../oracle.ts';
+import { Trunks } from './trunks.ts';
 
 export interface BranchJob {
   /** −1: the run as written (no action) */
@@ -26,6 +31,8 @@ export interface BranchJob {
   engine: EngineName;
   /** also run the branch as written for its impact and chart (not needed while searching for the latest minute) */
   withRun: boolean;
+  /** the run as written, which the branch's past is forked from; undefined: run the branch from scratch */
+  trunk?: PlatformParams | undefined;
 }
 
 export interface BranchResult {
@@ -39,6 +46,8 @@ export interface BranchResult {
   afterActionSec: number | null;
   /** the oracle's run */
   judgedTraceHash: string;
+  /** why the branch re-ran its prefix instead of forking it (undefined: forked, or nothing to fork) */
+  reranBecause: string | undefined;
   run:
     | {
         traceHash: string;
@@ -50,15 +59,44 @@ export interface BranchResult {
     | undefined;
 }
 
-export function runBranch(job: BranchJob): BranchResult {
-  const keepRollbacks = job.atMs !== undefined;
-  const v = judge(job.judged, job.seed, { engine: job.engine, keepRollbacks });
+/** this thread's trunks (the runs branches are forked from) and the oracle's control runs, kept across branches */
+const threadTrunks = new Trunks();
+const threadControls = new ControlRuns();
+
+/**
+ * Judges (and runs) one branch. `trunks`: where its past is forked from; `controls`: control runs to reuse (this
+ * thread's own unless a caller keeps its own).
+ */
+export function runBranch(job: BranchJob, trunks: Trunks = threadTrunks, controls: ControlRuns = threadControls): BranchResult {
+  const { seed, engine, atMs } = job;
+  let reranBecause: string | undefined;
+  // the oracle judges the run without the file's own rollbacks: that run is the judged branches' trunk; the run as
+  // written (no action) is the trunk's own branch at minute 0
+  const judgedTrunk =
+    job.trunk === undefined ? undefined : { ...job.trunk, timeline: job.trunk.timeline.filter((e) => e.kind !== 'rollback') };
+  const judged = atMs === undefined ? (judgedTrunk ?? job.judged) : job.judged;
+  const judgedFork = judgedTrunk === undefined ? undefined : trunks.branch(judgedTrunk, judged, atMs ?? 0, seed, engine);
+  let v: Verdict;
+  if (judgedFork === undefined || typeof judgedFork === 'string') {
+    reranBecause = judgedFork;
+    v = judge(job.judged, seed, { engine, keepRollbacks: atMs !== undefined }, controls);
+  } else v = judgePlatform(judgedFork, seed, {}, controls);
   const recoveredAtMs = v.verdict === 'recovered' && v.recoveredAtMs !== undefined ? v.recoveredAtMs : null;
-  const afterActionSec =
-    recoveredAtMs === null || job.atMs === undefined ? null : Math.max(0, Math.round((recoveredAtMs - job.atMs) / 1000));
+  const afterActionSec = recoveredAtMs === null || atMs === undefined ? null : Math.max(0, Math.round((recoveredAtMs - atMs) / 1000));
   let run: BranchResult['run'];
   if (job.withRun) {
-    const r = runPlatform(job.params, { seed: job.seed, engine: job.engine });
+    let r: RunResult;
+    if (judgedFork === undefined || typeof judgedFork === 'string') r = runPlatform(job.params, { seed, engine });
+    else {
+      // the run as written is the judged run plus the file's own rollbacks: when they all come after where the
+      // judgement stopped, it goes on from there (the oracle's minutes are not simulated twice); else from the trunk
+      const judgedKeys = new Set(job.judged.timeline.map((e) => JSON.stringify(e)));
+      const added = job.params.timeline.filter((e) => !judgedKeys.has(JSON.stringify(e)));
+      const fromJudged =
+        added.every((e) => e.atMs > judgedFork.sim.now) && job.params.timeline.length === job.judged.timeline.length + added.length;
+      const fork = fromJudged ? forkPlatform(judgedFork, job.params) : trunks.branch(job.trunk!, job.params, atMs ?? 0, seed, engine);
+      r = typeof fork === 'string' ? runPlatform(job.params, { seed, engine }) : continueRun(fork, { seed });
+    }
     run = {
       traceHash: r.summary.traceHash,
       impact: r.summary.impact,
@@ -74,6 +112,7 @@ export function runBranch(job: BranchJob): BranchResult {
     recoveredAtMs,
     afterActionSec,
     judgedTraceHash: v.traceHash,
+    reranBecause,
     run,
   };
 }
