@@ -26,7 +26,7 @@ import { type ActorPort, PortImpl } from './actor-port.ts';
 import { type CompiledHost, CompiledIncarnation } from './compiled-incarnation.ts';
 import { ActorFailedError, checkId, KernelInputError } from './errors.ts';
 import type { EventQueue, ScheduledEvent } from './event-queue.ts';
-import { bindForFork, FORK_RESETS } from './fork-graph.ts';
+import { BLANK, bindForFork, FORK_RESETS, forkBlank } from './fork-graph.ts';
 import type { EngineName, Incarnation } from './incarnation.ts';
 import type { Logger } from './logger.ts';
 import { compileMachine } from './machine-compiler.ts';
@@ -123,6 +123,7 @@ export class ActorHost {
     readonly engine: EngineName = 'compiled',
   ) {
     this.compiledHost = new CompiledHostOf(queue, this);
+    if ((queue as unknown) === BLANK) return; // a fork's blank copy (forkBlank below): the fork fills in every field
     this.watchLogLevels();
   }
 
@@ -454,3 +455,6 @@ export class ActorHost {
   }
 }
 (ActorHost.prototype as unknown as Record<symbol, readonly string[]>)[FORK_RESETS] = ['root'];
+// a fork copies the host into instances the constructors made (fork-graph.ts, forkBlank)
+forkBlank(ActorHost, () => new ActorHost(BLANK as never, undefined as never, undefined as never, undefined as never, undefined as never));
+forkBlank(CompiledHostOf, () => new CompiledHostOf(undefined as never, undefined as never));

@@ -7,7 +7,7 @@
  */
 import type { AnyActorLogic } from 'xstate';
 import type { EventQueue } from './event-queue.ts';
-import { FORK_RESETS, forkSafe } from './fork-graph.ts';
+import { FORK_RESETS, forkBlank, forkSafe } from './fork-graph.ts';
 import type { Logger } from './logger.ts';
 import type { Network } from './network.ts';
 import type { RandomStream } from './random.ts';
@@ -83,3 +83,4 @@ export class PortImpl implements ActorPort {
 }
 // the child logger is made again on first use in a fork, from the fork's own logger
 (PortImpl.prototype as unknown as Record<symbol, readonly string[]>)[FORK_RESETS] = ['logger'];
+forkBlank(PortImpl, () => new PortImpl(undefined as never, '', 0));

@@ -23,6 +23,7 @@ import type { AnyActorRef, InspectionEvent, Observer, Subscription } from 'xstat
 import type { PortImpl } from './actor-port.ts';
 import { KernelInputError } from './errors.ts';
 import type { EventQueue, ScheduledEvent } from './event-queue.ts';
+import { BLANK, forkBlank } from './fork-graph.ts';
 import type { Incarnation } from './incarnation.ts';
 import {
   type CompiledMachine,
@@ -72,7 +73,7 @@ const paramsOf = (spec: { params: unknown; paramsFn: boolean }, context: unknown
 export class CompiledIncarnation implements Incarnation {
   readonly engine = 'compiled';
   context: any;
-  leaf: Leaf;
+  leaf!: Leaf;
   private timers: (ScheduledEvent | undefined)[] | undefined = undefined;
   private status: 'active' | 'error' | 'stopped' = 'active';
   private error: unknown = undefined;
@@ -82,7 +83,7 @@ export class CompiledIncarnation implements Incarnation {
   // the state as of the last completed step: what getSnapshot() shows while a step is under way
   // (xstate's actor.getSnapshot() shows its snapshot of before the step until the step ends)
   private shownContext: any = undefined;
-  private shownLeaf: Leaf;
+  private shownLeaf!: Leaf;
   /** an observer's error, held until the host has folded the step (then it is thrown) */
   private observerError: { error: unknown } | undefined = undefined;
   private mailbox: EventObject[] | undefined = undefined;
@@ -100,6 +101,7 @@ export class CompiledIncarnation implements Incarnation {
     input: unknown,
     private readonly port: PortImpl,
   ) {
+    if ((cm as unknown) === BLANK) return; // a fork's blank copy (forkBlank below): the fork fills in every field
     this.leaf = cm.initial;
     this.shownLeaf = cm.initial;
     const initEvent = { type: INIT, input };
@@ -499,3 +501,5 @@ export class CompiledIncarnation implements Incarnation {
     this.host.system._sendInspectionEvent(ev);
   }
 }
+
+forkBlank(CompiledIncarnation, () => new CompiledIncarnation(BLANK as never, undefined as never, '', undefined, undefined as never));

@@ -19,6 +19,7 @@
  * this without end.
  */
 import { checkInteger, checkNonNegative, KernelInputError, LivelockError } from './errors.ts';
+import { forkBlank } from './fork-graph.ts';
 
 declare const scheduledBrand: unique symbol;
 /**
@@ -355,3 +356,6 @@ export class EventQueue {
     return err;
   }
 }
+
+// a fork copies the queue into an instance the constructor made (fork-graph.ts, forkBlank)
+forkBlank(EventQueue, () => new EventQueue());

@@ -22,7 +22,7 @@ import { copyGraph, findUnforkable, NotForkableError } from './fork-graph.ts';
 import { createLogger } from './logger.ts';
 import { loggingOf, type Simulation } from './simulation.ts';
 
-export { bindForFork, FORK_RESETS, forkSafe, NotForkableError, shareAcrossForks } from './fork-graph.ts';
+export { BLANK, bindForFork, FORK_RESETS, forkBlank, forkSafe, NotForkableError, shareAcrossForks } from './fork-graph.ts';
 
 function enginesProblem(sim: Simulation): string | undefined {
   const host = sim.actors as ActorHost;

@@ -19,8 +19,10 @@ export {
 export { KernelInputError, LivelockError, StampedeError, StampedeInputError, StampedeRunError } from './errors.ts';
 export { EventQueue, type EventQueueOptions, type ScheduledEvent } from './event-queue.ts';
 export {
+  BLANK,
   bindForFork,
   FORK_RESETS,
+  forkBlank,
   forkSafe,
   forkSimulation,
   NotForkableError,

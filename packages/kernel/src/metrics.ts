@@ -9,7 +9,7 @@
  */
 import { checkId, checkInteger, checkPositive, KernelInputError } from './errors.ts';
 import type { EventQueue } from './event-queue.ts';
-import { bindForFork } from './fork-graph.ts';
+import { BLANK, bindForFork, forkBlank } from './fork-graph.ts';
 
 export interface MetricsOptions {
   /** Time between samples, in virtual ms. @defaultValue 1000 */
@@ -140,6 +140,11 @@ export class Metrics {
   private readonly startMs: number;
 
   constructor(queue: EventQueue, options: MetricsOptions = {}) {
+    if ((queue as unknown) === BLANK) {
+      // a fork's blank copy (forkBlank below): the fork fills in every field
+      this.intervalMs0 = this.intervalMs = this.maxSamples = this.nextSampleMs = this.startMs = 0;
+      return;
+    }
     this.intervalMs0 = checkPositive('createSimulation', 'metrics.sampleIntervalMs', options.sampleIntervalMs ?? 1000);
     this.intervalMs = this.intervalMs0;
     const max = checkInteger('createSimulation', 'metrics.maxSamples', options.maxSamples ?? 8192, 16);
@@ -245,3 +250,9 @@ export class Metrics {
     this.intervalMs *= 2;
   }
 }
+
+// a fork copies the instruments into instances the constructors made (fork-graph.ts, forkBlank)
+forkBlank(CounterImpl, () => new CounterImpl(''));
+forkBlank(GaugeImpl, () => new GaugeImpl(''));
+forkBlank(HistogramImpl, () => new HistogramImpl(''));
+forkBlank(Metrics, () => new Metrics(BLANK as never));

@@ -11,7 +11,7 @@
 import { type Observable, Subject } from 'rxjs';
 import { checkNonNegative, checkProbability, KernelInputError } from './errors.ts';
 import type { EventQueue } from './event-queue.ts';
-import { bindForFork } from './fork-graph.ts';
+import { bindForFork, forkBlank } from './fork-graph.ts';
 import type { RandomStream } from './random.ts';
 import type { DropReason } from './trace.ts';
 
@@ -209,3 +209,6 @@ export class Network {
     this.target.dropped(env, reason);
   }
 }
+
+// a fork copies the network into an instance the constructor made (fork-graph.ts, forkBlank)
+forkBlank(Network, () => new Network(undefined as never, undefined as never, undefined as never));

@@ -12,6 +12,7 @@
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { checkId, checkInteger, checkNonNegative, checkPositive, KernelInputError } from './errors.ts';
+import { forkBlank } from './fork-graph.ts';
 
 type Generator = ReturnType<typeof xoroshiro128plus>;
 
@@ -141,6 +142,10 @@ export class RandomStream {
     return Math.min(capMs, baseMs + (hi - baseMs) * uniformFloat64(this.gen));
   }
 }
+
+// a fork copies streams mid-sequence (the generator's four words): into instances the constructors made
+forkBlank(RandomStream, () => new RandomStream(0, ''));
+forkBlank((xoroshiro128plus(0) as object).constructor as new () => unknown, () => xoroshiro128plus(0));
 
 /** The root stream of a run. The seed must be a 32-bit unsigned integer. */
 export function createRandom(seed: number): RandomStream {

@@ -10,7 +10,7 @@ import type { AnyActorLogic, AnyActorRef } from 'xstate';
 import { ActorHost, type ActorPort, type Actors, hostOfSystem, type SpawnOptions } from './actor-host.ts';
 import { checkInteger, checkNonNegative, KernelInputError } from './errors.ts';
 import { EventQueue } from './event-queue.ts';
-import { bindForFork, FORK_RESETS } from './fork-graph.ts';
+import { bindForFork, FORK_RESETS, forkBlank } from './fork-graph.ts';
 import type { EngineName } from './incarnation.ts';
 import { createLogger, type Logger, type LoggingOptions } from './logger.ts';
 import { Metrics, type MetricsOptions } from './metrics.ts';
@@ -119,6 +119,7 @@ class SimulationImpl implements Simulation {
   }
 }
 (SimulationImpl.prototype as unknown as Record<symbol, readonly string[]>)[FORK_RESETS] = ['schedulerCache', 'clockCache'];
+forkBlank(SimulationImpl, () => new SimulationImpl(0, 'compiled', ...([] as unknown as [never, never, never, never, never, never, never])));
 
 /** @internal how a simulation's logger was made, so that a fork makes its own the same way */
 export const loggingOf = new WeakMap<Simulation, LoggingOptions>();

@@ -6,7 +6,9 @@
  * covers virtual time, actor ids, event types and state values only: never
  * xstate session ids (a process-wide counter) or anything from the wall clock.
  */
+
 import { type Observable, Subject } from 'rxjs';
+import { forkBlank } from './fork-graph.ts';
 import { hashString } from './random.ts';
 
 export type TraceRecord =
@@ -95,3 +97,6 @@ export const TRACE_DELIVER = 1;
 export const TRACE_DROP = 2;
 export const TRACE_STATE = 3;
 export const TRACE_LIFECYCLE = 4;
+
+// a fork copies the trace into an instance the constructor made (fork-graph.ts, forkBlank)
+forkBlank(Trace, () => new Trace());

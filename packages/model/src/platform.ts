@@ -10,6 +10,7 @@ import {
   bindForFork,
   createSimulation,
   type EngineName,
+  forkBlank,
   forkSafe,
   type LoggingOptions,
   type ScheduledEvent,
@@ -65,6 +66,8 @@ export class PlatformImpl implements Platform {
     );
   }
 }
+
+forkBlank(PlatformImpl, () => new PlatformImpl(undefined as never, undefined as never, [], 0));
 
 /** @internal what one timeline event does when its time comes (data in the queue: a fork copies it) */
 export const fireTimelineEvent = forkSafe((t: { state: PlatformState; event: TimelineEvent }): void => {

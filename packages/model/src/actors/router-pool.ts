@@ -24,6 +24,7 @@
  * Netty's default of 2 × maxConnections for it (`PooledConnectionProvider.PoolFactory`;
  * the topology gives a count).
  */
+import { BLANK, forkBlank } from '@stampede/kernel';
 import type { RequestKind, RestOp } from '../messages.ts';
 import type { PoolParams } from '../params.ts';
 import type { PlatformState } from '../platform-state.ts';
@@ -69,6 +70,7 @@ export class RouterPool {
     private readonly platform: PlatformState,
   ) {
     this.params = params;
+    if ((params as unknown) === BLANK) return; // a fork's blank copy (forkBlank below): the fork fills in every field
     if (params.mode === 'fixed') platform.signals.slotCapacity.add(params.maxConnections);
   }
 
@@ -237,3 +239,6 @@ export class RouterPool {
     }
   }
 }
+
+// a fork copies pools into instances the constructor made (the kernel's forkBlank: no second hidden class on the hot path)
+forkBlank(RouterPool, () => new RouterPool(BLANK as never, undefined as never));
