@@ -70,8 +70,8 @@ export function shareAcrossForks<T extends object>(obj: T): T {
 /** The argument a constructor gets when `forkBlank` makes a blank instance: it returns before touching anything. */
 export const BLANK: unique symbol = Symbol('stampede.forkBlankInstance');
 
-export function forkBlank(constructor: abstract new (...args: any[]) => unknown, make: () => object): void {
-  blanks.set(constructor.prototype as object, make);
+export function forkBlank(cls: abstract new (...args: any[]) => unknown, make: () => object): void {
+  blanks.set(cls.prototype as object, make);
 }
 
 /**
