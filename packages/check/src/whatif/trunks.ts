@@ -13,8 +13,8 @@
 import { type EngineName, whyNotForkable } from '@stampede/kernel';
 import { buildPlatform, forkPlatform, type Platform, type PlatformParams } from '@stampede/model';
 
-/** Snapshots kept per trunk; past this the least recently used goes (each holds a whole simulation). */
-export const MAX_SNAPSHOTS_PER_TRUNK = 6;
+/** Snapshots kept per trunk; past this the least recently used goes (each holds a whole simulation: about 6 MB for the 2,000-delegate incident). */
+export const MAX_SNAPSHOTS_PER_TRUNK = 16;
 /** Trunks kept per thread (one whatif uses two: the run as written and the run the oracle judges). */
 const MAX_TRUNKS = 4;
 
