@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { assign, setup } from 'xstate';
-import { createSimulation, forkSimulation, NotForkableError, portOf, whyNotForkable } from '../src/index.ts';
+import {
+  bindForFork,
+  createSimulation,
+  forkSafe,
+  forkSimulation,
+  NotForkableError,
+  portOf,
+  type Simulation,
+  whyNotForkable,
+} from '../src/index.ts';
 
 // a ping-pong pair with random latency and an after-timer: exercises the queue, the network, ports and random streams
 const pinger = setup({
@@ -89,6 +98,48 @@ describe('forkSimulation', () => {
     expect(whyNotForkable(sim)).toMatch(/^sim\.queue\.sFn\[\d+\]: function .* holds state a fork cannot copy/);
     expect(() => forkSimulation(sim)).toThrow(/cannot fork: fork\.sim\.queue\.sFn\[\d+\]/);
     expect(n).toBe(0);
+  });
+
+  it('your own callbacks fork when they are forkSafe (state in the argument) or bound with bindForFork', () => {
+    const inject = forkSafe((a: { sim: Simulation; to: string }) => a.sim.send('ops', a.to, { type: 'PING' }));
+    // an advance hook bound to a record of its own: it notes the last time the clock moved to
+    const note = function (this: { lastMs: number }, _fromMs: number, toMs: number) {
+      this.lastMs = toMs;
+    };
+    const setUp = () => {
+      const sim = pair(9);
+      sim.queue.schedule(30_000, inject, { sim, to: 'b' });
+      const c = { lastMs: 0 };
+      sim.queue.onAdvance(bindForFork(note, c));
+      return { sim, c };
+    };
+    const whole = setUp();
+    whole.sim.runUntil(60_000);
+    const { sim: parent, c } = setUp();
+    parent.runUntil(10_000);
+    const { sim: fork, carry } = forkSimulation(parent, c);
+    fork.runUntil(60_000);
+    // the scheduled injection fired in the fork, to the fork's own actors; the bound hook wrote to the fork's own copy
+    expect(fork.trace.hash).toBe(whole.sim.trace.hash);
+    expect([carry.lastMs, c.lastMs]).toEqual([60_000, 10_000]);
+  });
+
+  it('refuses while someone subscribes to an actor’s snapshots, naming the subscriber', () => {
+    const sim = pair(1);
+    const sub = sim.actors.snapshots$('a').subscribe(() => {});
+    expect(whyNotForkable(sim)).toMatch(/observers/);
+    sub.unsubscribe();
+    expect(whyNotForkable(sim)).toBeUndefined();
+  });
+
+  it('copies are instances of the same classes as the originals', () => {
+    const sim = pair(1);
+    sim.runUntil(1_000);
+    const fork = forkSimulation(sim).sim;
+    expect(fork.queue.constructor).toBe(sim.queue.constructor);
+    expect(fork.random.constructor).toBe(sim.random.constructor);
+    expect(fork.queue).not.toBe(sim.queue);
+    expect(fork.random.next()).toBe(sim.random.next());
   });
 
   it('a simulation as built is forkable', () => {
