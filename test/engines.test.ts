@@ -460,7 +460,7 @@ function observe(platform: Platform, engine: EngineName, errors: string[]): unkn
     const snap = sim.actors.get(id).getSnapshot() as { value: unknown; context: unknown; status: string };
     return { id, value: plain(snap.value), status: snap.status, context: plain(snap.context, opaque) };
   });
-  const { sim: _sim, params: _params, ...rest } = state;
+  const { params: _params, ...rest } = state;
   return {
     now: sim.now,
     fired: sim.queue.fired,

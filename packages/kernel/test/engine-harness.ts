@@ -22,6 +22,8 @@ export function plain(v: unknown, opaque?: ReadonlyMap<object, string>, stack: S
   const o = v as Record<string, unknown>;
   if (typeof o.send === 'function' && typeof o.getSnapshot === 'function') return `[actor ${String(o.id)}]`;
   if (typeof o.root === 'object' && typeof o.implementations === 'object') return `[machine ${String(o.id)}]`;
+  // an actor's kernel port (an actor may keep its own in its context): the kernel's, not the actor's state
+  if (typeof o.send === 'function' && typeof o.spawn === 'function' && typeof o.stop === 'function') return `[port ${String(o.id)}]`;
   stack.add(v);
   try {
     if (Array.isArray(v)) return v.map((x) => plain(x, opaque, stack));

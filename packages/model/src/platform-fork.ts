@@ -109,7 +109,7 @@ export function forkPlatform(platform: Platform, params: PlatformParams): Platfo
     for (let k = 0; k < count; k++) {
       const event = params.timeline[j + k]!;
       const seq = lo + (k + 1) / (count + 1);
-      timeline.push({ event, seq, handle: queue.scheduleAtPlace(event.atMs, seq, fireTimelineEvent, { state: fork.state, event }) });
+      timeline.push({ event, seq, handle: queue.scheduleAtPlace(event.atMs, seq, fireTimelineEvent, { state: fork.state, sim: fork.sim, event }) });
     }
     j = end;
   }

@@ -71,7 +71,6 @@ export interface AdmissionBucket {
 
 export interface PlatformState {
   readonly params: PlatformParams;
-  readonly sim: Simulation;
   readonly signals: Signals;
   /** ids of ready router pods that take new connections, in creation order */
   readyRouters: string[];
@@ -149,7 +148,6 @@ export function createSignals(sim: Simulation): Signals {
 export function createPlatformState(params: PlatformParams, sim: Simulation, signals: Signals = createSignals(sim)): PlatformState {
   return {
     params,
-    sim,
     signals,
     readyRouters: [],
     readyManagers: [],

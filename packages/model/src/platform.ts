@@ -70,11 +70,11 @@ export class PlatformImpl implements Platform {
 forkBlank(PlatformImpl, () => new PlatformImpl(undefined as never, undefined as never, [], 0));
 
 /** @internal what one timeline event does when its time comes (data in the queue: a fork copies it) */
-export const fireTimelineEvent = forkSafe((t: { state: PlatformState; event: TimelineEvent }): void => {
-  const { state, event } = t;
-  state.timelineLog.push([state.sim.now, describeEvent(event)]);
-  state.sim.logger.info({ actor: 'timeline' }, describeEvent(event));
-  apply(state, event);
+export const fireTimelineEvent = forkSafe((t: { state: PlatformState; sim: Simulation; event: TimelineEvent }): void => {
+  const { state, sim, event } = t;
+  state.timelineLog.push([sim.now, describeEvent(event)]);
+  sim.logger.info({ actor: 'timeline' }, describeEvent(event));
+  apply(state, sim, event);
 });
 
 const updateReadyGauges = (state: PlatformState): void => {
@@ -142,7 +142,7 @@ export function buildPlatform(params: PlatformParams, seed: number, options: Bui
   const timelineStartSeq = sim.queue.nextSeq;
   const timeline = params.timeline.map((event) => {
     const seq = sim.queue.nextSeq;
-    return { event, seq, handle: sim.queue.schedule(event.atMs, fireTimelineEvent, { state, event }) };
+    return { event, seq, handle: sim.queue.schedule(event.atMs, fireTimelineEvent, { state, sim, event }) };
   });
   sim.queue.onAdvance(bindForFork(updateReadyGauges, undefined, state));
   return new PlatformImpl(sim, state, timeline, timelineStartSeq);
@@ -152,8 +152,7 @@ function controllerOf(target: 'router' | 'manager'): string {
   return target === 'router' ? ROUTER_CONTROLLER : MANAGER_CONTROLLER;
 }
 
-function apply(state: PlatformState, event: TimelineEvent): void {
-  const sim = state.sim;
+function apply(state: PlatformState, sim: Simulation, event: TimelineEvent): void {
   switch (event.kind) {
     case 'rollout':
       sim.send('timeline', controllerOf(event.target), { type: 'ROLLOUT', pool: event.pool, label: event.label } as never, {

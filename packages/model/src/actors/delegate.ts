@@ -36,6 +36,8 @@ interface Task {
 interface DelegateContext {
   platform: PlatformState;
   startAtMs: number;
+  /** from the start of this incarnation to startAtMs (read where the port is at hand: a delay function gets no self) */
+  startDelayMs: number;
   registerReq: number;
   registerRouter: string | undefined;
   wsReq: number;
@@ -74,7 +76,7 @@ function endTask(ctx: DelegateContext, self: Self, taskId: number, outcome: 'com
 export const delegate = setup({
   types: { context: {} as DelegateContext, input: {} as DelegateInput, events: {} as DelegateEvent },
   delays: {
-    startDelay: ({ context }) => Math.max(0, context.startAtMs - context.platform.sim.now),
+    startDelay: ({ context }) => context.startDelayMs,
     livenessRestart: ({ context }) => context.livenessDelayMs,
     restTimeout: ({ context }) => context.platform.params.delegates.restClientTimeoutMs,
     registrationRetry: ({ context }) => context.platform.params.delegates.registrationRetryMs,
@@ -223,9 +225,10 @@ export const delegate = setup({
   },
 }).createMachine({
   id: 'delegate',
-  context: ({ input }) => ({
+  context: ({ input, self }) => ({
     platform: input.platform,
     startAtMs: input.startAtMs,
+    startDelayMs: Math.max(0, input.startAtMs - portOf(self).now),
     registerReq: -1,
     registerRouter: undefined,
     wsReq: -1,

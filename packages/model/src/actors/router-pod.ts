@@ -30,6 +30,8 @@ export interface RouterPodInput {
 
 interface RouterContext {
   platform: PlatformState;
+  /** the pod's kernel port: virtual time, and what its send is bound to */
+  port: ActorPort;
   controller: string;
   pool: RouterPool;
   /** open sockets by client */
@@ -107,7 +109,7 @@ function finish(ctx: RouterContext, self: string, send: Send, req: PoolRequest, 
       ctx.abandonedByManager.set(req.manager!, (ctx.abandonedByManager.get(req.manager!) ?? 0) + 1);
       const idleMs = pool.params.maxIdleTimeMs;
       const pin = ++ctx.nextPin;
-      const now = ctx.platform.sim.now;
+      const now = ctx.port.now;
       ctx.pins.set(pin, { manager: req.manager!, client: req.client, atMs: now, releaseAtMs: idleMs > 0 ? now + idleMs : undefined });
       if (idleMs > 0) send(self, { type: 'ABANDONED_RELEASE', manager: req.manager!, client: req.client, pin }, idleMs);
       return;
@@ -313,7 +315,7 @@ export const routerPod = setup({
       if (event.pin !== undefined) {
         const pin = context.pins.get(event.pin);
         // gone with its manager pod, or evicted by another timer (a reload of maxIdleTime moved or cancelled this one)
-        if (pin === undefined || pin.releaseAtMs === undefined || context.platform.sim.now < pin.releaseAtMs - 1e-6) return;
+        if (pin === undefined || pin.releaseAtMs === undefined || context.port.now < pin.releaseAtMs - 1e-6) return;
         context.pins.delete(event.pin);
       }
       context.abandonedByManager.set(event.manager, left - 1);
@@ -329,7 +331,7 @@ export const routerPod = setup({
       if (settings.maxIdleTimeMs !== undefined) {
         // idle eviction measures each pinned socket's idle time (since it was pinned: it carries nothing) against the
         // new maxIdleTime: those idle longer go at once, the others when they reach it; 0 evicts none any more
-        const now = context.platform.sim.now;
+        const now = context.port.now;
         const send = sender(context, self);
         for (const [id, pin] of context.pins) {
           pin.releaseAtMs = settings.maxIdleTimeMs > 0 ? pin.atMs + settings.maxIdleTimeMs : undefined;
@@ -383,10 +385,11 @@ export const routerPod = setup({
   },
 }).createMachine({
   id: 'router-pod',
-  context: ({ input }) => ({
+  context: ({ input, self }) => ({
     platform: input.platform,
+    port: portOf(self),
     controller: input.controller,
-    pool: new RouterPool(input.pool, input.platform),
+    pool: new RouterPool(input.pool, input.platform, portOf(self)),
     sessions: new Map(),
     abandonedByManager: new Map(),
     pins: new Map(),

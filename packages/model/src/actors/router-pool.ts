@@ -68,6 +68,8 @@ export class RouterPool {
   constructor(
     params: PoolParams,
     private readonly platform: PlatformState,
+    /** virtual time, for the violations' messages: the router pod's port */
+    private readonly clock: { readonly now: number },
   ) {
     this.params = params;
     if ((params as unknown) === BLANK) return; // a fork's blank copy (forkBlank below): the fork fills in every field
@@ -168,7 +170,7 @@ export class RouterPool {
     }
     if (this.params.mode === 'fixed' && this.occupied > this.params.maxConnections) {
       this.platform.violations.push(
-        `pool occupancy ${this.occupied} exceeds maxConnections ${this.params.maxConnections} at ${this.platform.sim.now} ms`,
+        `pool occupancy ${this.occupied} exceeds maxConnections ${this.params.maxConnections} at ${this.clock.now} ms`,
       );
     }
   }
@@ -195,7 +197,7 @@ export class RouterPool {
   releaseAbandoned(): void {
     this.abandoned--;
     this.platform.signals.slotsAbandoned.add(-1);
-    if (this.abandoned < 0) this.platform.violations.push(`abandoned slot count went negative at ${this.platform.sim.now} ms`);
+    if (this.abandoned < 0) this.platform.violations.push(`abandoned slot count went negative at ${this.clock.now} ms`);
   }
 
   /** The upstream of an open socket went away: its slot turns stale until released. */
@@ -216,7 +218,7 @@ export class RouterPool {
   releaseStale(count: number): void {
     this.stale -= count;
     this.platform.signals.slotsStale.add(-count);
-    if (this.stale < 0) this.platform.violations.push(`stale slot count went negative at ${this.platform.sim.now} ms`);
+    if (this.stale < 0) this.platform.violations.push(`stale slot count went negative at ${this.clock.now} ms`);
   }
 
   /** Frees the slot `req` holds. */
@@ -235,10 +237,10 @@ export class RouterPool {
       s.slotsSetup.add(-1);
     }
     if (this.rest < 0 || this.websocket < 0 || this.inSetup < 0) {
-      this.platform.violations.push(`a slot count went negative at ${this.platform.sim.now} ms`);
+      this.platform.violations.push(`a slot count went negative at ${this.clock.now} ms`);
     }
   }
 }
 
 // a fork copies pools into instances the constructor made (the kernel's forkBlank: no second hidden class on the hot path)
-forkBlank(RouterPool, () => new RouterPool(BLANK as never, undefined as never));
+forkBlank(RouterPool, () => new RouterPool(BLANK as never, undefined as never, undefined as never));
