@@ -132,6 +132,30 @@ describe('a what-if branch', () => {
     expect(trunks.counts).toEqual({ trunksBuilt: 1, snapshotsTaken: 0, branchesForked: 1 });
   });
 
+  it.each([
+    // found in review: the judged run can end after the run does, or after one of the file's rollbacks
+    [
+      'the judgement ends after the run (no rollback, action at 60:00)',
+      (t: string) => t.replace(/ {2}- at: 52m\n {4}rollback: router\n {4}label: .*\n/, ''),
+      60,
+    ],
+    [
+      'the file’s rollback comes before the judgement ends (at 20:00)',
+      (t: string) => t.replace('- at: 52m\n    rollback: router', '- at: 20m\n    rollback: router'),
+      15,
+    ],
+  ])('forked equals from scratch when %s', (_name, edit, minute) => {
+    const edited = edit(text);
+    expect(edited).not.toBe(text);
+    const plan = planWhatif(readTopologyYaml(edited, SMALL), SMALL, minute * MIN, ['{kill: router, count: 1}']);
+    const b = plan.branches[0]!;
+    for (const job of [
+      { index: 0, params: b.params, judged: b.judged, atMs: minute * MIN, seed: 1, engine: 'compiled' as const, withRun: true },
+      { index: -1, params: plan.asWritten, judged: plan.asWritten, atMs: undefined, seed: 1, engine: 'compiled' as const, withRun: true },
+    ])
+      expect(runBranch({ ...job, trunk: plan.asWritten }, new Trunks(), new ControlRuns())).toEqual(runBranch(job));
+  });
+
   it('on the xstate engine a branch re-runs its prefix and says why', () => {
     const plan = planWhatif(doc, SMALL, 15 * MIN, ['{rollback: router}']);
     const b = plan.branches[0]!;

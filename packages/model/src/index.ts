@@ -35,7 +35,7 @@ export {
 } from './kube/rolling-update.ts';
 export type * from './params.ts';
 export { type BuildOptions, buildPlatform, connectedFraction, MANAGER_CONTROLLER, type Platform, ROUTER_CONTROLLER } from './platform.ts';
-export { forkPlatform } from './platform-fork.ts';
+export { forkPlatform, whyNotBranch } from './platform-fork.ts';
 export { continueRun, type Impact, type RunOptions, type RunResult, type RunSummary, runPlatform } from './run.ts';
 export { ACTION_ITEMS, prod4ElasticBaseline, prod4Incident, prod4Mitigated, type ScenarioOptions, steadyStateLimit } from './scenarios.ts';
 export { STORM_CONNECTED_FRACTION_BELOW, stormStartOf } from './storm.ts';

@@ -24,7 +24,7 @@ import { fireTimelineEvent, type Platform, PlatformImpl } from './platform.ts';
 
 const key = (e: TimelineEvent): string => JSON.stringify(e);
 
-/** The longest common subsequence of two timelines: pairs [index in a, index in b], in order. */
+/** The longest common subsequence of two lists: pairs [index in a, index in b], in order. */
 function matched(a: readonly string[], b: readonly string[]): [number, number][] {
   const n = a.length;
   const m = b.length;
@@ -45,74 +45,108 @@ function rest(params: PlatformParams): string {
   return JSON.stringify({ ...params, name: '', timeline: [] });
 }
 
+interface BranchPlan {
+  /** for each event of the branch's timeline, the index of the platform's event it is, or undefined: added */
+  parentOf: (number | undefined)[];
+  /** the platform's timeline events the branch leaves out */
+  left: number[];
+}
+
 /**
- * A copy of `platform` that runs on as `params` would from scratch. `params` must be the platform's own parameters
- * but for the timeline (and the name): timeline events may be added at or after the platform's next instant (run the
- * platform with `sim.queue.runBefore(T)` to branch at T) and removed when they have not happened yet. The platform
- * itself is left as it was, to run on or to fork again.
+ * Which of the platform's timeline events the branch keeps, leaves out and adds. Only the order of events at one
+ * instant matters (events at different times are ordered by time), so the two timelines are matched instant by
+ * instant: the longest common subsequence of that instant's events, in list order.
  */
-export function forkPlatform(platform: Platform, params: PlatformParams): Platform {
+function planBranch(platform: Platform, params: PlatformParams): BranchPlan | string {
   const parentParams = platform.state.params;
   if (rest(params) !== rest(parentParams)) {
     const differs = Object.keys(params).find(
       (k) => k !== 'timeline' && k !== 'name' && JSON.stringify((params as never)[k]) !== JSON.stringify((parentParams as never)[k]),
     );
-    throw new StampedeInputError(
-      `forkPlatform: a branch may change only the timeline, but '${differs}' differs from the platform's; run that topology from scratch`,
-    );
+    return `a branch may change only the timeline, but '${differs}' differs from the platform's; run that topology from scratch`;
   }
   const sim = platform.sim;
-  const parentKeys = platform.timeline.map((t) => key(t.event));
-  const branchKeys = params.timeline.map(key);
-  const pairs = matched(parentKeys, branchKeys);
-  const keptParent = new Set(pairs.map(([i]) => i));
-  const parentOf = new Map(pairs.map(([i, j]) => [j, i]));
-
-  for (let i = 0; i < platform.timeline.length; i++) {
-    if (keptParent.has(i)) continue;
+  if (sim.now > params.durationMs)
+    return `the platform has run to ${sim.now} ms, past the end of the run (${params.durationMs} ms): nothing is left to branch`;
+  const instants = new Map<number, { parent: number[]; branch: number[] }>();
+  const at = (t: number) => {
+    let g = instants.get(t);
+    if (g === undefined) instants.set(t, (g = { parent: [], branch: [] }));
+    return g;
+  };
+  platform.timeline.forEach((t, i) => {
+    at(t.event.atMs).parent.push(i);
+  });
+  params.timeline.forEach((e, j) => {
+    at(e.atMs).branch.push(j);
+  });
+  const parentOf: (number | undefined)[] = params.timeline.map(() => undefined);
+  const left: number[] = [];
+  for (const { parent, branch } of instants.values()) {
+    const pairs = matched(
+      parent.map((i) => key(platform.timeline[i]!.event)),
+      branch.map((j) => key(params.timeline[j]!)),
+    );
+    for (const [a, b] of pairs) parentOf[branch[b]!] = parent[a]!;
+    const kept = new Set(pairs.map(([a]) => parent[a]!));
+    for (const i of parent) if (!kept.has(i)) left.push(i);
+  }
+  for (const i of left) {
     const t = platform.timeline[i]!;
-    if (!sim.queue.isPending(t.handle)) {
-      throw new StampedeInputError(
-        `forkPlatform: the branch leaves out '${key(t.event)}', which already happened (at ${t.event.atMs} ms, the platform is at ${sim.now} ms)`,
-      );
-    }
+    if (!sim.queue.isPending(t.handle))
+      return `the branch leaves out or moves '${key(t.event)}', which already happened (at ${t.event.atMs} ms, the platform is at ${sim.now} ms)`;
   }
-  for (let j = 0; j < params.timeline.length; j++) {
-    if (parentOf.has(j)) continue;
-    const e = params.timeline[j]!;
-    if (!(e.atMs > sim.now || sim.queue.fired === 0)) {
-      throw new StampedeInputError(
-        `forkPlatform: the branch adds '${key(e)}' at ${e.atMs} ms, but the platform has run to ${sim.now} ms; run it with sim.queue.runBefore(${e.atMs}) to branch there`,
-      );
-    }
-  }
+  const early = params.timeline.find((e, j) => parentOf[j] === undefined && !(e.atMs > sim.now || sim.queue.fired === 0));
+  if (early !== undefined)
+    return `the branch adds '${key(early)}' at ${early.atMs} ms, but the platform has run to ${sim.now} ms; run it with sim.queue.runBefore(${early.atMs}) to branch there`;
+  return { parentOf, left };
+}
 
-  const { carry } = forkSimulation(sim, platform);
+/**
+ * Why `platform` cannot be branched into `params` now (see forkPlatform), or undefined when it can. The fork of the
+ * simulation itself may still be refused (kernel: whyNotForkable).
+ */
+export function whyNotBranch(platform: Platform, params: PlatformParams): string | undefined {
+  const plan = planBranch(platform, params);
+  return typeof plan === 'string' ? plan : undefined;
+}
+
+/**
+ * A copy of `platform` that runs on as `params` would from scratch. `params` must be the platform's own parameters
+ * but for the timeline (and the name): timeline events may be added after the platform's clock (run the platform with
+ * `sim.queue.runBefore(T)` to branch at T) and removed when they have not happened yet. The platform itself is left as
+ * it was, to run on or to fork again. `params` is kept as given: do not change it afterwards.
+ */
+export function forkPlatform(platform: Platform, params: PlatformParams): Platform {
+  const plan = planBranch(platform, params);
+  if (typeof plan === 'string') throw new StampedeInputError(`forkPlatform: ${plan}`);
+  const { carry } = forkSimulation(platform.sim, platform);
   const fork = carry as PlatformImpl;
   const queue = fork.sim.queue;
-  for (let i = 0; i < platform.timeline.length; i++) if (!keptParent.has(i)) queue.cancel(fork.timeline[i]!.handle);
-  // each added event's place: after the kept timeline event before it in the list (or where the timeline starts),
-  // in (that place, that place + 1); a run from scratch gives the next kept event the next sequence number or a later one
-  const timeline: Platform['timeline'][number][] = [];
-  let lo = fork.timelineStartSeq - 1;
-  for (let j = 0; j < params.timeline.length; ) {
-    const i = parentOf.get(j);
-    if (i !== undefined) {
-      timeline.push(fork.timeline[i]!);
-      lo = fork.timeline[i]!.seq;
-      j++;
-      continue;
-    }
-    let end = j;
-    while (end < params.timeline.length && !parentOf.has(end)) end++;
-    const count = end - j;
-    for (let k = 0; k < count; k++) {
-      const event = params.timeline[j + k]!;
-      const seq = lo + (k + 1) / (count + 1);
-      timeline.push({ event, seq, handle: queue.scheduleAtPlace(event.atMs, seq, fireTimelineEvent, { state: fork.state, sim: fork.sim, event }) });
-    }
-    j = end;
+  for (const i of plan.left) queue.cancel(fork.timeline[i]!.handle);
+  // an added event goes between the kept events of its instant around it in the list (or the timeline's ends), runs
+  // of added events spread evenly: a run from scratch schedules the whole timeline at build, in list order, so among
+  // the events of one instant its place is after those listed before it and before those listed after
+  const seqs: (number | undefined)[] = plan.parentOf.map((i) => (i === undefined ? undefined : fork.timeline[i]!.seq));
+  const sameInstant = (j: number) => params.timeline.map((e, k) => [e, k] as const).filter(([e]) => e.atMs === params.timeline[j]!.atMs);
+  for (let j = 0; j < params.timeline.length; j++) {
+    if (seqs[j] !== undefined) continue;
+    const peers = sameInstant(j).map(([, k]) => k);
+    const at = peers.indexOf(j);
+    let start = at;
+    while (start > 0 && plan.parentOf[peers[start - 1]!] === undefined) start--;
+    let end = at;
+    while (end < peers.length && plan.parentOf[peers[end]!] === undefined) end++;
+    const lo = start > 0 ? seqs[peers[start - 1]!]! : fork.timelineStartSeq - 1;
+    const hi = end < peers.length ? seqs[peers[end]!]! : fork.timelineEndSeq;
+    for (let k = start; k < end; k++) seqs[peers[k]!] = lo + ((hi - lo) * (k - start + 1)) / (end - start + 1);
   }
+  const timeline: Platform['timeline'][number][] = params.timeline.map((event, j) => {
+    const i = plan.parentOf[j];
+    if (i !== undefined) return fork.timeline[i]!;
+    const seq = seqs[j]!;
+    return { event, seq, handle: queue.scheduleAtPlace(event.atMs, seq, fireTimelineEvent, { state: fork.state, sim: fork.sim, event }) };
+  });
   (fork.state as { params: PlatformParams }).params = params;
-  return new PlatformImpl(fork.sim, fork.state, timeline, fork.timelineStartSeq);
+  return new PlatformImpl(fork.sim, fork.state, timeline, fork.timelineStartSeq, fork.timelineEndSeq);
 }

@@ -39,6 +39,8 @@ export interface Platform {
   readonly timeline: readonly { readonly event: TimelineEvent; readonly handle: ScheduledEvent; readonly seq: number }[];
   /** @internal the place the first timeline event has (or would have) among the events of its instant */
   readonly timelineStartSeq: number;
+  /** @internal the place of the first event scheduled after the timeline at build: every added event goes before it */
+  readonly timelineEndSeq: number;
   /** rollout and timeline log: [virtual ms, what happened] */
   log(): [number, string][];
   /** delegates connected right now, as a fraction of the fleet (what the validation gate and the oracle watch) */
@@ -52,6 +54,7 @@ export class PlatformImpl implements Platform {
     readonly state: PlatformState,
     readonly timeline: Platform['timeline'],
     readonly timelineStartSeq: number,
+    readonly timelineEndSeq: number,
   ) {}
   connectedFraction(): number {
     return this.state.connectedList.length / this.state.params.delegates.count;
@@ -67,7 +70,7 @@ export class PlatformImpl implements Platform {
   }
 }
 
-forkBlank(PlatformImpl, () => new PlatformImpl(undefined as never, undefined as never, [], 0));
+forkBlank(PlatformImpl, () => new PlatformImpl(undefined as never, undefined as never, [], 0, 0));
 
 /** @internal what one timeline event does when its time comes (data in the queue: a fork copies it) */
 export const fireTimelineEvent = forkSafe((t: { state: PlatformState; sim: Simulation; event: TimelineEvent }): void => {
@@ -145,7 +148,7 @@ export function buildPlatform(params: PlatformParams, seed: number, options: Bui
     return { event, seq, handle: sim.queue.schedule(event.atMs, fireTimelineEvent, { state, sim, event }) };
   });
   sim.queue.onAdvance(bindForFork(updateReadyGauges, undefined, state));
-  return new PlatformImpl(sim, state, timeline, timelineStartSeq);
+  return new PlatformImpl(sim, state, timeline, timelineStartSeq, sim.queue.nextSeq);
 }
 
 function controllerOf(target: 'router' | 'manager'): string {

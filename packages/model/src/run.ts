@@ -13,7 +13,7 @@
  * the recovered fraction is no storm: `storm` is false, `stormStartMs` and
  * `timeToRecoverFromStormSec` undefined, and the summary says "no storm".
  */
-import type { EngineName, LoggingOptions, Series } from '@stampede/kernel';
+import { type EngineName, type LoggingOptions, type Series, StampedeInputError } from '@stampede/kernel';
 import type { PlatformParams } from './params.ts';
 import { buildPlatform, connectedFraction, type Platform } from './platform.ts';
 import { stormStartOf } from './storm.ts';
@@ -101,6 +101,10 @@ export function runPlatform(params: PlatformParams, options: RunOptions): RunRes
 export function continueRun(platform: Platform, options: RunOptions): RunResult {
   const { sim, state } = platform;
   const params = state.params;
+  if (sim.now > params.durationMs)
+    throw new StampedeInputError(
+      `continueRun: the platform has run to ${sim.now} ms, past the end of the run (${params.durationMs} ms); its summary would not be the run's`,
+    );
   const step = options.progressEveryMs ?? Math.max(params.sampleIntervalMs, params.durationMs / 100);
   // progress on a grid from 0, so that a run picked up part-way reports the same steps as one from the start
   for (let t = Math.min((Math.floor(sim.now / step) + 1) * step, params.durationMs); ; t = Math.min(t + step, params.durationMs)) {

@@ -8,7 +8,7 @@ import { forkSimulation, whyNotForkable } from '@stampede/kernel';
 import { describe, expect, it } from 'vitest';
 import type { PlatformParams } from '../src/params.ts';
 import { buildPlatform } from '../src/platform.ts';
-import { forkPlatform } from '../src/platform-fork.ts';
+import { forkPlatform, whyNotBranch } from '../src/platform-fork.ts';
 import { continueRun, runPlatform } from '../src/run.ts';
 import { prod4Incident } from '../src/scenarios.ts';
 import { parseTopology, type TopologyInput } from '../src/topology/index.ts';
@@ -117,6 +117,36 @@ describe('forkPlatform: a branch equals its run from scratch', () => {
     expect(forked).toEqual(runPlatform(branch, { seed: 2 }).summary);
   });
 
+  it('a fork of a fork that added events, adding more between them, keeps the order of a run from scratch', () => {
+    // found in review: places were spread over (lo, lo + 1), which a fractional lo (an added event) overruns
+    const A: Timeline[number] = { at: '10m', rollout: 'router', pool: { mode: 'fixed', maxConnections: 69 } };
+    const B: Timeline[number] = { at: '10m', rollout: 'manager' };
+    const C: Timeline[number] = { at: '25m', rollback: 'router' };
+    const K1: Timeline[number] = { at: '10m', kill: 'router', count: 1 };
+    const K2: Timeline[number] = { at: '10m', scale: 'manager', replicas: 5 };
+    const K3: Timeline[number] = { at: '10m', pause: 'manager' };
+    const short = (tl: Timeline) => incident(tl, (p) => (p.durationMs = 20 * MIN));
+    const parent = buildPlatform(short([A, B, C]), 1);
+    parent.sim.queue.runBefore(10 * MIN);
+    const first = forkPlatform(parent, short([A, K1, B, C]));
+    for (const tl of [
+      [A, K1, K2, B, C],
+      [A, K1, K2, K3, B, C],
+    ]) {
+      const branch = short(tl);
+      expect(continueRun(forkPlatform(first, branch), { seed: 1 }).summary).toEqual(runPlatform(branch, { seed: 1 }).summary);
+    }
+  });
+
+  it('an event moved before one that already happened: the alignment keeps what happened', () => {
+    // the file [kill at 5m, rollback at 25m]; the branch lists the rollback first: the same events, the kill kept
+    const kill: Timeline[number] = { at: '5m', kill: 'manager', count: 1 };
+    const file = incident([kill, ...STORM]);
+    const branch = incident([...STORM, kill]);
+    const { forked, scratch } = both(file, branch, 15 * MIN);
+    expect(forked).toEqual(scratch);
+  });
+
   it('with the autoscaler scaling on pool utilisation', () => {
     const tweak = (p: PlatformParams) => {
       p.router.autoscaling.metric = 'poolUtilization';
@@ -152,6 +182,14 @@ describe('forkPlatform: refusals', () => {
     const parent = buildPlatform(incident(STORM), 1);
     parent.sim.queue.runBefore(26 * MIN);
     expect(() => forkPlatform(parent, incident(STORM.slice(0, 2)))).toThrow(/already happened/);
+  });
+
+  it('refuses to branch (and continueRun to summarise) a platform run past its end', () => {
+    const file = incident(STORM);
+    const parent = buildPlatform(file, 1);
+    parent.sim.runUntil(31 * MIN);
+    expect(whyNotBranch(parent, file)).toMatch(/past the end of the run/);
+    expect(() => continueRun(parent, { seed: 1 })).toThrow(/past the end of the run/);
   });
 
   it('refuses a branch that changes more than the timeline', () => {

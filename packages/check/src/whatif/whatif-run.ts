@@ -14,7 +14,7 @@
  * configuration left behind) are run once per thread.
  */
 import type { EngineName } from '@stampede/kernel';
-import { continueRun, forkPlatform, type Impact, type PlatformParams, type RunResult, runPlatform } from '@stampede/model';
+import { continueRun, forkPlatform, type Impact, type PlatformParams, type RunResult, runPlatform, whyNotBranch } from '@stampede/model';
 import { ControlRuns } from '../control-runs.ts';
 import { judge, judgePlatform, type SustainingLoop, type Verdict, type VerdictKind } from '../oracle.ts';
 import { Trunks } from './trunks.ts';
@@ -89,12 +89,12 @@ export function runBranch(job: BranchJob, trunks: Trunks = threadTrunks, control
     if (judgedFork === undefined || typeof judgedFork === 'string') r = runPlatform(job.params, { seed, engine });
     else {
       // the run as written is the judged run plus the file's own rollbacks: when they all come after where the
-      // judgement stopped, it goes on from there (the oracle's minutes are not simulated twice); else from the trunk
-      const judgedKeys = new Set(job.judged.timeline.map((e) => JSON.stringify(e)));
-      const added = job.params.timeline.filter((e) => !judgedKeys.has(JSON.stringify(e)));
-      const fromJudged =
-        added.every((e) => e.atMs > judgedFork.sim.now) && job.params.timeline.length === job.judged.timeline.length + added.length;
-      const fork = fromJudged ? forkPlatform(judgedFork, job.params) : trunks.branch(job.trunk!, job.params, atMs ?? 0, seed, engine);
+      // judgement stopped (and it stopped before the run's end), it goes on from there, so the oracle's minutes are
+      // not simulated twice; else from the trunk
+      const fork =
+        whyNotBranch(judgedFork, job.params) === undefined
+          ? forkPlatform(judgedFork, job.params)
+          : trunks.branch(job.trunk!, job.params, atMs ?? 0, seed, engine);
       r = typeof fork === 'string' ? runPlatform(job.params, { seed, engine }) : continueRun(fork, { seed });
     }
     run = {
