@@ -193,7 +193,8 @@ export function judge(params: PlatformParams, seed: number, options: OracleOptio
 
 /**
  * Judges a platform already built, as it is (its timeline as it stands, rollbacks included): a branch forked part-way
- * through a run (forkPlatform) by `stampede whatif`. Same verdict as `judge` of its parameters with keepRollbacks.
+ * through a run (forkPlatform) by `stampede whatif`. Same verdict as `judge` of its parameters with keepRollbacks. The
+ * platform must not have run past its last timeline event (the judgement starts there).
  * `seed` is the one the platform was built with (for the control run); `options.engine` is the platform's own.
  * `controls`: control runs kept from earlier judgements in this thread, to reuse (control-runs.ts).
  */
@@ -201,6 +202,11 @@ export function judgePlatform(platform: Platform, seed: number, options: OracleO
   const o = resolveOracleOptions({ ...options, keepRollbacks: true, engine: platform.sim.engine });
   const problem = unjudgeable(platform.state.params, true);
   if (problem !== undefined) throw new StampedeInputError(`judge: ${problem}`);
+  const lastEventMs = Math.max(...platform.state.params.timeline.map((e) => e.atMs));
+  if (platform.sim.now > lastEventMs)
+    throw new StampedeInputError(
+      `judge: the platform has run to ${platform.sim.now} ms, past its last timeline event (${lastEventMs} ms), where the judgement starts`,
+    );
   return judgeRun(platform, seed, o, controls);
 }
 

@@ -61,15 +61,18 @@ export function shareAcrossForks<T extends object>(obj: T): T {
 }
 
 /**
- * How a fork makes a copy of a class's instance: `make` returns a new instance made by the class's own constructor
- * (its fields then overwritten with the copies). Without it a copy is `Object.create(prototype)`, which works but has
- * another hidden class than instances the constructor made, so code that meets both turns polymorphic and slows every
- * run in the process (measured: forked runs 1.5-2x slower). Register the classes a run holds many of, or uses on its
- * hot path; `make` must not touch the simulation.
+ * What a constructor gets as an argument when `forkBlank`'s `make` builds a blank instance (for a constructor that would
+ * otherwise touch the simulation): it checks for it first and returns before doing anything.
  */
-/** The argument a constructor gets when `forkBlank` makes a blank instance: it returns before touching anything. */
 export const BLANK: unique symbol = Symbol('stampede.forkBlankInstance');
 
+/**
+ * How a fork makes a copy of a class's instance: `make` returns a new instance made by the class's own constructor
+ * (its fields then overwritten with the copies), e.g. `forkBlank(Pool, () => new Pool(BLANK as never))`. Without it a
+ * copy is `Object.create(prototype)`, which works but has another hidden class than instances the constructor made, so
+ * code that meets both turns polymorphic and slows every run in the process (measured: forked runs 1.5-2x slower).
+ * Register the classes a run holds many of, or uses on its hot path; `make` must not touch the simulation.
+ */
 export function forkBlank(cls: abstract new (...args: any[]) => unknown, make: () => object): void {
   blanks.set(cls.prototype as object, make);
 }
@@ -80,8 +83,40 @@ export function forkBlank(cls: abstract new (...args: any[]) => unknown, make: (
  */
 export const FORK_RESETS: unique symbol = Symbol('stampede.forkResets');
 
+// frozen objects found to be deeply immutable, or not (a frozen object cannot change, so neither can the answer,
+// unless a mutable part is frozen later: then it is copied once more than needed)
+const immutable = new WeakSet<object>();
+const notImmutable = new WeakSet<object>();
+
+/**
+ * Whether `obj` can be shared by a fork and its parent: marked with shareAcrossForks, an xstate machine (a definition:
+ * see the note on machines in docs/kernel.md), or frozen all the way down (a frozen Map, Set or typed array is not:
+ * freezing leaves their contents writable; nor is a frozen object holding a mutable one or a bound function).
+ */
 function isShared(obj: object): boolean {
-  return sharedObjects.has(obj) || Object.isFrozen(obj) || obj instanceof StateMachine;
+  return sharedObjects.has(obj) || obj instanceof StateMachine || (Object.isFrozen(obj) && deeplyFrozen(obj, new Set()));
+}
+
+function deeplyFrozen(obj: object, visiting: Set<object>): boolean {
+  if (immutable.has(obj) || sharedObjects.has(obj) || obj instanceof StateMachine || visiting.has(obj)) return true;
+  if (notImmutable.has(obj)) return false;
+  let ok =
+    Object.isFrozen(obj) &&
+    !(obj instanceof Map || obj instanceof Set || ArrayBuffer.isView(obj) || obj instanceof ArrayBuffer || obj instanceof Date);
+  visiting.add(obj);
+  if (ok) {
+    for (const k of Reflect.ownKeys(obj)) {
+      const d = Object.getOwnPropertyDescriptor(obj, k)!;
+      const v = d.value as unknown;
+      if (d.get !== undefined || d.set !== undefined) ok = false;
+      else if (typeof v === 'function') ok = safeFunctions.has(v);
+      else if (v !== null && typeof v === 'object') ok = deeplyFrozen(v, visiting);
+      if (!ok) break;
+    }
+  }
+  visiting.delete(obj);
+  (ok ? immutable : notImmutable).add(obj);
+  return ok;
 }
 
 function resetsOf(obj: object): readonly string[] | undefined {
@@ -91,7 +126,8 @@ function resetsOf(obj: object): readonly string[] | undefined {
 /**
  * Copies the graph reachable from `root`. `memo` maps objects to what the copy uses instead (a fork's own logger, say)
  * and receives every copy made. Throws NotForkableError (without a path: `findUnforkable` says where) at a function
- * neither forkSafe nor bound for forks, a WeakMap, a WeakSet or a Promise.
+ * neither forkSafe nor bound for forks, a WeakMap, WeakSet, WeakRef, Promise or SharedArrayBuffer, or a Map or Set
+ * subclass without forkBlank. Errors are shared as values; typed arrays are views over copies of their buffers.
  */
 export function copyGraph<T>(root: T, memo: Map<unknown, unknown>): T {
   // pairs (source, copy) whose fields are still to fill: a worklist, not recursion, so that a deep graph
@@ -117,15 +153,40 @@ export function copyGraph<T>(root: T, memo: Map<unknown, unknown>): T {
     // copies take the original's shape where the engine lets them (a slice keeps an array's element kind, a spread
     // keeps a plain object's hidden class): code that runs on both originals and copies stays monomorphic
     if (Array.isArray(obj)) out = obj.slice();
-    else if (obj instanceof Map) out = new Map();
-    else if (obj instanceof Set) out = new Set();
-    else if (ArrayBuffer.isView(obj)) {
-      if (obj instanceof DataView) throw new NotForkableError('a DataView');
-      out = (obj as unknown as { slice(): object }).slice();
+    else if (obj instanceof Map || obj instanceof Set) {
+      const proto = Object.getPrototypeOf(obj) as object;
+      const blank = blanks.get(proto);
+      if (blank === undefined && proto !== Map.prototype && proto !== Set.prototype)
+        throw new NotForkableError(`a subclass of ${obj instanceof Map ? 'Map' : 'Set'} without forkBlank`);
+      out = blank !== undefined ? blank() : obj instanceof Map ? new Map() : new Set();
+    } else if (ArrayBuffer.isView(obj)) {
+      // a view over a copy of its buffer: views that shared a buffer share the copy
+      const view = obj as unknown as { buffer: ArrayBuffer; byteOffset: number; byteLength: number; BYTES_PER_ELEMENT?: number };
+      const buffer = copy(view.buffer) as ArrayBuffer;
+      const Ctor = obj.constructor as new (b: ArrayBuffer, offset: number, length: number) => object;
+      out = new Ctor(buffer, view.byteOffset, obj instanceof DataView ? view.byteLength : view.byteLength / view.BYTES_PER_ELEMENT!);
       memo.set(obj, out);
       return out;
-    } else if (obj instanceof WeakMap || obj instanceof WeakSet || obj instanceof WeakRef || obj instanceof Promise) {
-      throw new NotForkableError(`a ${obj.constructor.name} (its contents cannot be read, so they cannot be copied)`);
+    } else if (obj instanceof ArrayBuffer) {
+      out = obj.slice(0);
+      memo.set(obj, out);
+      return out;
+    } else if (obj instanceof Date) {
+      out = new Date(obj.getTime());
+      memo.set(obj, out);
+      return out;
+    } else if (obj instanceof Error) {
+      return obj; // a value, as thrown: its message and stack are not state
+    } else if (
+      obj instanceof WeakMap ||
+      obj instanceof WeakSet ||
+      obj instanceof WeakRef ||
+      obj instanceof Promise ||
+      (typeof SharedArrayBuffer !== 'undefined' && obj instanceof SharedArrayBuffer)
+    ) {
+      throw new NotForkableError(
+        `a ${obj.constructor.name} (its contents cannot be read, or are shared by design, so it cannot be copied)`,
+      );
     } else {
       const proto = Object.getPrototypeOf(obj) as object | null;
       const blank = proto === null ? undefined : blanks.get(proto);
@@ -156,7 +217,10 @@ export function copyGraph<T>(root: T, memo: Map<unknown, unknown>): T {
 /**
  * Where the graph from `root` holds what a fork cannot copy, as a path from the root (`root.actors.actors.get("a").inc.
  * context.fn: function fn is …`), or undefined when it can be copied. Breadth-first, so the path is a shortest one.
- * Also finds accessors defined on an object itself (`{ get x() {…} }`): the copy would read them as values.
+ * Also finds what the copy itself does not check, for speed: accessors defined on an object itself (`{ get x() {…} }`,
+ * which a copy would read as values), properties a copy drops or shares (symbol-keyed, not enumerable, or named
+ * properties of an array), and
+ * Map or Set subclasses without forkBlank. forkSimulation relies on this having been asked once for a run like it.
  */
 export function findUnforkable(root: unknown, rootName: string, skip: ReadonlySet<unknown> = new Set()): string | undefined {
   const seen = new Set<unknown>(skip);
@@ -175,25 +239,42 @@ export function findUnforkable(root: unknown, rootName: string, skip: ReadonlySe
       return `${path}: function ${v.name || '(anonymous)'} holds state a fork cannot copy (mark a module-level function forkSafe, or bind it with bindForFork)`;
     }
     const obj = v as object;
-    if (isShared(obj)) return undefined;
-    if (obj instanceof WeakMap || obj instanceof WeakSet || obj instanceof WeakRef || obj instanceof Promise || obj instanceof DataView) {
-      return `${path}: a ${obj.constructor.name}, whose contents a fork cannot copy`;
-    }
-    if (ArrayBuffer.isView(obj)) return undefined;
-    if (Array.isArray(obj)) for (let i = 0; i < obj.length; i++) queue.push([obj[i], `${path}[${i}]`]);
-    else if (obj instanceof Map)
+    if (isShared(obj) || obj instanceof Error) return undefined;
+    const name = (obj.constructor as { name?: string } | undefined)?.name ?? 'object';
+    if (
+      obj instanceof WeakMap ||
+      obj instanceof WeakSet ||
+      obj instanceof WeakRef ||
+      obj instanceof Promise ||
+      (typeof SharedArrayBuffer !== 'undefined' && obj instanceof SharedArrayBuffer)
+    )
+      return `${path}: a ${name}, whose contents a fork cannot copy`;
+    if (ArrayBuffer.isView(obj) || obj instanceof ArrayBuffer || obj instanceof Date) return undefined;
+    if (
+      (obj instanceof Map || obj instanceof Set) &&
+      !blanks.has(Object.getPrototypeOf(obj)) &&
+      Object.getPrototypeOf(obj) !== Map.prototype &&
+      Object.getPrototypeOf(obj) !== Set.prototype
+    )
+      return `${path}: a ${name} (a subclass of ${obj instanceof Map ? 'Map' : 'Set'}): register it with forkBlank, or a copy is a plain one`;
+    if (obj instanceof Map)
       for (const [k, x] of obj) queue.push([k, `${path}.keys()`], [x, `${path}.get(${JSON.stringify(k) ?? String(k)})`]);
     else if (obj instanceof Set) for (const k of obj) queue.push([k, `${path}.values()`]);
-    else {
-      const resets = resetsOf(obj);
-      for (const k of Object.keys(obj)) {
-        if (resets?.includes(k)) continue;
-        const d = Object.getOwnPropertyDescriptor(obj, k)!;
-        if (d.get !== undefined || d.set !== undefined)
-          return `${path}.${k}: an accessor on the object itself, which a copy would read as a value`;
-        queue.push([d.value, `${path}.${k}`]);
-      }
+    // every own property: what a copy drops (not enumerable, or beside an array's items) or reads wrongly (accessors)
+    const resets = resetsOf(obj);
+    const isArray = Array.isArray(obj);
+    for (const k of Reflect.ownKeys(obj)) {
+      if (typeof k === 'string' && resets?.includes(k)) continue;
+      if (isArray && (k === 'length' || (typeof k === 'string' && /^(0|[1-9]\d*)$/.test(k)))) continue;
+      const at = typeof k === 'symbol' ? `${path}[${String(k)}]` : `${path}.${k}`;
+      const d = Object.getOwnPropertyDescriptor(obj, k)!;
+      if (isArray) return `${at}: a named property on an array, which a copy drops`;
+      if (typeof k === 'symbol') return `${at}: a symbol-keyed property, which a copy does not copy (use a string key)`;
+      if (!d.enumerable) return `${at}: a property that is not enumerable, which a copy drops`;
+      if (d.get !== undefined || d.set !== undefined) return `${at}: an accessor on the object itself, which a copy would read as a value`;
+      queue.push([d.value, at]);
     }
+    if (isArray) for (let i = 0; i < (obj as unknown[]).length; i++) queue.push([(obj as unknown[])[i], `${path}[${i}]`]);
     return undefined;
   };
   for (let i = 0; i < queue.length; i++) {

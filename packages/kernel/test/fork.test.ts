@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assign, setup } from 'xstate';
+import { copyGraph, findUnforkable } from '../src/fork-graph.ts';
 import {
   bindForFork,
   createSimulation,
@@ -146,5 +147,55 @@ describe('forkSimulation', () => {
     const sim = pair(2);
     sim.runUntil(1_000);
     expect(whyNotForkable(sim)).toBeUndefined();
+  });
+});
+
+describe('copyGraph: what a copy shares, copies and refuses', () => {
+  const fork = <T>(value: T): T => copyGraph(value, new Map());
+
+  it('shares what is frozen all the way down, copies what freezing leaves writable', () => {
+    const deep = Object.freeze({ a: Object.freeze([1, 2]), b: 'x' });
+    const shallow = Object.freeze({ list: [1, 2] });
+    const frozenMap = Object.freeze(new Map([['k', 1]]));
+    const copied = fork({ deep, shallow, frozenMap });
+    expect(copied.deep).toBe(deep);
+    expect(copied.shallow).not.toBe(shallow);
+    expect(copied.shallow.list).not.toBe(shallow.list);
+    copied.frozenMap.set('k', 2);
+    expect(frozenMap.get('k')).toBe(1);
+  });
+
+  it('copies typed arrays as views over one copy of the buffer they shared, and dates', () => {
+    const buffer = new ArrayBuffer(16);
+    const a = new Int32Array(buffer, 0, 2);
+    const b = new Int32Array(buffer, 8, 2);
+    const when = new Date(0);
+    const copied = fork({ a, b, whole: new Int32Array(buffer), when });
+    expect(copied.a.buffer).toBe(copied.b.buffer);
+    expect(copied.a.buffer).not.toBe(buffer);
+    copied.whole[2] = 7;
+    expect(copied.b[0]).toBe(7); // the copies still overlap as the originals did
+    expect(b[0]).toBe(0);
+    expect(copied.when.getTime()).toBe(0);
+    expect(copied.when).not.toBe(when);
+  });
+
+  it.each([
+    ['a symbol-keyed property', () => ({ [Symbol('s')]: [1] }), /symbol-keyed property/],
+    ['a property that is not enumerable', () => Object.defineProperty({}, 'hidden', { value: [1], enumerable: false }), /not enumerable/],
+    ['a named property on an array', () => Object.assign([1, 2], { extra: 3 }), /named property on an array/],
+    [
+      'an accessor',
+      () => ({
+        get now() {
+          return 1;
+        },
+      }),
+      /accessor/,
+    ],
+    ['a WeakMap', () => new WeakMap(), /WeakMap/],
+    ['a Map subclass', () => new (class Registry extends Map {})(), /subclass of Map/],
+  ])('findUnforkable names %s', (_name, make, message) => {
+    expect(findUnforkable({ held: make() }, 'x')).toMatch(message);
   });
 });
