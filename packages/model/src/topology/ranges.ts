@@ -45,7 +45,7 @@ export const RANGES = {
   routerReplicas: r(1, 1_000, 'router pods, one actor each'),
   maxConnections: r(1, 100_000, 'upstream connection slots per router pod'),
   pendingAcquireMaxCount: r(0, 1_000_000, 'acquires allowed to wait per router pod'),
-  pendingAcquireTimeout: r(1 * MS, 1 * H, 'how long an acquire may wait; zero would fail every wait at once'),
+  pendingAcquireTimeout: r(0, 1 * H, 'how long an acquire may wait; 0 means no limit, as in reactor-pool (Duration.ZERO)'),
   staleConnectionRelease: r(0, 1 * DAY, 'how long a connection to a gone pod keeps its slot'),
   connectionSetup: r(0, 1 * M, 'how long setting up one upstream connection holds its slot'),
   maxIdleTime: r(0, 1 * DAY, 'idle time before an upstream connection is closed (0: never)'),

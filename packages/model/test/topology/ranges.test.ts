@@ -95,9 +95,11 @@ describe('a value outside its range is one issue naming the field, the value and
       `expected an integer from 1 to 100000 (one actor per delegate; larger fleets do not fit a run), got 0`,
     );
     expect(oneIssue('router: { replicas: 2.5 }').message).toBe('expected an integer from 1 to 1000 (router pods, one actor each), got 2.5');
-    expect(oneIssue('router: { pool: { pendingAcquireTimeout: 0 } }').message).toBe(
-      'expected a duration from 1ms to 1h (how long an acquire may wait; zero would fail every wait at once), got 0',
+    expect(oneIssue('router: { pool: { pendingAcquireTimeout: 2h } }').message).toBe(
+      'expected a duration from 0s to 1h (how long an acquire may wait; 0 means no limit, as in reactor-pool (Duration.ZERO)), got "2h"',
     );
+    // 0 is reactor-pool's Duration.ZERO: no limit, not "fail at once"
+    expect(loadTopologyText('router: { pool: { pendingAcquireTimeout: 0s } }', 'zero.yaml').router.pool.pendingAcquireTimeoutMs).toBe(0);
   });
 
   it('is one problem even where another field is compared with it (no second problem at the other field)', () => {
