@@ -94,10 +94,17 @@ const notImmutable = new WeakSet<object>();
  * freezing leaves their contents writable; nor is a frozen object holding a mutable one or a bound function).
  */
 function isShared(obj: object): boolean {
-  return sharedObjects.has(obj) || obj instanceof StateMachine || (Object.isFrozen(obj) && deeplyFrozen(obj, new Set()));
+  if (sharedObjects.has(obj) || obj instanceof StateMachine) return true;
+  if (!Object.isFrozen(obj)) return false;
+  // a positive answer inside a cycle rests on the assumption that the objects still being looked at are immutable:
+  // kept only when the whole walk says so (a negative answer rests on a mutable part actually found, so it always holds)
+  const provisional: object[] = [];
+  const ok = deeplyFrozen(obj, new Set(), provisional);
+  if (ok) for (const o of provisional) immutable.add(o);
+  return ok;
 }
 
-function deeplyFrozen(obj: object, visiting: Set<object>): boolean {
+function deeplyFrozen(obj: object, visiting: Set<object>, provisional: object[]): boolean {
   if (immutable.has(obj) || sharedObjects.has(obj) || obj instanceof StateMachine || visiting.has(obj)) return true;
   if (notImmutable.has(obj)) return false;
   let ok =
@@ -110,12 +117,13 @@ function deeplyFrozen(obj: object, visiting: Set<object>): boolean {
       const v = d.value as unknown;
       if (d.get !== undefined || d.set !== undefined) ok = false;
       else if (typeof v === 'function') ok = safeFunctions.has(v);
-      else if (v !== null && typeof v === 'object') ok = deeplyFrozen(v, visiting);
+      else if (v !== null && typeof v === 'object') ok = deeplyFrozen(v, visiting, provisional);
       if (!ok) break;
     }
   }
   visiting.delete(obj);
-  (ok ? immutable : notImmutable).add(obj);
+  if (ok) provisional.push(obj);
+  else notImmutable.add(obj);
   return ok;
 }
 

@@ -165,6 +165,20 @@ describe('copyGraph: what a copy shares, copies and refuses', () => {
     expect(frozenMap.get('k')).toBe(1);
   });
 
+  it('does not share a frozen object whose cycle reaches a mutable one', () => {
+    // a and b are frozen and refer to each other; a also holds a mutable list: neither may be shared. Looking at a
+    // first meets b while a is still being looked at: b must not be taken for immutable on that assumption
+    const list = [1];
+    const a: { b?: object; list: number[] } = { b: undefined, list };
+    const b = Object.freeze({ a });
+    a.b = b;
+    Object.freeze(a);
+    const copied = fork({ a, b });
+    expect(copied.b).not.toBe(b);
+    expect(copied.a.list).not.toBe(list);
+    expect((copied.b as { a: unknown }).a).toBe(copied.a);
+  });
+
   it('copies typed arrays as views over one copy of the buffer they shared, and dates', () => {
     const buffer = new ArrayBuffer(16);
     const a = new Int32Array(buffer, 0, 2);
