@@ -98,14 +98,18 @@ function isShared(obj: object): boolean {
   if (!Object.isFrozen(obj)) return false;
   // a positive answer inside a cycle rests on the assumption that the objects still being looked at are immutable:
   // kept only when the whole walk says so (a negative answer rests on a mutable part actually found, so it always holds)
-  const provisional: object[] = [];
+  const provisional = new Set<object>();
   const ok = deeplyFrozen(obj, new Set(), provisional);
   if (ok) for (const o of provisional) immutable.add(o);
   return ok;
 }
 
-function deeplyFrozen(obj: object, visiting: Set<object>, provisional: object[]): boolean {
-  if (immutable.has(obj) || sharedObjects.has(obj) || obj instanceof StateMachine || visiting.has(obj)) return true;
+/**
+ * Within one walk an object that passed counts as passed when met again (else a frozen graph with shared parts is
+ * walked once per path: exponential); should the walk fail, nothing it found is kept, so that is sound.
+ */
+function deeplyFrozen(obj: object, visiting: Set<object>, provisional: Set<object>): boolean {
+  if (immutable.has(obj) || sharedObjects.has(obj) || obj instanceof StateMachine || visiting.has(obj) || provisional.has(obj)) return true;
   if (notImmutable.has(obj)) return false;
   let ok =
     Object.isFrozen(obj) &&
@@ -122,10 +126,25 @@ function deeplyFrozen(obj: object, visiting: Set<object>, provisional: object[])
     }
   }
   visiting.delete(obj);
-  if (ok) provisional.push(obj);
+  if (ok) provisional.add(obj);
   else notImmutable.add(obj);
   return ok;
 }
+
+const BUILTIN_VIEWS = new Set<unknown>([
+  DataView,
+  Int8Array,
+  Uint8Array,
+  Uint8ClampedArray,
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+  Float32Array,
+  Float64Array,
+  BigInt64Array,
+  BigUint64Array,
+]);
 
 function resetsOf(obj: object): readonly string[] | undefined {
   return (obj as { [FORK_RESETS]?: readonly string[] })[FORK_RESETS];
@@ -171,8 +190,12 @@ export function copyGraph<T>(root: T, memo: Map<unknown, unknown>): T {
       // a view over a copy of its buffer: views that shared a buffer share the copy
       const view = obj as unknown as { buffer: ArrayBuffer; byteOffset: number; byteLength: number; BYTES_PER_ELEMENT?: number };
       const buffer = copy(view.buffer) as ArrayBuffer;
-      const Ctor = obj.constructor as new (b: ArrayBuffer, offset: number, length: number) => object;
-      out = new Ctor(buffer, view.byteOffset, obj instanceof DataView ? view.byteLength : view.byteLength / view.BYTES_PER_ELEMENT!);
+      // made by the built-in constructor under the view's own class: a Node Buffer is not made by its deprecated one
+      const Ctor = obj.constructor as new (...args: unknown[]) => object;
+      let Base = Ctor;
+      while (!BUILTIN_VIEWS.has(Base)) Base = Object.getPrototypeOf(Base) as typeof Ctor;
+      const length = obj instanceof DataView ? view.byteLength : view.byteLength / view.BYTES_PER_ELEMENT!;
+      out = Reflect.construct(Base, [buffer, view.byteOffset, length], Ctor) as object;
       memo.set(obj, out);
       return out;
     } else if (obj instanceof ArrayBuffer) {
@@ -210,10 +233,11 @@ export function copyGraph<T>(root: T, memo: Map<unknown, unknown>): T {
     const src = work.pop() as any;
     if (Array.isArray(src)) {
       for (let i = 0; i < src.length; i++) dst[i] = copy(src[i]);
-    } else if (src instanceof Map) {
-      for (const [k, v] of src) dst.set(copy(k), copy(v));
-    } else if (src instanceof Set) {
-      for (const k of src) dst.add(copy(k));
+    } else if (src instanceof Map || src instanceof Set) {
+      if (src instanceof Map) for (const [k, v] of src) dst.set(copy(k), copy(v));
+      else for (const k of src) dst.add(copy(k));
+      // a registered subclass's own fields
+      for (const k of Object.keys(src)) dst[k] = copy((src as unknown as Record<string, unknown>)[k]);
     } else {
       const resets = resetsOf(src);
       for (const k of Object.keys(src)) dst[k] = resets?.includes(k) ? undefined : copy(src[k]);
@@ -257,7 +281,11 @@ export function findUnforkable(root: unknown, rootName: string, skip: ReadonlySe
       (typeof SharedArrayBuffer !== 'undefined' && obj instanceof SharedArrayBuffer)
     )
       return `${path}: a ${name}, whose contents a fork cannot copy`;
-    if (ArrayBuffer.isView(obj) || obj instanceof ArrayBuffer || obj instanceof Date) return undefined;
+    if (ArrayBuffer.isView(obj)) {
+      const named = Reflect.ownKeys(obj).find((k) => typeof k === 'symbol' || !/^(0|[1-9]\d*)$/.test(k));
+      return named === undefined ? undefined : `${path}.${String(named)}: a named property on a typed array, which a copy drops`;
+    }
+    if (obj instanceof ArrayBuffer || obj instanceof Date) return undefined;
     if (
       (obj instanceof Map || obj instanceof Set) &&
       !blanks.has(Object.getPrototypeOf(obj)) &&

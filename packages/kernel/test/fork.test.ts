@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assign, setup } from 'xstate';
-import { copyGraph, findUnforkable } from '../src/fork-graph.ts';
+import { copyGraph, findUnforkable, forkBlank } from '../src/fork-graph.ts';
 import {
   bindForFork,
   createSimulation,
@@ -194,6 +194,22 @@ describe('copyGraph: what a copy shares, copies and refuses', () => {
     expect(copied.when).not.toBe(when);
   });
 
+  it('copies a registered Map subclass with its own fields, and a Node Buffer as a Buffer', () => {
+    class Registry extends Map<string, number> {
+      hits = 0;
+    }
+    forkBlank(Registry, () => new Registry());
+    const registry = new Registry([['a', 1]]);
+    registry.hits = 2;
+    const bytes = Buffer.from('hello');
+    const copied = fork({ registry, bytes });
+    expect(copied.registry).toBeInstanceOf(Registry);
+    expect([copied.registry.hits, copied.registry.get('a')]).toEqual([2, 1]);
+    expect(Buffer.isBuffer(copied.bytes)).toBe(true);
+    copied.bytes[0] = 74;
+    expect([copied.bytes.toString(), bytes.toString()]).toEqual(['Jello', 'hello']);
+  });
+
   it.each([
     ['a symbol-keyed property', () => ({ [Symbol('s')]: [1] }), /symbol-keyed property/],
     ['a property that is not enumerable', () => Object.defineProperty({}, 'hidden', { value: [1], enumerable: false }), /not enumerable/],
@@ -208,6 +224,7 @@ describe('copyGraph: what a copy shares, copies and refuses', () => {
       /accessor/,
     ],
     ['a WeakMap', () => new WeakMap(), /WeakMap/],
+    ['a named property on a typed array', () => Object.assign(new Float64Array(2), { scale: 3 }), /named property on a typed array/],
     ['a Map subclass', () => new (class Registry extends Map {})(), /subclass of Map/],
   ])('findUnforkable names %s', (_name, make, message) => {
     expect(findUnforkable({ held: make() }, 'x')).toMatch(message);

@@ -22,7 +22,7 @@ import { forkSimulation, StampedeInputError } from '@stampede/kernel';
 import type { PlatformParams, TimelineEvent } from './params.ts';
 import { fireTimelineEvent, type Platform, PlatformImpl } from './platform.ts';
 
-const key = (e: TimelineEvent): string => JSON.stringify(e);
+const key = (e: TimelineEvent): string => canonical(e);
 
 /** The longest common subsequence of two lists: pairs [index in a, index in b], in order. */
 function matched(a: readonly string[], b: readonly string[]): [number, number][] {
@@ -40,9 +40,18 @@ function matched(a: readonly string[], b: readonly string[]): [number, number][]
   return out;
 }
 
+/** JSON with every object's keys sorted: two parameter sets that differ only in key order compare equal. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
 /** `params` without what a branch may change (its timeline, its name), for comparing the rest. */
 function rest(params: PlatformParams): string {
-  return JSON.stringify({ ...params, name: '', timeline: [] });
+  return canonical({ ...params, name: '', timeline: [] });
 }
 
 interface BranchPlan {
@@ -61,7 +70,7 @@ function planBranch(platform: Platform, params: PlatformParams): BranchPlan | st
   const parentParams = platform.state.params;
   if (rest(params) !== rest(parentParams)) {
     const differs = Object.keys(params).find(
-      (k) => k !== 'timeline' && k !== 'name' && JSON.stringify((params as never)[k]) !== JSON.stringify((parentParams as never)[k]),
+      (k) => k !== 'timeline' && k !== 'name' && canonical((params as never)[k]) !== canonical((parentParams as never)[k]),
     );
     return `a branch may change only the timeline, but '${differs}' differs from the platform's; run that topology from scratch`;
   }

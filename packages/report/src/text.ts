@@ -77,11 +77,16 @@ export function describePool(pool: PoolParams): string {
     parts.push(
       `maxConnections ${pool.maxConnections}`,
       `pending ≤ ${pool.pendingAcquireMaxCount}`,
-      `acquire timeout ${fmtMs(pool.pendingAcquireTimeoutMs)}`,
+      acquireTimeoutText(pool.pendingAcquireTimeoutMs),
     );
     if (pool.cancelAbandonedAcquires) parts.push('abandoned acquires cancelled');
   }
   return parts.join(', ');
+}
+
+/** 0 is reactor-pool's Duration.ZERO: no limit, not a timeout of 0 s. */
+function acquireTimeoutText(ms: number): string {
+  return ms === 0 ? 'no acquire timeout' : `acquire timeout ${fmtMs(ms)}`;
 }
 
 /** Pool settings in words, only those given: "maxConnections 1118, acquire timeout 2 min". */
@@ -90,7 +95,7 @@ export function describePoolSettings(pool: Partial<PoolParams>): string {
   if (pool.mode !== undefined) parts.push(pool.mode);
   if (pool.maxConnections !== undefined) parts.push(`maxConnections ${pool.maxConnections}`);
   if (pool.pendingAcquireMaxCount !== undefined) parts.push(`pending ≤ ${pool.pendingAcquireMaxCount}`);
-  if (pool.pendingAcquireTimeoutMs !== undefined) parts.push(`acquire timeout ${fmtMs(pool.pendingAcquireTimeoutMs)}`);
+  if (pool.pendingAcquireTimeoutMs !== undefined) parts.push(acquireTimeoutText(pool.pendingAcquireTimeoutMs));
   if (pool.cancelAbandonedAcquires !== undefined)
     parts.push(`abandoned acquires ${pool.cancelAbandonedAcquires ? 'cancelled' : 'kept waiting'}`);
   if (pool.staleConnectionReleaseMs !== undefined) parts.push(`stale connections released after ${fmtMs(pool.staleConnectionReleaseMs)}`);
