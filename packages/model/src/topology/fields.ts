@@ -174,7 +174,7 @@ export const FIELD_DOCS: Record<string, FieldDoc> = {
   },
   'router.pool.pendingAcquireTimeout': {
     param: 'router.pool.pendingAcquireTimeoutMs',
-    models: 'how long an acquire may wait for a slot before it fails',
+    models: 'how long an acquire may wait for a slot before it fails; 0: no limit, as in reactor-pool',
     note: 'longer than `delegates.socketOpenTimeout` (15 s) by default: the delegate has given up long before its acquire fails',
   },
   'router.pool.cancelAbandonedAcquires': {
