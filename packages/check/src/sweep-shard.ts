@@ -51,7 +51,12 @@ export function parseShard(text: string): ShardSpec {
 export function shardCellIndices(cellCount: number, shard: ShardSpec): number[] {
   if (shard.count > cellCount)
     throw new SweepError(`--shard ${shard.index}/${shard.count}: the sweep has only ${cellCount} cells; use at most ${cellCount} shards`);
-  return Array.from({ length: cellCount }, (_, i) => i).filter((i) => i % shard.count === shard.index - 1);
+  return roundRobin(cellCount, shard);
+}
+
+/** The indices shard I of N takes out of `count` items: those ≡ I−1 (mod N), so that every shard gets a fair mix. */
+export function roundRobin(count: number, shard: ShardSpec): number[] {
+  return Array.from({ length: count }, (_, i) => i).filter((i) => i % shard.count === shard.index - 1);
 }
 
 export const shardFileName = (shard: ShardSpec): string => `shard-${shard.index}-of-${shard.count}.json`;

@@ -59,6 +59,8 @@ interface BranchPlan {
   parentOf: (number | undefined)[];
   /** the platform's timeline events the branch leaves out */
   left: number[];
+  /** each branch event's place among the events of its instant: a kept event's own, an added one's between its neighbours */
+  seqs: number[];
 }
 
 /**
@@ -90,6 +92,7 @@ function planBranch(platform: Platform, params: PlatformParams): BranchPlan | st
     at(e.atMs).branch.push(j);
   });
   const parentOf: (number | undefined)[] = params.timeline.map(() => undefined);
+  const seqs: number[] = params.timeline.map(() => 0);
   const left: number[] = [];
   for (const { parent, branch } of instants.values()) {
     const pairs = matched(
@@ -99,6 +102,24 @@ function planBranch(platform: Platform, params: PlatformParams): BranchPlan | st
     for (const [a, b] of pairs) parentOf[branch[b]!] = parent[a]!;
     const kept = new Set(pairs.map(([a]) => parent[a]!));
     for (const i of parent) if (!kept.has(i)) left.push(i);
+    // places: a run from scratch schedules the whole timeline at build, in list order, so among the events of one
+    // instant an added event comes after the kept ones listed before it and before those listed after (or the
+    // timeline's ends); a run of added events is spread evenly between its two neighbours
+    for (let start = 0; start < branch.length; ) {
+      const i = parentOf[branch[start]!];
+      if (i !== undefined) {
+        seqs[branch[start++]!] = platform.timeline[i]!.seq;
+        continue;
+      }
+      let end = start;
+      while (end < branch.length && parentOf[branch[end]!] === undefined) end++;
+      const before = start > 0 ? parentOf[branch[start - 1]!] : undefined;
+      const after = end < branch.length ? parentOf[branch[end]!] : undefined;
+      const lo = before === undefined ? platform.timelineStartSeq - 1 : platform.timeline[before]!.seq;
+      const hi = after === undefined ? platform.timelineEndSeq : platform.timeline[after]!.seq;
+      for (let k = start; k < end; k++) seqs[branch[k]!] = lo + ((hi - lo) * (k - start + 1)) / (end - start + 1);
+      start = end;
+    }
   }
   for (const i of left) {
     const t = platform.timeline[i]!;
@@ -108,7 +129,7 @@ function planBranch(platform: Platform, params: PlatformParams): BranchPlan | st
   const early = params.timeline.find((e, j) => parentOf[j] === undefined && !(e.atMs > sim.now || sim.queue.fired === 0));
   if (early !== undefined)
     return `the branch adds '${key(early)}' at ${early.atMs} ms, but the platform has run to ${sim.now} ms; run it with sim.queue.runBefore(${early.atMs}) to branch there`;
-  return { parentOf, left };
+  return { parentOf, left, seqs };
 }
 
 /**
@@ -133,27 +154,10 @@ export function forkPlatform(platform: Platform, params: PlatformParams): Platfo
   const fork = carry as PlatformImpl;
   const queue = fork.sim.queue;
   for (const i of plan.left) queue.cancel(fork.timeline[i]!.handle);
-  // an added event goes between the kept events of its instant around it in the list (or the timeline's ends), runs
-  // of added events spread evenly: a run from scratch schedules the whole timeline at build, in list order, so among
-  // the events of one instant its place is after those listed before it and before those listed after
-  const seqs: (number | undefined)[] = plan.parentOf.map((i) => (i === undefined ? undefined : fork.timeline[i]!.seq));
-  const sameInstant = (j: number) => params.timeline.map((e, k) => [e, k] as const).filter(([e]) => e.atMs === params.timeline[j]!.atMs);
-  for (let j = 0; j < params.timeline.length; j++) {
-    if (seqs[j] !== undefined) continue;
-    const peers = sameInstant(j).map(([, k]) => k);
-    const at = peers.indexOf(j);
-    let start = at;
-    while (start > 0 && plan.parentOf[peers[start - 1]!] === undefined) start--;
-    let end = at;
-    while (end < peers.length && plan.parentOf[peers[end]!] === undefined) end++;
-    const lo = start > 0 ? seqs[peers[start - 1]!]! : fork.timelineStartSeq - 1;
-    const hi = end < peers.length ? seqs[peers[end]!]! : fork.timelineEndSeq;
-    for (let k = start; k < end; k++) seqs[peers[k]!] = lo + ((hi - lo) * (k - start + 1)) / (end - start + 1);
-  }
   const timeline: Platform['timeline'][number][] = params.timeline.map((event, j) => {
     const i = plan.parentOf[j];
     if (i !== undefined) return fork.timeline[i]!;
-    const seq = seqs[j]!;
+    const seq = plan.seqs[j]!;
     return { event, seq, handle: queue.scheduleAtPlace(event.atMs, seq, fireTimelineEvent, { state: fork.state, sim: fork.sim, event }) };
   });
   (fork.state as { params: PlatformParams }).params = params;

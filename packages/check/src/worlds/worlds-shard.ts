@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { VERDICT_KINDS } from '../oracle.ts';
-import type { ShardSpec } from '../sweep-shard.ts';
+import { roundRobin, type ShardSpec } from '../sweep-shard.ts';
 import { WorldsError } from './worlds-error.ts';
 import { parseWorldsFile, type WorldsSpec } from './worlds-file.ts';
 import { enumerateWorlds, type World } from './worlds-plan.ts';
@@ -39,7 +39,7 @@ export interface WorldsShard {
 export function shardWorldIndices(count: number, shard: ShardSpec): number[] {
   if (shard.count > count)
     throw new WorldsError(`--shard ${shard.index}/${shard.count}: the worlds file has only ${count} worlds; use at most ${count} shards`);
-  return Array.from({ length: count }, (_, i) => i).filter((i) => i % shard.count === shard.index - 1);
+  return roundRobin(count, shard);
 }
 
 /** The checksum a shard keeps of the worlds file's text. */

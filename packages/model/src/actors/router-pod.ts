@@ -54,13 +54,8 @@ const sendThrough = (port: ActorPort, to: string, event: { type: string }, laten
   port.send(to, event, latencyMs === undefined ? undefined : { latencyMs });
 
 /** The pod's send function, made once per pod (not per action); bound to the port, so that a fork re-binds it to its copy. */
-function sender(ctx: RouterContext, self: Parameters<typeof portOf>[0]): Send {
-  let send = ctx.send;
-  if (send === undefined) {
-    const port = portOf(self);
-    send = ctx.send = bindForFork(sendThrough, undefined, port) as Send;
-  }
-  return send;
+function sender(ctx: RouterContext): Send {
+  return (ctx.send ??= bindForFork(sendThrough, undefined, ctx.port) as Send);
 }
 
 function failRequest(send: Send, req: PoolRequest, reason: 'overflow' | 'acquire-timeout' | 'upstream' | 'router-gone'): void {
@@ -195,7 +190,7 @@ export const routerPod = setup({
         { pool: pool.mode, maxConnections: pool.mode === 'fixed' ? pool.maxConnections : undefined },
         `ready, ${pool.mode === 'fixed' ? `fixed pool of ${pool.maxConnections} connections` : 'elastic pool'}`,
       );
-      sender(context, self)(context.controller, { type: 'POD_READY', pod: self.id });
+      sender(context)(context.controller, { type: 'POD_READY', pod: self.id });
     },
     leaveEndpoints: ({ context, self }) => {
       const list = context.platform.readyRouters;
@@ -218,23 +213,23 @@ export const routerPod = setup({
         holdsSlot: false,
       };
       if (req.kind === 'rest') context.platform.signals.restCalls.add();
-      acquire(context, self.id, sender(context, self), req, portOf(self).random);
+      acquire(context, self.id, sender(context), req, portOf(self).random);
     },
-    refuse: ({ context, event, self }) => {
-      if (event.type === 'WS_OPEN') sender(context, self)(event.client, { type: 'WS_FAILED', reqId: event.reqId, reason: 'router-gone' });
-      if (event.type === 'REST') sender(context, self)(event.client, { type: 'REST_RESULT', reqId: event.reqId, ok: false });
+    refuse: ({ context, event }) => {
+      if (event.type === 'WS_OPEN') sender(context)(event.client, { type: 'WS_FAILED', reqId: event.reqId, reason: 'router-gone' });
+      if (event.type === 'REST') sender(context)(event.client, { type: 'REST_RESULT', reqId: event.reqId, ok: false });
     },
     setupDone: ({ context, event, self }) => {
       if (event.type !== 'SETUP_DONE') return;
       const req = context.pool.requests.get(event.reqId);
       if (req === undefined || req.stage !== 'setup') return;
-      forwardUpstream(context, self.id, sender(context, self), req, portOf(self).random);
+      forwardUpstream(context, self.id, sender(context), req, portOf(self).random);
     },
     upstreamDone: ({ context, event, self }) => {
       if (event.type !== 'UPSTREAM_DONE') return;
       const req = context.pool.requests.get(event.reqId);
       if (req === undefined || req.stage !== 'upstream') return;
-      finish(context, self.id, sender(context, self), req, event.ok, portOf(self).random);
+      finish(context, self.id, sender(context), req, event.ok, portOf(self).random);
     },
     abandon: ({ context, event, self }) => {
       if (event.type !== 'WS_ABANDON' && event.type !== 'REST_ABANDON') return;
@@ -244,15 +239,15 @@ export const routerPod = setup({
         // the socket opened while the client was giving up: a normal close, which every router notices
         const open = context.sessions.get(event.client);
         if (open !== undefined && open.reqId === event.reqId) {
-          closeSession(context, sender(context, self), open, false);
-          pump(context, self.id, sender(context, self), portOf(self).random);
+          closeSession(context, sender(context), open, false);
+          pump(context, self.id, sender(context), portOf(self).random);
         }
         return;
       }
       req.abandoned = true;
       const cancels = pool.params.mode === 'elastic' || pool.params.cancelAbandonedAcquires;
       if (!cancels) return; // the acquire stays queued, and will be served for nobody
-      const send = sender(context, self);
+      const send = sender(context);
       // as reactor-pool's Borrower.cancel: a pending acquire leaves the queue (SimpleDequePool.cancelAcquire), and
       // one already given a slot releases it at once (Borrower.deliver releases the slot of a cancelled borrower)
       if (req.stage === 'pending') pool.unqueue(req);
@@ -262,7 +257,7 @@ export const routerPod = setup({
       req.stage = 'ended';
       pump(context, self.id, send, portOf(self).random);
     },
-    acquireTimeout: ({ context, event, self }) => {
+    acquireTimeout: ({ context, event }) => {
       if (event.type !== 'ACQUIRE_TIMEOUT') return;
       const pool = context.pool;
       const req = pool.requests.get(event.reqId);
@@ -270,11 +265,11 @@ export const routerPod = setup({
       pool.unqueue(req);
       pool.requests.delete(req.reqId);
       context.platform.signals.acquireTimeouts.add();
-      failRequest(sender(context, self), req, 'acquire-timeout');
+      failRequest(sender(context), req, 'acquire-timeout');
     },
     socketsClosed: ({ context, event, self }) => {
       if (event.type !== 'SOCKETS_CLOSED') return;
-      const send = sender(context, self);
+      const send = sender(context);
       let staled = 0;
       for (const client of event.clients) {
         const req = context.sessions.get(client);
@@ -300,7 +295,7 @@ export const routerPod = setup({
       pump(context, self.id, send, portOf(self).random);
     },
     heartbeat: ({ context, event, self }) => {
-      const send = sender(context, self);
+      const send = sender(context);
       if (event.type === 'HEARTBEAT') {
         const open = context.sessions.get(event.client);
         if (open?.manager !== undefined) send(open.manager, { type: 'HEARTBEAT', client: event.client, router: self.id });
@@ -320,7 +315,7 @@ export const routerPod = setup({
       }
       context.abandonedByManager.set(event.manager, left - 1);
       context.pool.releaseAbandoned();
-      const send = sender(context, self);
+      const send = sender(context);
       send(event.manager, { type: 'SESSION_CLOSE', client: event.client });
       pump(context, self.id, send, portOf(self).random);
     },
@@ -332,7 +327,7 @@ export const routerPod = setup({
         // idle eviction measures each pinned socket's idle time (since it was pinned: it carries nothing) against the
         // new maxIdleTime: those idle longer go at once, the others when they reach it; 0 evicts none any more
         const now = context.port.now;
-        const send = sender(context, self);
+        const send = sender(context);
         for (const [id, pin] of context.pins) {
           pin.releaseAtMs = settings.maxIdleTimeMs > 0 ? pin.atMs + settings.maxIdleTimeMs : undefined;
           if (pin.releaseAtMs !== undefined) {
@@ -350,17 +345,17 @@ export const routerPod = setup({
         `pool reconfigured in place: ${pool.mode === 'fixed' ? `${pool.maxConnections} connections, ${context.pool.occupied} held` : 'elastic'}`,
       );
       // a raised limit serves the waiting acquires at once, oldest first; a lowered one evicts nothing
-      pump(context, self.id, sender(context, self), portOf(self).random);
+      pump(context, self.id, sender(context), portOf(self).random);
     },
     staleRelease: ({ context, event, self }) => {
       // a pod gone before the release released its stale slots with everything else (closeEverything): a
       // release still on its way finds none left, and must not count them again (the fleet's stale count went negative)
       const count = Math.min((event as { count?: number }).count ?? 0, context.pool.stale);
       context.pool.releaseStale(count);
-      pump(context, self.id, sender(context, self), portOf(self).random);
+      pump(context, self.id, sender(context), portOf(self).random);
     },
     closeEverything: ({ context, self }) => {
-      const send = sender(context, self);
+      const send = sender(context);
       const pool = context.pool;
       portOf(self).log.info(
         { sockets: context.sessions.size, pending: pool.pendingCount },
